@@ -1,0 +1,114 @@
+package dev.junction.index;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/**
+ * What the relation kinds share: argument checks with messages that name the value and the relation, and
+ * the all-or-nothing replacement of one entity's whole set.
+ */
+abstract class AbstractIntRelation implements IntRelation {
+
+    final String name;
+    private final Kind kind;
+    long links;
+
+    AbstractIntRelation(String name, Kind kind) {
+        this.name = Objects.requireNonNull(name, "relation name");
+        this.kind = kind;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public final long size() {
+        return links;
+    }
+
+    final void checkId(int id, String role) {
+        if (id < 0) {
+            throw new IllegalArgumentException("relation '" + name + "': " + role + " id " + id + " is negative");
+        }
+    }
+
+    final void checkAction(IntConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + name + "': action is null");
+    }
+
+    /** Checks every id, then returns them sorted and without duplicates. Changes nothing. */
+    final int[] sortedDistinct(int[] ids, String role) {
+        if (ids == null) throw new NullPointerException("relation '" + name + "': the new " + role + "s are null");
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0) {
+                throw new IllegalArgumentException("relation '" + name + "': " + role + " id " + ids[i]
+                        + " (at index " + i + ") is negative");
+            }
+        }
+        int[] s = ids.clone();
+        Arrays.sort(s);
+        int n = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (n == 0 || s[n - 1] != s[i]) s[n++] = s[i];
+        }
+        return n == s.length ? s : Arrays.copyOf(s, n);
+    }
+
+    /** Links or unlinks {@code owner} with {@code other}, oriented by which side owns the set being replaced. */
+    abstract boolean linkFrom(int owner, int other, boolean ownerIsLeft);
+
+    abstract boolean unlinkFrom(int owner, int other, boolean ownerIsLeft);
+
+    abstract int[] currentOf(int owner, boolean ownerIsLeft);
+
+    /**
+     * Replaces the set of {@code owner}. Additions come first, each atomic; if one throws (out of memory), the
+     * ones made are unlinked again, which never needs memory. Removals, which cannot fail, come last.
+     */
+    final boolean replace(int owner, int[] targets, boolean ownerIsLeft) {
+        checkId(owner, ownerIsLeft ? "left" : "right");
+        int[] want = sortedDistinct(targets, ownerIsLeft ? "right" : "left");
+        int[] have = currentOf(owner, ownerIsLeft);
+        int[] added = new int[want.length];
+        int addedCount = 0;
+        try {
+            for (int t : want) {
+                if (Arrays.binarySearch(have, t) < 0 && linkFrom(owner, t, ownerIsLeft)) added[addedCount++] = t;
+            }
+        } catch (Throwable e) {
+            for (int i = 0; i < addedCount; i++) unlinkFrom(owner, added[i], ownerIsLeft);
+            throw e;
+        }
+        boolean changed = addedCount > 0;
+        for (int h : have) {
+            if (Arrays.binarySearch(want, h) < 0) {
+                unlinkFrom(owner, h, ownerIsLeft);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    @Override
+    public final boolean replaceRights(int left, int[] rights) {
+        return replace(left, rights, true);
+    }
+
+    @Override
+    public final boolean replaceLefts(int right, int[] lefts) {
+        return replace(right, lefts, false);
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase() + " relation '" + name + "' (" + links + " links)";
+    }
+}

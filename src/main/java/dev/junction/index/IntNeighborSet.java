@@ -1,0 +1,37 @@
+package dev.junction.index;
+
+import it.unimi.dsi.fastutil.ints.IntIterator;
+import it.unimi.dsi.fastutil.ints.IntSet;
+
+/**
+ * A live, read-only view of the ids linked to one entity of an {@link IntRelation}: the rights of a left
+ * entity, or the lefts of a right entity.
+ *
+ * <p>The view is <em>live</em>: it reflects every later change of the relation, and a view of an entity
+ * with no links is simply empty. It iterates in <strong>ascending id order</strong>, and never boxes:
+ * use {@link #iterator()} with {@link IntIterator#nextInt()}, or {@link #forEach(java.util.function.IntConsumer)}.
+ *
+ * <p>Complexity: {@link #size()} is O(1); {@link #contains(int)} is O(log d) for an entity of degree d;
+ * a full iteration is O(d); {@link #iteratorAfter(int)} positions itself in O(log d).
+ *
+ * <p>Mutators ({@code add}, {@code remove}, {@code clear}, the iterator's {@code remove}) throw
+ * {@link UnsupportedOperationException}: change the relation through {@link IntRelation} instead, so that
+ * both sides always change together. Iterators are fail-fast: if the entity's links change while an
+ * iterator is in use, its next call throws {@link java.util.ConcurrentModificationException}.
+ *
+ * <p>Thread-safety: as the relation that made it.
+ */
+public interface IntNeighborSet extends IntSet {
+
+    /**
+     * Returns an iterator over the ids of this set that are strictly greater than {@code after}, in
+     * ascending order: the keyset cursor for paging ({@code after = -1} starts at the beginning).
+     *
+     * @param after the exclusive lower bound; any int, including negative values
+     * @return a fail-fast iterator positioned in O(log d)
+     */
+    IntIterator iteratorAfter(int after);
+
+    /** The id of the entity whose links this set shows. */
+    int owner();
+}

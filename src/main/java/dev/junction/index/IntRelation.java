@@ -1,0 +1,199 @@
+package dev.junction.index;
+
+import java.util.function.IntConsumer;
+
+/**
+ * A many-to-many relation between int ids: an association table with a composite primary key
+ * {@code (left, right)}, held in memory as a bidirectional index.
+ *
+ * <p>This is the primitive, hot-path layer of Junction. Ids are non-negative ints chosen by the caller (the
+ * typed layer, {@code dev.junction.Junction}, hands out dense ids for keys and objects). Every change updates
+ * the adjacency sets of both sides in the same call: there is no moment, and no failure path (an exception,
+ * an {@link OutOfMemoryError} while a set grows), where one side shows a link that the other does not. A
+ * method that throws leaves the relation exactly as it was.
+ *
+ * <h2>Kinds</h2>
+ * <ul>
+ *   <li>{@link Kind#BIPARTITE}: two id spaces, as {@code authors ⇄ books}.</li>
+ *   <li>{@link Kind#DIRECTED}: one id space at both ends, as {@code users → followed users}; {@code link(a, b)}
+ *       does not make {@code b} linked to {@code a}. {@link #rightsOf(int)} are the entities {@code a} points to,
+ *       {@link #leftsOf(int)} the entities that point to it.</li>
+ *   <li>{@link Kind#SYMMETRIC}: one id space, as friendship: {@code link(a, b)} and {@code link(b, a)} are the
+ *       same link, {@code rightsOf(a)} and {@code leftsOf(a)} are the same set, and one link counts once in
+ *       {@link #size()}. A self-link {@code link(a, a)} is allowed and counts once.</li>
+ * </ul>
+ *
+ * <h2>Semantics</h2>
+ * A relation is a set of pairs. {@link #link(int, int)} of a present pair is a no-op returning {@code false};
+ * {@link #unlink(int, int)} of an absent pair returns {@code false} and never throws. Neighbour sets iterate
+ * in ascending id order.
+ *
+ * <h2>Complexity</h2>
+ * For an entity of degree {@code d}: {@code link}, {@code unlink} and {@code contains} cost O(log d) plus a
+ * bounded shift (at most 4096 elements, independent of {@code d}); degree and {@link #size()} are O(1);
+ * {@code removeLeft}/{@code removeRight} cost O(d log d') over the neighbours' degrees {@code d'}; iteration
+ * is O(d). No operation costs time linear in a degree except those that iterate, remove or replace a whole set.
+ * Memory does not grow with the largest id when ids are sparse.
+ *
+ * <h2>Errors</h2>
+ * A negative id throws {@link IllegalArgumentException}; a {@code null} argument throws
+ * {@link NullPointerException}. Both name the value and the relation, and change nothing.
+ *
+ * <h2>Thread-safety</h2>
+ * Not thread-safe. Confine a relation to one thread, or guard every access, reads included, with one lock.
+ */
+public interface IntRelation {
+
+    /** The shape of a relation: which id spaces its two ends use, and whether links have a direction. */
+    enum Kind {
+        /** Two id spaces, left and right. */
+        BIPARTITE,
+        /** One id space at both ends; links have a direction (left points to right). */
+        DIRECTED,
+        /** One id space at both ends; links have no direction. */
+        SYMMETRIC
+    }
+
+    /**
+     * Creates an empty relation between two id spaces.
+     *
+     * @param name the name used in exception messages, e.g. {@code "author_books"}
+     * @throws NullPointerException if {@code name} is null
+     */
+    static IntRelation bipartite(String name) {
+        return new BipartiteRelation(name, Kind.BIPARTITE);
+    }
+
+    /**
+     * Creates an empty directed relation over one id space (users follow users).
+     *
+     * @param name the name used in exception messages
+     * @throws NullPointerException if {@code name} is null
+     */
+    static IntRelation directed(String name) {
+        return new BipartiteRelation(name, Kind.DIRECTED);
+    }
+
+    /**
+     * Creates an empty symmetric relation over one id space (friendship).
+     *
+     * @param name the name used in exception messages
+     * @throws NullPointerException if {@code name} is null
+     */
+    static IntRelation symmetric(String name) {
+        return new SymmetricRelation(name);
+    }
+
+    /** The name given at creation, used in exception messages. */
+    String name();
+
+    /** The kind given at creation. */
+    Kind kind();
+
+    /**
+     * Links {@code left} to {@code right} on both sides.
+     *
+     * @return {@code true} if the link is new, {@code false} if it was already present (nothing changes)
+     * @throws IllegalArgumentException if an id is negative
+     * @throws OutOfMemoryError if a set cannot grow; the relation is then unchanged
+     */
+    boolean link(int left, int right);
+
+    /**
+     * Removes the link between {@code left} and {@code right} from both sides.
+     *
+     * @return {@code true} if the link was present, {@code false} if not (nothing changes)
+     * @throws IllegalArgumentException if an id is negative
+     */
+    boolean unlink(int left, int right);
+
+    /**
+     * Tells whether {@code left} is linked to {@code right}, in O(log d) without allocating.
+     *
+     * @throws IllegalArgumentException if an id is negative
+     */
+    boolean contains(int left, int right);
+
+    /**
+     * The rights linked to {@code left}, as a live, read-only view in ascending id order.
+     *
+     * @throws IllegalArgumentException if {@code left} is negative
+     */
+    IntNeighborSet rightsOf(int left);
+
+    /**
+     * The lefts linked to {@code right}, as a live, read-only view in ascending id order.
+     *
+     * @throws IllegalArgumentException if {@code right} is negative
+     */
+    IntNeighborSet leftsOf(int right);
+
+    /**
+     * Calls {@code action} with each right linked to {@code left}, in ascending order, without allocating.
+     * The action must not change this relation.
+     *
+     * @throws IllegalArgumentException if {@code left} is negative
+     * @throws NullPointerException if {@code action} is null
+     * @throws java.util.ConcurrentModificationException if the action changes the links of {@code left}
+     */
+    void forEachRight(int left, IntConsumer action);
+
+    /**
+     * Calls {@code action} with each left linked to {@code right}, in ascending order, without allocating.
+     *
+     * @throws IllegalArgumentException if {@code right} is negative
+     * @throws NullPointerException if {@code action} is null
+     * @throws java.util.ConcurrentModificationException if the action changes the links of {@code right}
+     */
+    void forEachLeft(int right, IntConsumer action);
+
+    /** The number of rights linked to {@code left}, in O(1). @throws IllegalArgumentException if negative */
+    int degreeOfLeft(int left);
+
+    /** The number of lefts linked to {@code right}, in O(1). @throws IllegalArgumentException if negative */
+    int degreeOfRight(int right);
+
+    /** The number of links, in O(1). A symmetric link counts once. */
+    long size();
+
+    /**
+     * Removes every link of {@code left}, from both sides, as SQL deletes the association rows of a deleted
+     * parent. In a {@link Kind#SYMMETRIC} relation this is the same as {@link #removeRight(int)}; in a
+     * {@link Kind#DIRECTED} relation it removes only the links that start at {@code left}.
+     *
+     * @return the number of links removed
+     * @throws IllegalArgumentException if {@code left} is negative
+     */
+    int removeLeft(int left);
+
+    /**
+     * Removes every link of {@code right}, from both sides.
+     *
+     * @return the number of links removed
+     * @throws IllegalArgumentException if {@code right} is negative
+     */
+    int removeRight(int right);
+
+    /**
+     * Makes {@code rights} the whole set of rights of {@code left}, as assigning {@code author.books = [...]}
+     * does: links not in {@code rights} go, new ones come, both sides agree. Duplicates in {@code rights} count
+     * once. All or nothing: if it throws, nothing changed.
+     *
+     * @return {@code true} if the relation changed
+     * @throws IllegalArgumentException if {@code left} or any element of {@code rights} is negative
+     * @throws NullPointerException if {@code rights} is null
+     */
+    boolean replaceRights(int left, int[] rights);
+
+    /**
+     * Makes {@code lefts} the whole set of lefts of {@code right}; the mirror of {@link #replaceRights}.
+     *
+     * @return {@code true} if the relation changed
+     * @throws IllegalArgumentException if {@code right} or any element of {@code lefts} is negative
+     * @throws NullPointerException if {@code lefts} is null
+     */
+    boolean replaceLefts(int right, int[] lefts);
+
+    /** Removes every link. Outstanding views become empty. */
+    void clear();
+}

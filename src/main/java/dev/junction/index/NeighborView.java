@@ -1,0 +1,79 @@
+package dev.junction.index;
+
+import it.unimi.dsi.fastutil.ints.AbstractIntSet;
+import it.unimi.dsi.fastutil.ints.IntCollection;
+import it.unimi.dsi.fastutil.ints.IntIterator;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/** The live, read-only {@link IntNeighborSet} of one entity on one side of a relation. */
+final class NeighborView extends AbstractIntSet implements IntNeighborSet {
+
+    private final AdjacencyIndex index;
+    private final int owner;
+    private final String relation;
+
+    NeighborView(AdjacencyIndex index, int owner, String relation) {
+        this.index = index;
+        this.owner = owner;
+        this.relation = relation;
+    }
+
+    @Override
+    public int owner() {
+        return owner;
+    }
+
+    @Override
+    public int size() {
+        return index.degree(owner);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return index.degree(owner) == 0;
+    }
+
+    @Override
+    public boolean contains(int k) {
+        return k >= 0 && index.contains(owner, k);
+    }
+
+    @Override
+    public IntIterator iterator() {
+        return index.cursor(owner, -1, relation);
+    }
+
+    @Override
+    public IntIterator iteratorAfter(int after) {
+        return index.cursor(owner, after, relation);
+    }
+
+    @Override
+    public void forEach(IntConsumer action) {
+        Objects.requireNonNull(action, "action");
+        index.forEach(owner, action, relation);
+    }
+
+    @Override
+    public int[] toIntArray() {
+        return index.toArray(owner);
+    }
+
+    private UnsupportedOperationException readOnly() {
+        return new UnsupportedOperationException("relation '" + relation
+                + "': the neighbour set of id " + owner + " is read-only; link and unlink through the relation");
+    }
+
+    @Override public boolean add(int k) { throw readOnly(); }
+    @Override public boolean remove(int k) { throw readOnly(); }
+    @Override public boolean addAll(IntCollection c) { throw readOnly(); }
+    @Override public boolean removeAll(IntCollection c) { throw readOnly(); }
+    @Override public boolean retainAll(IntCollection c) { throw readOnly(); }
+    @Override public boolean addAll(Collection<? extends Integer> c) { throw readOnly(); }
+    @Override public boolean removeAll(Collection<?> c) { throw readOnly(); }
+    @Override public boolean retainAll(Collection<?> c) { throw readOnly(); }
+    @Override public boolean removeIf(java.util.function.IntPredicate filter) { throw readOnly(); }
+    @Override public void clear() { throw readOnly(); }
+}
