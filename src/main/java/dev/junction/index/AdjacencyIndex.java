@@ -10,40 +10,65 @@ import java.util.function.IntConsumer;
  *
  * <h2>Design notes</h2>
  * <ul>
- *   <li><b>Entity metadata</b> lives in parallel primitive arrays indexed by a <em>meta index</em>: {@code addr}
- *       (arena address, or index into {@code large}), {@code size} (the degree), {@code cls} (the slot's size
- *       class, {@link #LARGE} for a {@link LargeIntSet}, 0 for no slot) and {@code mod} (a per-entity change
- *       counter for fail-fast iterators). That is 10 bytes per entity, and no object per entity.</li>
- *   <li><b>Direct and overflow ids.</b> Ids below {@code directCap} are their own meta index: a lookup is one
- *       array access. The direct range only grows while it stays dense (below {@code MIN_DIRECT + 4 * live
- *       entities}); a larger id gets a meta index in an overflow region after the direct range, found through a
- *       hash map. So ids from a dense range cost an array access, and a lone id of 2,000,000,000 costs one
- *       hash entry, never gigabytes. When the direct range grows, overflow entities inside it move in.</li>
- *   <li><b>Adaptive sets.</b> A set of degree {@code d} is a sorted run in the {@link SlotArena} (4 bytes per id,
- *       insert by binary search and a shift of at most d ids) until it would outgrow {@value #PROMOTE_MIN} ids
- *       and a {@link LargeIntSet} is the smaller form, or would outgrow {@link SlotArena#MAX_CAPACITY}; then it
- *       becomes a {@link LargeIntSet} (about 2 bytes per id, bounded update cost). A large set that drops below
+ *   <li><b>Entity word.</b> Each entity has one {@code long} in {@code meta}: bits 0–31 the address of its set
+ *       (an arena slot, or an index into {@code large}), bits 32–39 the slot's size class ({@link #LARGE} for a
+ *       {@link LargeIntSet}, 0 for no set), bits 40–47 a change counter for fail-fast iterators. A small set's
+ *       size is the first int of its slot, beside its ids. So a lookup, a {@code contains} or an insert on a
+ *       random entity costs two cache misses (the word, the slot), and an entity costs 8 bytes plus its set,
+ *       with no object per entity.</li>
+ *   <li><b>Direct and overflow ids.</b> Ids below {@code directCap} index {@code meta} directly. The direct range
+ *       grows (by doubling) only while it stays dense: to reach id {@code i} it must have {@code i < 1024 + 4 *
+ *       (entities with links)}. A larger id gets a word in an overflow region after the direct range, found
+ *       through a hash map, so a lone id of 2,000,000,000 costs one hash entry, never gigabytes. When the direct
+ *       range grows, overflow entities that fall inside it move in.</li>
+ *   <li><b>Adaptive sets.</b> A set is a sorted run in the {@link SlotArena} (4 bytes per id; insert by binary
+ *       search and a shift) until it would outgrow {@value #PROMOTE_MIN} ids and a {@link LargeIntSet} is the
+ *       smaller form, or would outgrow {@link SlotArena#MAX_CAPACITY}; then it becomes a {@link LargeIntSet}
+ *       (about 2 bytes per id, update cost bounded independently of the degree). A large set that drops below
  *       {@value #DEMOTE_BELOW} ids moves back into the arena.</li>
- *   <li><b>Two-phase updates.</b> {@link #reserve} does every allocation an {@link #insert} will need (a new
- *       meta index, a bigger slot, a promotion, a container) without changing the set's contents;
- *       {@link #insert} then only writes. A relation reserves on both sides before inserting on either, so an
- *       {@link OutOfMemoryError} can never leave a link on one side only. {@link #remove} never needs memory.</li>
+ *   <li><b>Two-phase updates.</b> {@link #reserve} makes every allocation an {@link #insert} will need (a word,
+ *       a bigger slot, a promotion, a container) without changing any set's contents; {@link #insert} then only
+ *       writes. A relation reserves on both sides before it inserts on either, so an {@link OutOfMemoryError}
+ *       never leaves a link on one side only. {@link #remove} needs no memory.</li>
  * </ul>
  * Not thread-safe.
  */
 final class AdjacencyIndex {
 
-    static final byte LARGE = 127;
+    static final int LARGE = 0xFF;
     static final int PROMOTE_MIN = 64;
     static final int DEMOTE_BELOW = 32;
     private static final int MIN_DIRECT = 1024;
 
+    private static final long ADDR_MASK = 0xFFFF_FFFFL;
+    private static final int CLS_SHIFT = 32;
+    private static final int MOD_SHIFT = 40;
+    private static final long MOD_MASK = 0xFFL << MOD_SHIFT;
+
+    static int addrOf(long word) {
+        return (int) word;
+    }
+
+    static int clsOf(long word) {
+        return (int) (word >>> CLS_SHIFT) & 0xFF;
+    }
+
+    static int modOf(long word) {
+        return (int) (word >>> MOD_SHIFT) & 0xFF;
+    }
+
+    private static long word(int addr, int cls, long modBits) {
+        return (addr & ADDR_MASK) | ((long) cls << CLS_SHIFT) | modBits;
+    }
+
+    private static long bumped(long word) {
+        return (word & ~MOD_MASK) | ((word + (1L << MOD_SHIFT)) & MOD_MASK);
+    }
+
     private final SlotArena arena = new SlotArena();
 
-    int[] addr = new int[0];
-    int[] size = new int[0];
-    byte[] cls = new byte[0];
-    byte[] mod = new byte[0];
+    /** Entity words: [0, directCap) by id, then the overflow region. */
+    long[] meta = new long[0];
     /** Ids in [0, directCap) are their own meta index. */
     int directCap;
 
@@ -70,16 +95,34 @@ final class AdjacencyIndex {
 
     // ---- reads ------------------------------------------------------------------------------------------
 
-    /** The meta index of {@code id}, or -1 if it has never had a slot. */
+    /** The meta index of {@code id}, or -1 if it has no word. */
     int meta(int id) {
         if (id < directCap) return id;
         int k = overflow.get(id);
         return k < 0 ? -1 : directCap + k;
     }
 
+    /** The entity word of {@code id}, or 0 (no set) if it has none. */
+    long wordOf(int id) {
+        if (id < directCap) return meta[id];
+        int k = overflow.get(id);
+        return k < 0 ? 0L : meta[directCap + k];
+    }
+
+    int[] chunkOf(int addr) {
+        return arena.chunks[addr >>> SlotArena.CHUNK_SHIFT];
+    }
+
     int degree(int id) {
-        int m = meta(id);
-        return m < 0 ? 0 : size[m];
+        return sizeOf(wordOf(id));
+    }
+
+    int sizeOf(long w) {
+        int c = clsOf(w);
+        if (c == 0) return 0;
+        int a = addrOf(w);
+        if (c == LARGE) return large[a].size();
+        return arena.chunks[a >>> SlotArena.CHUNK_SHIFT][a & SlotArena.CHUNK_MASK];
     }
 
     int liveEntities() {
@@ -87,86 +130,79 @@ final class AdjacencyIndex {
     }
 
     boolean contains(int id, int x) {
-        int m = meta(id);
-        if (m < 0) return false;
-        int n = size[m];
-        if (n == 0) return false;
-        if (cls[m] == LARGE) return large[addr[m]].contains(x);
-        int a = addr[m];
+        long w = wordOf(id);
+        int c = clsOf(w);
+        if (c == 0) return false;
+        int a = addrOf(w);
+        if (c == LARGE) return large[a].contains(x);
         int[] chunk = arena.chunks[a >>> SlotArena.CHUNK_SHIFT];
         int off = a & SlotArena.CHUNK_MASK;
-        return Arrays.binarySearch(chunk, off, off + n, x) >= 0;
+        return Arrays.binarySearch(chunk, off + 1, off + 1 + chunk[off], x) >= 0;
     }
 
     /** Copies the set of {@code id}, ascending, into a new array. */
     int[] toArray(int id) {
-        int m = meta(id);
-        if (m < 0 || size[m] == 0) return new int[0];
-        int n = size[m];
+        long w = wordOf(id);
+        int n = sizeOf(w);
         int[] out = new int[n];
-        if (cls[m] == LARGE) {
-            large[addr[m]].copyTo(out, 0);
+        if (n == 0) return out;
+        int a = addrOf(w);
+        if (clsOf(w) == LARGE) {
+            large[a].copyTo(out, 0);
         } else {
-            int a = addr[m];
-            System.arraycopy(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], a & SlotArena.CHUNK_MASK, out, 0, n);
+            System.arraycopy(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], (a & SlotArena.CHUNK_MASK) + 1, out, 0, n);
         }
         return out;
     }
 
     /** Calls {@code action} for each id linked to {@code id}, ascending; fail-fast if that set changes. */
     void forEach(int id, IntConsumer action, String relation) {
-        int m = meta(id);
-        if (m < 0) return;
-        int n = size[m];
-        if (n == 0) return;
+        long w = wordOf(id);
+        int c = clsOf(w);
+        if (c == 0) return;
+        int a = addrOf(w);
         int side = modCount;
-        byte entity = mod[m];
-        if (cls[m] == LARGE) {
-            LargeIntSet s = large[addr[m]];
-            // Containers may be reshaped by a change, so the large path checks per container and value.
+        int entity = modOf(w);
+        if (c == LARGE) {
+            LargeIntSet s = large[a];
+            // A change may reshape the containers, so the check comes right after each call.
             for (int i = 0; i < s.containers; i++) {
                 int base = s.keys[i] << 16;
                 char[] arr = s.arrays[i];
                 if (arr != null) {
-                    for (int j = 0, c = s.cards[i]; j < c; j++) {
+                    for (int j = 0, card = s.cards[i]; j < card; j++) {
                         action.accept(base | arr[j]);
                         if (modCount != side) side = check(id, entity, relation);
                     }
                 } else {
                     long[] bits = s.bitmaps[i];
-                    for (int w = 0; w < bits.length; w++) {
-                        long word = bits[w];
-                        while (word != 0) {
-                            action.accept(base | (w << 6) | Long.numberOfTrailingZeros(word));
+                    for (int wi = 0; wi < bits.length; wi++) {
+                        long bw = bits[wi];
+                        while (bw != 0) {
+                            action.accept(base | (wi << 6) | Long.numberOfTrailingZeros(bw));
                             if (modCount != side) side = check(id, entity, relation);
-                            word &= word - 1;
+                            bw &= bw - 1;
                         }
                     }
                 }
             }
             return;
         }
-        int a = addr[m];
         int[] chunk = arena.chunks[a >>> SlotArena.CHUNK_SHIFT];
-        for (int j = a & SlotArena.CHUNK_MASK, end = j + n; j < end; j++) {
+        int off = a & SlotArena.CHUNK_MASK;
+        for (int j = off + 1, end = j + chunk[off]; j < end; j++) {
             action.accept(chunk[j]);
             if (modCount != side) side = check(id, entity, relation);
         }
     }
 
     /** After some change on this side: throws if it touched {@code id}'s set; returns the current side count. */
-    int check(int id, byte expectedMod, String relation) {
-        int m = meta(id);
-        if (m < 0 || mod[m] != expectedMod) {
+    int check(int id, int expectedMod, String relation) {
+        if (modOf(wordOf(id)) != expectedMod) {
             throw new ConcurrentModificationException(
                     "relation '" + relation + "': the links of id " + id + " changed during iteration");
         }
         return modCount;
-    }
-
-    byte modOf(int id) {
-        int m = meta(id);
-        return m < 0 ? 0 : mod[m];
     }
 
     // ---- writes -----------------------------------------------------------------------------------------
@@ -178,49 +214,52 @@ final class AdjacencyIndex {
      */
     void reserve(int id, int x) {
         int m = metaForWrite(id);
-        if (cls[m] == LARGE) {
-            large[addr[m]].reserve(x);
+        long w = meta[m];
+        int c = clsOf(w);
+        if (c == LARGE) {
+            large[addrOf(w)].reserve(x);
             return;
         }
-        int n = size[m];
-        if (n < SlotArena.CAPACITY[cls[m]]) return;
-        if (n + 1 > PROMOTE_MIN && shouldPromote(m, n)) {
-            promote(m, n, x);
+        int n = c == 0 ? 0 : sizeOf(w);
+        if (c != 0 && n < SlotArena.CAPACITY[c]) return;
+        if (n + 1 > PROMOTE_MIN && shouldPromote(w, n)) {
+            promote(m, w, n, x);
         } else {
-            relocate(m, n, SlotArena.classFor(n + 1));
+            relocate(m, w, n, SlotArena.classFor(n + 1));
         }
     }
 
-    private boolean shouldPromote(int m, int n) {
+    private boolean shouldPromote(long w, int n) {
         if (n + 1 > SlotArena.MAX_CAPACITY) return true;
-        int a = addr[m];
-        int keys = LargeIntSet.highKeys(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], a & SlotArena.CHUNK_MASK, n);
+        int a = addrOf(w);
+        int keys = LargeIntSet.highKeys(chunkOf(a), (a & SlotArena.CHUNK_MASK) + 1, n);
         // Rough retained sizes: ~40 bytes per container plus 2 per id, against 4.25 per id in the arena.
         return 64L + 40L * keys + 2L * n < 4L * n + (n >> 2);
     }
 
-    private void relocate(int m, int n, int newCls) {
+    private void relocate(int m, long w, int n, int newCls) {
         int newAddr = arena.allocate(newCls); // may throw; nothing changed yet
-        int oldCls = cls[m];
-        if (n > 0) {
-            int a = addr[m];
-            System.arraycopy(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], a & SlotArena.CHUNK_MASK,
-                    arena.chunks[newAddr >>> SlotArena.CHUNK_SHIFT], newAddr & SlotArena.CHUNK_MASK, n);
+        int[] to = chunkOf(newAddr);
+        int toOff = newAddr & SlotArena.CHUNK_MASK;
+        int oldCls = clsOf(w);
+        if (oldCls != 0) {
+            int a = addrOf(w);
+            System.arraycopy(chunkOf(a), a & SlotArena.CHUNK_MASK, to, toOff, n + 1);
+            arena.free(a, oldCls);
+        } else {
+            to[toOff] = 0;
         }
-        if (oldCls != 0) arena.free(addr[m], oldCls);
-        addr[m] = newAddr;
-        cls[m] = (byte) newCls;
+        meta[m] = word(newAddr, newCls, w & MOD_MASK);
     }
 
-    private void promote(int m, int n, int x) {
-        int a = addr[m];
-        LargeIntSet s = LargeIntSet.ofSorted(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], a & SlotArena.CHUNK_MASK, n, 1);
+    private void promote(int m, long w, int n, int x) {
+        int a = addrOf(w);
+        LargeIntSet s = LargeIntSet.ofSorted(chunkOf(a), (a & SlotArena.CHUNK_MASK) + 1, n, 1);
         s.reserve(x);
         int li = takeLargeIndex(); // may throw; nothing visible changed yet
         large[li] = s;
-        arena.free(a, cls[m]);
-        addr[m] = li;
-        cls[m] = LARGE;
+        arena.free(a, clsOf(w));
+        meta[m] = word(li, LARGE, w & MOD_MASK);
     }
 
     private int takeLargeIndex() {
@@ -244,21 +283,25 @@ final class AdjacencyIndex {
     /** Inserts {@code x} into the set of {@code id}; requires {@link #reserve}{@code (id, x)} and x absent. */
     void insert(int id, int x) {
         int m = meta(id);
-        int n = size[m];
-        if (cls[m] == LARGE) {
-            large[addr[m]].add(x);
+        long w = meta[m];
+        int a = addrOf(w);
+        int n;
+        if (clsOf(w) == LARGE) {
+            LargeIntSet s = large[a];
+            n = s.size();
+            s.add(x);
         } else {
-            int a = addr[m];
-            int[] chunk = arena.chunks[a >>> SlotArena.CHUNK_SHIFT];
+            int[] chunk = chunkOf(a);
             int off = a & SlotArena.CHUNK_MASK;
-            int pos = Arrays.binarySearch(chunk, off, off + n, x);
-            pos = -pos - 1;
-            System.arraycopy(chunk, pos, chunk, pos + 1, off + n - pos);
+            n = chunk[off];
+            int from = off + 1;
+            int pos = -Arrays.binarySearch(chunk, from, from + n, x) - 1;
+            System.arraycopy(chunk, pos, chunk, pos + 1, from + n - pos);
             chunk[pos] = x;
+            chunk[off] = n + 1;
         }
         if (n == 0) live++;
-        size[m] = n + 1;
-        mod[m]++;
+        meta[m] = bumped(w);
         modCount++;
     }
 
@@ -266,72 +309,76 @@ final class AdjacencyIndex {
     boolean remove(int id, int x) {
         int m = meta(id);
         if (m < 0) return false;
-        int n = size[m];
-        if (n == 0) return false;
-        if (cls[m] == LARGE) {
-            LargeIntSet s = large[addr[m]];
+        long w = meta[m];
+        int c = clsOf(w);
+        if (c == 0) return false;
+        int a = addrOf(w);
+        int left;
+        if (c == LARGE) {
+            LargeIntSet s = large[a];
             if (!s.remove(x)) return false;
-            size[m] = n - 1;
-            if (n - 1 < DEMOTE_BELOW) demote(m, s);
+            left = s.size();
+            w = left < DEMOTE_BELOW ? demote(w, s) : w;
         } else {
-            int a = addr[m];
-            int[] chunk = arena.chunks[a >>> SlotArena.CHUNK_SHIFT];
+            int[] chunk = chunkOf(a);
             int off = a & SlotArena.CHUNK_MASK;
-            int pos = Arrays.binarySearch(chunk, off, off + n, x);
+            int n = chunk[off];
+            int from = off + 1;
+            int pos = Arrays.binarySearch(chunk, from, from + n, x);
             if (pos < 0) return false;
-            System.arraycopy(chunk, pos + 1, chunk, pos, off + n - pos - 1);
-            size[m] = n - 1;
-            if (n == 1) {
-                arena.free(a, cls[m]);
-                cls[m] = 0;
-                addr[m] = 0;
+            System.arraycopy(chunk, pos + 1, chunk, pos, from + n - pos - 1);
+            left = n - 1;
+            chunk[off] = left;
+            if (left == 0) {
+                arena.free(a, c);
+                w &= MOD_MASK;
             }
         }
-        mod[m]++;
+        meta[m] = bumped(w);
         modCount++;
-        if (n == 1) {
+        if (left == 0) {
             live--;
             releaseIfOverflow(id, m);
         }
         return true;
     }
 
-    /** Moves a large set that became small back into the arena, if memory allows; otherwise keeps it. */
-    private void demote(int m, LargeIntSet s) {
+    /** Moves a large set that became small back into the arena if memory allows; returns the new word. */
+    private long demote(long w, LargeIntSet s) {
         int n = s.size();
-        int li = addr[m];
+        int li = addrOf(w);
         if (n == 0) {
             releaseLarge(li);
-            cls[m] = 0;
-            addr[m] = 0;
-            return;
+            return w & MOD_MASK;
         }
         int c = SlotArena.classFor(n);
         int a;
         try {
             a = arena.allocate(c);
         } catch (OutOfMemoryError e) {
-            return; // a large set is valid at any size
+            return w; // a large set is valid at any size
         }
-        s.copyTo(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], a & SlotArena.CHUNK_MASK);
+        int[] chunk = chunkOf(a);
+        int off = a & SlotArena.CHUNK_MASK;
+        chunk[off] = n;
+        s.copyTo(chunk, off + 1);
         releaseLarge(li);
-        addr[m] = a;
-        cls[m] = (byte) c;
+        return word(a, c, w & MOD_MASK);
     }
 
     /** Empties the set of {@code id} (the caller has already removed the other sides' entries). */
     void clearEntity(int id) {
         int m = meta(id);
-        if (m < 0 || size[m] == 0) return;
-        if (cls[m] == LARGE) {
-            releaseLarge(addr[m]);
+        if (m < 0) return;
+        long w = meta[m];
+        int c = clsOf(w);
+        if (c == 0) return;
+        if (c == LARGE) {
+            releaseLarge(addrOf(w));
         } else {
-            arena.free(addr[m], cls[m]);
+            arena.free(addrOf(w), c);
         }
-        cls[m] = 0;
-        addr[m] = 0;
-        size[m] = 0;
-        mod[m]++;
+        meta[m] = bumped(w & MOD_MASK);
         modCount++;
         live--;
         releaseIfOverflow(id, m);
@@ -340,10 +387,7 @@ final class AdjacencyIndex {
     /** Forgets every set. Outstanding iterators fail on their next call. */
     void clear() {
         arena.clear();
-        addr = new int[0];
-        size = new int[0];
-        cls = new byte[0];
-        mod = new byte[0];
+        meta = new long[0];
         directCap = 0;
         overflow = newOverflowMap(0);
         overflowIds = new int[0];
@@ -358,14 +402,15 @@ final class AdjacencyIndex {
 
     // ---- meta index management --------------------------------------------------------------------------
 
-    /** The meta index of {@code id}, creating an empty entry if needed. May throw only before any change. */
+    /** The meta index of {@code id}, creating an empty word if needed. May throw only before any change. */
     private int metaForWrite(int id) {
         if (id < directCap) return id;
         int k = overflow.get(id);
         if (k >= 0) return directCap + k;
         long limit = MIN_DIRECT + 4L * (live + 1);
         if (id < limit) {
-            growDirect((int) Math.min(Integer.MAX_VALUE, Math.max(id + 1L, Math.min(limit, Math.max(16L, 2L * directCap)))));
+            // Doubling keeps growth amortized O(1); the direct range stays below 2 * limit.
+            growDirect((int) Math.min(Integer.MAX_VALUE, Math.max(id + 1L, Math.max(16L, 2L * directCap))));
             return id;
         }
         return addOverflow(id);
@@ -376,38 +421,24 @@ final class AdjacencyIndex {
         int keep = 0;
         for (int k = 0; k < overflowCount; k++) if (overflowIds[k] >= newCap) keep++;
         int ocap = Math.max(keep, 4);
-        int total = newCap + ocap;
-        int[] nAddr = new int[total], nSize = new int[total];
-        byte[] nCls = new byte[total], nMod = new byte[total];
+        long[] nMeta = new long[newCap + ocap];
         int[] nIds = new int[ocap];
         Int2IntOpenHashMap nMap = newOverflowMap(keep);
-        System.arraycopy(addr, 0, nAddr, 0, directCap);
-        System.arraycopy(size, 0, nSize, 0, directCap);
-        System.arraycopy(cls, 0, nCls, 0, directCap);
-        System.arraycopy(mod, 0, nMod, 0, directCap);
+        System.arraycopy(meta, 0, nMeta, 0, directCap);
         int kk = 0;
         for (int k = 0; k < overflowCount; k++) {
             int id = overflowIds[k];
-            int from = directCap + k;
-            int to;
             if (id < newCap) {
-                to = id;
+                nMeta[id] = meta[directCap + k];
             } else {
-                to = newCap + kk;
+                nMeta[newCap + kk] = meta[directCap + k];
                 nIds[kk] = id;
                 nMap.put(id, kk);
                 kk++;
             }
-            nAddr[to] = addr[from];
-            nSize[to] = size[from];
-            nCls[to] = cls[from];
-            nMod[to] = mod[from];
         }
         // Everything is allocated: switch over.
-        addr = nAddr;
-        size = nSize;
-        cls = nCls;
-        mod = nMod;
+        meta = nMeta;
         overflowIds = nIds;
         overflow = nMap;
         overflowCount = kk;
@@ -417,56 +448,44 @@ final class AdjacencyIndex {
     private int addOverflow(int id) {
         if (overflowCount == overflowIds.length) {
             int ocap = Math.max(4, overflowIds.length * 2);
-            int total = directCap + ocap;
-            int[] nAddr = Arrays.copyOf(addr, total), nSize = Arrays.copyOf(size, total);
-            byte[] nCls = Arrays.copyOf(cls, total), nMod = Arrays.copyOf(mod, total);
+            long[] nMeta = Arrays.copyOf(meta, directCap + ocap);
             int[] nIds = Arrays.copyOf(overflowIds, ocap);
-            addr = nAddr;
-            size = nSize;
-            cls = nCls;
-            mod = nMod;
+            meta = nMeta;
             overflowIds = nIds;
         }
         int k = overflowCount;
-        int m = directCap + k;
-        addr[m] = 0;
-        size[m] = 0;
-        cls[m] = 0;
-        mod[m] = 0;
+        meta[directCap + k] = 0L;
         try {
             overflow.put(id, k);
         } catch (OutOfMemoryError e) {
             // fastutil inserts before it rehashes: the entry may be in; keep the two in step either way.
-            if (overflow.get(id) != k) throw e;
-            overflowIds[k] = id;
-            overflowCount++;
+            if (overflow.get(id) == k) {
+                overflowIds[k] = id;
+                overflowCount++;
+            }
             throw e;
         }
         overflowIds[k] = id;
         overflowCount++;
-        return m;
+        return directCap + k;
     }
 
-    /** Frees the overflow entry of an entity whose set became empty (swap with the last entry). */
+    /** Frees the overflow word of an entity whose set became empty (the last word moves into its place). */
     private void releaseIfOverflow(int id, int m) {
         if (m < directCap) return;
         int k = m - directCap;
         int last = overflowCount - 1;
         if (k != last) {
             int lastId = overflowIds[last];
-            int from = directCap + last;
-            addr[m] = addr[from];
-            size[m] = size[from];
-            cls[m] = cls[from];
-            mod[m] = mod[from];
+            meta[m] = meta[directCap + last];
             overflowIds[k] = lastId;
-            overflow.put(lastId, k); // replaces an existing key: no allocation
+            overflow.put(lastId, k); // replaces the value of an existing key: no allocation
         }
         overflowCount = last;
         try {
             overflow.remove(id);
         } catch (OutOfMemoryError ignored) {
-            // the removal happened before fastutil's optional shrink failed
+            // the entry is gone; only fastutil's optional shrink failed
         }
     }
 
@@ -475,9 +494,5 @@ final class AdjacencyIndex {
     /** A fail-fast ascending cursor over the set of {@code id}, at the first element greater than {@code after}. */
     NeighborCursor cursor(int id, int after, String relation) {
         return new NeighborCursor(this, id, after, relation);
-    }
-
-    int[][] chunks() {
-        return arena.chunks;
     }
 }

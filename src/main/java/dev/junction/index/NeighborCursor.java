@@ -16,7 +16,7 @@ final class NeighborCursor implements IntIterator {
     private final AdjacencyIndex index;
     private final int owner;
     private final String relation;
-    private final byte expectedMod;
+    private final int expectedMod;
     private int expectedSide;
 
     private boolean has;
@@ -43,22 +43,23 @@ final class NeighborCursor implements IntIterator {
         this.owner = owner;
         this.relation = relation;
         this.expectedSide = index.modCount;
-        int m = index.meta(owner);
-        this.expectedMod = m < 0 ? 0 : index.mod[m];
-        if (m < 0 || index.size[m] == 0) return;
-        int n = index.size[m];
-        int a = index.addr[m];
-        if (index.cls[m] == AdjacencyIndex.LARGE) {
+        long w = index.wordOf(owner);
+        this.expectedMod = AdjacencyIndex.modOf(w);
+        int c = AdjacencyIndex.clsOf(w);
+        if (c == 0) return;
+        int a = AdjacencyIndex.addrOf(w);
+        if (c == AdjacencyIndex.LARGE) {
             set = index.large[a];
             seekLarge(after);
         } else {
-            chunk = index.chunks()[a >>> SlotArena.CHUNK_SHIFT];
+            chunk = index.chunkOf(a);
             int off = a & SlotArena.CHUNK_MASK;
-            end = off + n;
+            int from = off + 1;
+            end = from + chunk[off];
             if (after < 0) {
-                pos = off;
+                pos = from;
             } else {
-                int p = Arrays.binarySearch(chunk, off, end, after);
+                int p = Arrays.binarySearch(chunk, from, end, after);
                 pos = p >= 0 ? p + 1 : -p - 1;
             }
             if (pos < end) {

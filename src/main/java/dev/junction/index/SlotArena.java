@@ -7,9 +7,10 @@ import java.util.Arrays;
  *
  * <h2>Design notes</h2>
  * <ul>
- *   <li><b>Layout.</b> Ints live in chunks of {@value #CHUNK_SIZE}; a slot is a run of {@code capacity(cls)}
- *       ints inside one chunk, addressed by {@code chunk << 16 | offset}. Chunking means growth never copies
- *       the whole arena and a slot read is two dependent loads (chunk, element).</li>
+ *   <li><b>Layout.</b> Ints live in chunks of {@value #CHUNK_SIZE}; a slot is a run of {@code 1 + capacity(cls)}
+ *       ints inside one chunk, addressed by {@code chunk << 16 | offset}: the set's size, then its ids in
+ *       ascending order. Keeping the size beside the ids means one cache miss reads both. Chunking means growth
+ *       never copies the whole arena, and the chunk table is small enough to stay in cache.</li>
  *   <li><b>Size classes.</b> Capacities grow by about 1/8 ({@code 1..8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20,
  *       ...}, up to {@value #MAX_CAPACITY}), so a set wastes about 6% on average, and a growing set is copied
  *       about 8 times its size over its life: cheap next to the memory it saves.</li>
@@ -25,6 +26,7 @@ final class SlotArena {
     static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
     static final int CHUNK_MASK = CHUNK_SIZE - 1;
     static final int MAX_CAPACITY = 4096;
+    static final int HEADER = 1;
     private static final int NONE = -1;
 
     /** Capacity of each size class; class 0 is "no slot". */
@@ -62,6 +64,11 @@ final class SlotArena {
         Arrays.fill(freeHead, NONE);
     }
 
+    /** Ints a slot of class {@code cls} occupies: the size header and the ids. */
+    static int slotLength(int cls) {
+        return CAPACITY[cls] + 1;
+    }
+
     /** Allocates a slot of class {@code cls} and returns its address. Changes nothing if it throws. */
     int allocate(int cls) {
         int head = freeHead[cls];
@@ -69,7 +76,7 @@ final class SlotArena {
             freeHead[cls] = chunks[head >>> CHUNK_SHIFT][head & CHUNK_MASK];
             return head;
         }
-        int cap = CAPACITY[cls];
+        int cap = slotLength(cls);
         if (top + cap > CHUNK_SIZE) {
             newChunk(); // may throw before any change
         }
@@ -106,7 +113,7 @@ final class SlotArena {
     private void recycleTail(int chunk, int from) {
         int left = CHUNK_SIZE - from;
         for (int cls = CLASSES - 1; cls > 0 && left > 0; cls--) {
-            int cap = CAPACITY[cls];
+            int cap = slotLength(cls);
             while (left >= cap) {
                 free((chunk << CHUNK_SHIFT) | from, cls);
                 from += cap;
