@@ -65,7 +65,7 @@ final class AdjacencyIndex {
         return (word & ~MOD_MASK) | ((word + (1L << MOD_SHIFT)) & MOD_MASK);
     }
 
-    private final SlotArena arena = new SlotArena();
+    private SlotArena arena = new SlotArena();
 
     /** Entity words: [0, directCap) by id, then the overflow region. */
     long[] meta = new long[0];
@@ -213,6 +213,7 @@ final class AdjacencyIndex {
      * @throws OutOfMemoryError before any visible change
      */
     void reserve(int id, int x) {
+        if (arena.wasteful()) compact();
         int m = metaForWrite(id);
         long w = meta[m];
         int c = clsOf(w);
@@ -400,6 +401,47 @@ final class AdjacencyIndex {
         modCount++;
     }
 
+    /**
+     * Copies every small set into a fresh, tightly packed arena, in meta-index (for dense ids: id) order.
+     * Sets keep their size class, so reservations made before stay valid, unless less than half full; those
+     * shrink to the smallest class with room for one more. If the new arena cannot be allocated, nothing
+     * changes and compaction waits for more waste.
+     */
+    void compact() {
+        int used = directCap + overflowCount;
+        SlotArena.Layout layout = new SlotArena.Layout();
+        for (int m = 0; m < used; m++) {
+            long w = meta[m];
+            int c = clsOf(w);
+            if (c != 0 && c != LARGE) layout.add(compactClass(c, sizeOf(w)));
+        }
+        SlotArena fresh;
+        try {
+            fresh = SlotArena.packed(layout.chunks);
+        } catch (OutOfMemoryError e) {
+            arena.postponeCompaction();
+            return;
+        }
+        for (int m = 0; m < used; m++) {
+            long w = meta[m];
+            int c = clsOf(w);
+            if (c == 0 || c == LARGE) continue;
+            int a = addrOf(w);
+            int[] from = chunkOf(a);
+            int off = a & SlotArena.CHUNK_MASK;
+            int n = from[off];
+            int nc = compactClass(c, n);
+            int b = fresh.allocate(nc); // cannot fail: its chunks exist
+            System.arraycopy(from, off, fresh.chunks[b >>> SlotArena.CHUNK_SHIFT], b & SlotArena.CHUNK_MASK, n + 1);
+            meta[m] = word(b, nc, w & MOD_MASK);
+        }
+        arena = fresh;
+    }
+
+    private static int compactClass(int cls, int n) {
+        return n < SlotArena.CAPACITY[cls] >> 1 ? SlotArena.classFor(n + 1) : cls;
+    }
+
     // ---- meta index management --------------------------------------------------------------------------
 
     /** The meta index of {@code id}, creating an empty word if needed. May throw only before any change. */
@@ -409,8 +451,8 @@ final class AdjacencyIndex {
         if (k >= 0) return directCap + k;
         long limit = MIN_DIRECT + 4L * (live + 1);
         if (id < limit) {
-            // Doubling keeps growth amortized O(1); the direct range stays below 2 * limit.
-            growDirect((int) Math.min(Integer.MAX_VALUE, Math.max(id + 1L, Math.max(16L, 2L * directCap))));
+            // Growth by half keeps it amortized O(1) with a quarter of slack on average.
+            growDirect((int) Math.min(Integer.MAX_VALUE, Math.max(id + 1L, Math.max(16L, directCap + (directCap >> 1)))));
             return id;
         }
         return addOverflow(id);
