@@ -1,0 +1,34 @@
+package dev.junction;
+
+import dev.junction.index.IntNeighborSet;
+import dev.junction.index.IntRelation;
+import java.util.function.IntConsumer;
+
+/** An {@link IntRelation} seen from the other side: left and right exchanged, same storage. */
+final class InverseIntRelation implements IntRelation {
+
+    private final IntRelation base;
+
+    InverseIntRelation(IntRelation base) {
+        this.base = base;
+    }
+
+    @Override public String name() { return base.name(); }
+    @Override public Kind kind() { return base.kind(); }
+    @Override public boolean link(int left, int right) { return base.link(right, left); }
+    @Override public boolean unlink(int left, int right) { return base.unlink(right, left); }
+    @Override public boolean contains(int left, int right) { return base.contains(right, left); }
+    @Override public IntNeighborSet rightsOf(int left) { return base.leftsOf(left); }
+    @Override public IntNeighborSet leftsOf(int right) { return base.rightsOf(right); }
+    @Override public void forEachRight(int left, IntConsumer action) { base.forEachLeft(left, action); }
+    @Override public void forEachLeft(int right, IntConsumer action) { base.forEachRight(right, action); }
+    @Override public int degreeOfLeft(int left) { return base.degreeOfRight(left); }
+    @Override public int degreeOfRight(int right) { return base.degreeOfLeft(right); }
+    @Override public long size() { return base.size(); }
+    @Override public int removeLeft(int left) { return base.removeRight(left); }
+    @Override public int removeRight(int right) { return base.removeLeft(right); }
+    @Override public boolean replaceRights(int left, int[] rights) { return base.replaceLefts(left, rights); }
+    @Override public boolean replaceLefts(int right, int[] lefts) { return base.replaceRights(right, lefts); }
+    @Override public void clear() { base.clear(); }
+    @Override public String toString() { return "inverse of " + base; }
+}

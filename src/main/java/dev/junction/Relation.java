@@ -1,0 +1,162 @@
+package dev.junction;
+
+import dev.junction.index.IntRelation;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * A typed many-to-many relation between the entities of two {@link Table}s: an association table with a
+ * composite primary key, seen from both ends, like SQLAlchemy's {@code relationship(secondary=...,
+ * back_populates=...)}. Declaring one side gives the other: {@link #inverse()} is the same set of pairs seen
+ * from the right.
+ *
+ * <h2>Semantics</h2>
+ * A relation is a set of pairs. {@link #link} of a present pair returns {@code false} and changes nothing;
+ * {@link #unlink} of an absent pair returns {@code false} and never throws. Both sides are views of the same
+ * pairs, so they always agree: {@code rightsOf(a).add(b)} and {@code leftsOf(b).add(a)} are the same
+ * operation. Every operation either succeeds or throws, and a method that throws leaves the tables and the
+ * relation exactly as they were.
+ *
+ * <h2>Entities that are not in their table</h2>
+ * Reads treat them as having no links ({@code contains} is {@code false}, views are empty). Writes that create
+ * links ({@link #link}, {@link #setRights}, {@code add} and {@code addAll} on a view) first add the missing
+ * entities to their tables, on both ends, as SQLAlchemy's save-update cascade does; a write that creates no
+ * link (an empty {@code addAll} or {@code setRights}) adds nothing. Removing a link never removes an entity; to
+ * delete an entity and all its links, use {@link Table#remove}.
+ *
+ * <h2>Views</h2>
+ * {@link #rightsOf} and {@link #leftsOf} return live {@link Set} views: writes through them change the
+ * relation (and so the other side), and they show every later change. They iterate in <strong>ascending id
+ * order of the other table</strong> (which is insertion order of that table while nothing was removed from it)
+ * and are fail-fast. A view resolves its entity's id on every operation, so it keeps working if the entity is
+ * removed and added again. See {@link #rightsOf} for the exact contract.
+ *
+ * <h2>Kinds</h2>
+ * {@link IntRelation.Kind#BIPARTITE} between two tables; {@link IntRelation.Kind#DIRECTED} over one table
+ * ({@code rightsOf(a)} = whom {@code a} follows, {@code leftsOf(a)} = who follows {@code a});
+ * {@link IntRelation.Kind#SYMMETRIC} over one table, where {@code link(a, b)} and {@code link(b, a)} are the
+ * same pair and {@code rightsOf(a)} equals {@code leftsOf(a)}.
+ *
+ * <h2>Errors</h2>
+ * A {@code null} entity or collection throws {@link NullPointerException} naming the relation; exceptions
+ * thrown by a key function or a predicate propagate and change nothing.
+ *
+ * <h2>Complexity</h2>
+ * For an entity of degree {@code d}: {@code link}, {@code unlink}, {@code contains} cost the key lookups plus
+ * O(log d); degree (a view's {@code size()}) and {@link #size()} are O(1); iteration is O(d). Nothing copies or
+ * loads a whole collection except the bulk operations, which cost their input plus the degree.
+ *
+ * <h2>Thread-safety</h2>
+ * Not thread-safe: confine the engine to one thread or guard every access, reads included, with one lock.
+ *
+ * @param <L> the type of the left entities
+ * @param <R> the type of the right entities
+ */
+public interface Relation<L, R> {
+
+    /** The name given at creation; an {@link #inverse()} has the same name. */
+    String name();
+
+    /** The kind of the underlying storage; an inverse has the same kind. */
+    IntRelation.Kind kind();
+
+    /** The table of the left entities. */
+    Table<L> leftTable();
+
+    /** The table of the right entities (the same table as {@link #leftTable()} for a self-relation). */
+    Table<R> rightTable();
+
+    /**
+     * The int-level relation underneath, with the ids of {@link #leftTable()} on the left and of
+     * {@link #rightTable()} on the right (for an inverse, a swapped view of the same storage). Changes made
+     * through it are seen here and vice versa. Use it for hot loops; ids must come from the tables.
+     */
+    IntRelation ints();
+
+    /**
+     * The same pairs seen from the other side: {@code inverse().rightsOf(r)} is {@code leftsOf(r)}, and
+     * {@code inverse().link(r, l)} is {@code link(l, r)}. Shares the storage; {@code inverse().inverse()} is
+     * this relation. For a symmetric relation the inverse is this relation. O(1).
+     */
+    Relation<R, L> inverse();
+
+    /**
+     * Links {@code left} to {@code right}, adding either entity to its table if absent.
+     *
+     * @return {@code true} if the pair is new, {@code false} if it was present
+     * @throws NullPointerException if an argument (or its key) is null
+     */
+    boolean link(L left, R right);
+
+    /**
+     * Removes the pair, on both sides. The entities stay in their tables.
+     *
+     * @return {@code true} if the pair was present, {@code false} otherwise (also when an entity is absent)
+     * @throws NullPointerException if an argument (or its key) is null
+     */
+    boolean unlink(L left, R right);
+
+    /**
+     * Tells whether the pair is present; {@code false} if an entity is not in its table.
+     *
+     * @throws NullPointerException if an argument (or its key) is null
+     */
+    boolean contains(L left, R right);
+
+    /**
+     * The rights linked to {@code left}, as a live {@link Set} view ({@code author.books}). In O(1), without
+     * touching the tables.
+     *
+     * <ul>
+     *   <li>{@code size()} is the degree, O(1); {@code contains} and {@code remove} are by key, O(log d).</li>
+     *   <li>{@code add(r)} links {@code left} to {@code r}, adding {@code left} and {@code r} to their tables
+     *       if absent; {@code false} if already linked.</li>
+     *   <li>{@code remove(r)} unlinks; {@code clear()} removes every link of {@code left} in this relation
+     *       (only), keeping the entities.</li>
+     *   <li>{@code addAll} is all or nothing: if it throws (a null element, a key function that throws), the
+     *       links and table entries it made are undone.</li>
+     *   <li>{@code removeAll}, {@code retainAll} and {@code removeIf} decide first (calling the collection or
+     *       predicate for every element), then unlink: if the collection or predicate throws, nothing
+     *       changes.</li>
+     *   <li>Iteration is in ascending id order of {@link #rightTable()}. The iterator's {@code remove} unlinks
+     *       on both sides. Iterators are fail-fast: if the links of {@code left} in this relation change by any
+     *       other means, the iterator's next call throws {@link java.util.ConcurrentModificationException}.</li>
+     *   <li>{@code toString()} lists the entities like a list: {@code [Flask Basics, Advanced Flask]};
+     *       {@code equals}/{@code hashCode} follow the {@link Set} contract.</li>
+     *   <li>A {@code null} element throws {@link NullPointerException}.</li>
+     * </ul>
+     *
+     * @throws NullPointerException if {@code left} is null
+     */
+    Set<R> rightsOf(L left);
+
+    /**
+     * The lefts linked to {@code right} ({@code book.authors}), with the contract of {@link #rightsOf}, sides
+     * exchanged; iteration is in ascending id order of {@link #leftTable()}.
+     *
+     * @throws NullPointerException if {@code right} is null
+     */
+    Set<L> leftsOf(R right);
+
+    /**
+     * Makes {@code rights} the whole set of rights of {@code left}, as assigning {@code author.books = [...]}
+     * does: links not in {@code rights} go (the entities stay), new ones come, both sides agree. Missing
+     * entities are added to their tables. Duplicates count once. All or nothing: if it throws, nothing changed.
+     * Costs O(|rights| + d) lookups.
+     *
+     * @return {@code true} if the links changed
+     * @throws NullPointerException if {@code left}, {@code rights} or an element is null
+     */
+    boolean setRights(L left, Collection<? extends R> rights);
+
+    /**
+     * Makes {@code lefts} the whole set of lefts of {@code right}; the mirror of {@link #setRights}.
+     *
+     * @return {@code true} if the links changed
+     * @throws NullPointerException if {@code right}, {@code lefts} or an element is null
+     */
+    boolean setLefts(R right, Collection<? extends L> lefts);
+
+    /** The number of pairs, in O(1). A symmetric pair counts once. */
+    long size();
+}
