@@ -30,10 +30,16 @@ import java.util.function.IntConsumer;
  *
  * <h2>Complexity</h2>
  * For an entity of degree {@code d}: {@code link}, {@code unlink} and {@code contains} cost O(log d) plus a
- * bounded shift (at most 4096 elements, independent of {@code d}); degree and {@link #size()} are O(1);
- * {@code removeLeft}/{@code removeRight} cost O(d log d') over the neighbours' degrees {@code d'}; iteration
- * is O(d). No operation costs time linear in a degree except those that iterate, remove or replace a whole set.
- * Memory does not grow with the largest id when ids are sparse.
+ * shift of at most 4096 elements, whatever {@code d} is (small sets are sorted runs, large ones compressed
+ * bitmaps); degrees and {@link #size()} are O(1); iteration is O(d). No operation costs time linear in a
+ * degree except those that iterate, remove or replace a whole set. Two kinds of housekeeping are amortized
+ * O(1) per change but cost more when they happen: growing the per-entity table (a copy, O(entities)), and
+ * repacking a side's storage when a quarter of it has become free (a copy, O(links)).
+ *
+ * <h2>Memory</h2>
+ * About 10–11 bytes per link, both sides counted, on a skewed workload of 1M–10M links (measured with JOL), with
+ * no object per entity or per link. Memory does not grow with the largest id when ids are sparse: ids from a
+ * dense range are array-indexed, and an id far beyond the others (2,000,000,000, say) costs one hash entry.
  *
  * <h2>Errors</h2>
  * A negative id throws {@link IllegalArgumentException}; a {@code null} argument throws

@@ -1,0 +1,130 @@
+package dev.junction.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import it.unimi.dsi.fastutil.ints.IntIterator;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fail-fast iteration: changing the owner entity's links while one of its iterators is in use makes the
+ * iterator's next call throw {@link ConcurrentModificationException}; a forEach action that changes the entity
+ * makes forEachRight/forEachLeft throw it. Checked for a small and a large set.
+ */
+abstract class FailFastContract extends RelationContract {
+
+    static final int SMALL_OWNER = 1;
+    static final int LARGE_OWNER = 2;
+    static final int RIGHT_OWNER = 1_000_000;
+
+    IntRelation fixture() {
+        IntRelation rel = newRelation("fail_fast");
+        for (int r = 10; r < 15; r++) {
+            rel.link(SMALL_OWNER, r);
+        }
+        for (int r = 100; r < 6_100; r++) {
+            rel.link(LARGE_OWNER, r);
+        }
+        for (int l = 20; l < 25; l++) {
+            rel.link(l, RIGHT_OWNER);
+        }
+        return rel;
+    }
+
+    private void assertRightsIteratorFails(int owner, Consumer<IntRelation> change, String what) {
+        IntRelation rel = fixture();
+        IntIterator it = rel.rightsOf(owner).iterator();
+        it.nextInt();
+        it.nextInt();
+        change.accept(rel);
+        assertThrows(ConcurrentModificationException.class, it::nextInt, what + " on rightsOf(" + owner + ")");
+
+        IntRelation rel2 = fixture();
+        IntIterator after = rel2.rightsOf(owner).iteratorAfter(-1);
+        after.nextInt();
+        change.accept(rel2);
+        assertThrows(ConcurrentModificationException.class, after::nextInt,
+                what + " on rightsOf(" + owner + ").iteratorAfter");
+    }
+
+    @Test
+    void linkOfOwnerFailsItsRightsIterator() {
+        assertRightsIteratorFails(SMALL_OWNER, r -> r.link(SMALL_OWNER, 99), "link");
+        assertRightsIteratorFails(LARGE_OWNER, r -> r.link(LARGE_OWNER, 99_999), "link");
+        assertRightsIteratorFails(LARGE_OWNER, r -> r.link(LARGE_OWNER, 5), "link before the cursor");
+    }
+
+    @Test
+    void unlinkOfOwnerFailsItsRightsIterator() {
+        assertRightsIteratorFails(SMALL_OWNER, r -> r.unlink(SMALL_OWNER, 14), "unlink");
+        assertRightsIteratorFails(LARGE_OWNER, r -> r.unlink(LARGE_OWNER, 6_000), "unlink");
+    }
+
+    @Test
+    void bulkChangesOfOwnerFailItsRightsIterator() {
+        assertRightsIteratorFails(SMALL_OWNER, r -> r.removeLeft(SMALL_OWNER), "removeLeft");
+        assertRightsIteratorFails(LARGE_OWNER, r -> r.removeLeft(LARGE_OWNER), "removeLeft");
+        assertRightsIteratorFails(SMALL_OWNER, r -> r.replaceRights(SMALL_OWNER, ints(10, 11, 12, 77)),
+                "replaceRights");
+        assertRightsIteratorFails(LARGE_OWNER, r -> r.replaceRights(LARGE_OWNER, ints(1, 2, 3)), "replaceRights");
+        assertRightsIteratorFails(SMALL_OWNER, r -> r.removeRight(14), "removeRight of a neighbour");
+        assertRightsIteratorFails(SMALL_OWNER, IntRelation::clear, "clear");
+    }
+
+    @Test
+    void changesOfOwnerFailItsLeftsIterator() {
+        List<Consumer<IntRelation>> changes = List.of(
+                r -> r.link(30, RIGHT_OWNER),
+                r -> r.unlink(24, RIGHT_OWNER),
+                r -> r.removeRight(RIGHT_OWNER),
+                r -> r.replaceLefts(RIGHT_OWNER, ints(20, 21)),
+                r -> r.removeLeft(23));
+        for (int i = 0; i < changes.size(); i++) {
+            IntRelation rel = fixture();
+            IntIterator it = rel.leftsOf(RIGHT_OWNER).iterator();
+            assertEquals(20, it.nextInt());
+            changes.get(i).accept(rel);
+            assertThrows(ConcurrentModificationException.class, it::nextInt, "change #" + i);
+        }
+    }
+
+    @Test
+    void forEachRightWhoseActionChangesTheEntityFails() {
+        IntRelation rel = fixture();
+        assertThrows(ConcurrentModificationException.class,
+                () -> rel.forEachRight(SMALL_OWNER, r -> rel.link(SMALL_OWNER, 1_000 + r)));
+        IntRelation rel2 = fixture();
+        assertThrows(ConcurrentModificationException.class,
+                () -> rel2.forEachRight(LARGE_OWNER, r -> rel2.unlink(LARGE_OWNER, r)));
+    }
+
+    @Test
+    void forEachLeftWhoseActionChangesTheEntityFails() {
+        IntRelation rel = fixture();
+        assertThrows(ConcurrentModificationException.class,
+                () -> rel.forEachLeft(RIGHT_OWNER, l -> rel.unlink(l, RIGHT_OWNER)));
+        IntRelation rel2 = fixture();
+        assertThrows(ConcurrentModificationException.class,
+                () -> rel2.forEachLeft(RIGHT_OWNER, l -> rel2.link(l + 100, RIGHT_OWNER)));
+    }
+
+    @Test
+    void readOnlyUseDoesNotFail() {
+        IntRelation rel = fixture();
+        IntIterator it = rel.rightsOf(SMALL_OWNER).iterator();
+        it.nextInt();
+        rel.link(SMALL_OWNER, 10); // already present: nothing changes
+        rel.unlink(SMALL_OWNER, 99); // absent: nothing changes
+        rel.contains(SMALL_OWNER, 11);
+        rel.rightsOf(SMALL_OWNER).size();
+        int[] rest = drain(it);
+        assertEquals(4, rest.length, "no-op calls must not invalidate an iterator");
+        assertEquals(11, rest[0]);
+        int[] count = {0};
+        rel.forEachRight(LARGE_OWNER, r -> count[0] += rel.contains(LARGE_OWNER, r) ? 1 : 0);
+        assertEquals(6_000, count[0]);
+    }
+}

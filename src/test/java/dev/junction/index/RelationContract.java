@@ -1,0 +1,128 @@
+package dev.junction.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.ints.IntIterator;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Base of every contract test of the int-level index: a concrete subclass per {@link IntRelation.Kind}
+ * says which kind it tests (JCTools style: one abstract contract per behaviour, one subclass per
+ * implementation). Holds the small helpers the contracts share.
+ */
+abstract class RelationContract {
+
+    /** The kind under test. */
+    protected abstract IntRelation.Kind kind();
+
+    protected final boolean symmetric() {
+        return kind() == IntRelation.Kind.SYMMETRIC;
+    }
+
+    protected final IntRelation newRelation(String name) {
+        return create(kind(), name);
+    }
+
+    static IntRelation create(IntRelation.Kind kind, String name) {
+        switch (kind) {
+            case BIPARTITE: return IntRelation.bipartite(name);
+            case DIRECTED: return IntRelation.directed(name);
+            case SYMMETRIC: return IntRelation.symmetric(name);
+            default: throw new AssertionError(kind);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static int[] drain(IntIterator it) {
+        IntArrayList out = new IntArrayList();
+        while (it.hasNext()) {
+            out.add(it.nextInt());
+        }
+        return out.toIntArray();
+    }
+
+    static int[] rights(IntRelation rel, int left) {
+        return drain(rel.rightsOf(left).iterator());
+    }
+
+    static int[] lefts(IntRelation rel, int right) {
+        return drain(rel.leftsOf(right).iterator());
+    }
+
+    static int[] forEachRights(IntRelation rel, int left) {
+        IntArrayList out = new IntArrayList();
+        rel.forEachRight(left, out::add);
+        return out.toIntArray();
+    }
+
+    static int[] forEachLefts(IntRelation rel, int right) {
+        IntArrayList out = new IntArrayList();
+        rel.forEachLeft(right, out::add);
+        return out.toIntArray();
+    }
+
+    static int[] ints(int... values) {
+        return values;
+    }
+
+    static int[] sortedArray(Collection<Integer> values) {
+        int[] out = new int[values.size()];
+        int i = 0;
+        for (int v : values) {
+            out[i++] = v;
+        }
+        if (!(values instanceof java.util.SortedSet)) {
+            Arrays.sort(out);
+        }
+        return out;
+    }
+
+    /** Asserts the full observable content of one entity on both sides: views, iteration order, degrees. */
+    static void assertRights(IntRelation rel, int left, int[] expectedAscending) {
+        Supplier<String> msg = () -> rel.name() + " rightsOf(" + left + ")";
+        assertArrayEquals(expectedAscending, rights(rel, left), msg);
+        assertArrayEquals(expectedAscending, forEachRights(rel, left), msg);
+        assertEquals(expectedAscending.length, rel.degreeOfLeft(left), msg);
+        assertEquals(expectedAscending.length, rel.rightsOf(left).size(), msg);
+        assertEquals(expectedAscending.length == 0, rel.rightsOf(left).isEmpty(), msg);
+        for (int r : expectedAscending) {
+            assertEquals(true, rel.contains(left, r), msg);
+            assertEquals(true, rel.rightsOf(left).contains(r), msg);
+        }
+    }
+
+    static void assertLefts(IntRelation rel, int right, int[] expectedAscending) {
+        Supplier<String> msg = () -> rel.name() + " leftsOf(" + right + ")";
+        assertArrayEquals(expectedAscending, lefts(rel, right), msg);
+        assertArrayEquals(expectedAscending, forEachLefts(rel, right), msg);
+        assertEquals(expectedAscending.length, rel.degreeOfRight(right), msg);
+        assertEquals(expectedAscending.length, rel.leftsOf(right).size(), msg);
+        assertEquals(expectedAscending.length == 0, rel.leftsOf(right).isEmpty(), msg);
+        for (int l : expectedAscending) {
+            assertEquals(true, rel.contains(l, right), msg);
+            assertEquals(true, rel.leftsOf(right).contains(l), msg);
+        }
+    }
+
+    /**
+     * The full observable content of a relation restricted to the given ids (as lefts and as rights), plus its
+     * size: two snapshots are equal exactly when nothing observable about those ids changed.
+     */
+    static String snapshot(IntRelation rel, int... ids) {
+        TreeMap<String, String> out = new TreeMap<>();
+        out.put("size", Long.toString(rel.size()));
+        for (int id : ids) {
+            out.put("R" + id, Arrays.toString(rights(rel, id)) + " d=" + rel.degreeOfLeft(id)
+                    + " s=" + rel.rightsOf(id).size());
+            out.put("L" + id, Arrays.toString(lefts(rel, id)) + " d=" + rel.degreeOfRight(id)
+                    + " s=" + rel.leftsOf(id).size());
+        }
+        return out.toString();
+    }
+}
