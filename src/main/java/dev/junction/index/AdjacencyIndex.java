@@ -129,6 +129,14 @@ final class AdjacencyIndex {
         return live;
     }
 
+    long arenaLiveInts() {
+        return arena.liveInts();
+    }
+
+    long arenaFreeInts() {
+        return arena.freeInts();
+    }
+
     boolean contains(int id, int x) {
         long w = wordOf(id);
         int c = clsOf(w);

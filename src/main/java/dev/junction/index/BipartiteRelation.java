@@ -20,6 +20,14 @@ final class BipartiteRelation extends AbstractIntRelation {
         super(name, kind);
     }
 
+    AdjacencyIndex byLeft() {
+        return byLeft;
+    }
+
+    AdjacencyIndex byRight() {
+        return byRight;
+    }
+
     @Override
     public boolean link(int left, int right) {
         checkId(left, "left");

@@ -1,0 +1,101 @@
+package dev.junction.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import it.unimi.dsi.fastutil.ints.IntIterator;
+import java.util.ConcurrentModificationException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The arena's housekeeping: repacking must never change what any set holds, must keep working when it happens
+ * between the two reservations of a link, and must actually happen after a shuffled bulk load.
+ */
+class ArenaCompactionTest {
+
+    /** Random links and unlinks over small sets, with a forced compaction every few hundred steps. */
+    @Test
+    void compactionPreservesEverySet() {
+        long seed = Long.getLong("junction.fuzz.seed", 77L);
+        Random rnd = new Random(seed);
+        AdjacencyIndex index = new AdjacencyIndex();
+        RelationModel model = new RelationModel(IntRelation.Kind.BIPARTITE);
+        int ops = Integer.getInteger("junction.fuzz.ops", 20000);
+        for (int step = 0; step < ops; step++) {
+            int id = rnd.nextInt(300);
+            int x = rnd.nextInt(rnd.nextBoolean() ? 40 : 5000);
+            if (rnd.nextInt(3) > 0) {
+                if (!model.contains(id, x)) {
+                    index.reserve(id, x);
+                    index.insert(id, x);
+                    model.link(id, x);
+                }
+            } else {
+                assertEquals(model.unlink(id, x), index.remove(id, x), "seed=" + seed + " step=" + step);
+            }
+            if (step % 331 == 0) {
+                index.compact();
+            }
+            if (step % 97 == 0 || step == ops - 1) {
+                for (int e = 0; e < 300; e++) {
+                    int[] expected = model.rightsOf(e).stream().mapToInt(Integer::intValue).toArray();
+                    assertArrayEquals(expected, index.toArray(e), "seed=" + seed + " step=" + step + " id=" + e);
+                    assertEquals(expected.length, index.degree(e), "seed=" + seed + " step=" + step + " id=" + e);
+                }
+            }
+        }
+    }
+
+    /** A symmetric link reserves on one index twice; a compaction triggered by the second must keep the first. */
+    @Test
+    void compactionBetweenTwoReservationsKeepsTheFirst() {
+        AdjacencyIndex index = new AdjacencyIndex();
+        for (int i = 0; i < 7; i++) {
+            index.reserve(1, i);
+            index.insert(1, i);
+        }
+        index.reserve(1, 100); // room for one more in 1's slot
+        index.compact(); // what the second reservation of a symmetric link may do
+        index.reserve(100, 1);
+        index.insert(1, 100);
+        index.insert(100, 1);
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 100}, index.toArray(1));
+        assertArrayEquals(new int[] {1}, index.toArray(100));
+    }
+
+    /** Compaction moves slots; an iterator that was open keeps reading what was there, and fails once it changes. */
+    @Test
+    void openIteratorsSurviveCompactionAndStillFailFast() {
+        IntRelation rel = IntRelation.bipartite("c");
+        for (int r = 0; r < 10; r++) rel.link(5, r);
+        IntIterator it = rel.rightsOf(5).iterator();
+        assertEquals(0, it.nextInt());
+        ((BipartiteRelation) rel).byLeft().compact();
+        assertEquals(1, it.nextInt());
+        rel.link(5, 99);
+        assertThrows(ConcurrentModificationException.class, it::nextInt);
+    }
+
+    /** Sets that all grow together leave outgrown slots behind; the arena must repack itself. */
+    @Test
+    void shuffledBulkLoadDoesNotLeaveTheArenaHalfEmpty() {
+        IntRelation rel = IntRelation.bipartite("bulk");
+        Random rnd = new Random(5);
+        int lefts = 30_000;
+        int[] order = new int[lefts * 12];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i]; order[i] = order[j]; order[j] = t;
+        }
+        for (int k : order) rel.link(k % lefts, k / lefts * 7919 % 50_000);
+        AdjacencyIndex byLeft = ((BipartiteRelation) rel).byLeft();
+        long live = byLeft.arenaLiveInts();
+        long free = byLeft.arenaFreeInts();
+        assertTrue(free <= live / 4 + SlotArena.CHUNK_SIZE, "free " + free + " live " + live);
+        assertEquals(order.length, rel.size());
+    }
+}
