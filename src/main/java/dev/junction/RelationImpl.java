@@ -103,12 +103,12 @@ final class RelationImpl<L, R> implements Relation<L, R> {
 
     @Override
     public Set<R> rightsOf(L l) {
-        return new NeighborView<>(fromLeft, l);
+        return new RelatedSet<>(fromLeft, l);
     }
 
     @Override
     public Set<L> leftsOf(R r) {
-        return new NeighborView<>(fromRight, r);
+        return new RelatedSet<>(fromRight, r);
     }
 
     @Override

@@ -14,12 +14,12 @@ import java.util.function.Predicate;
  * The live {@link java.util.Set} of the entities linked to one owner: {@code rightsOf(owner)} or
  * {@code leftsOf(owner)}. Holds the owner object, not its id, and resolves the id on every operation.
  */
-final class NeighborView<O, T> extends AbstractSet<T> {
+final class RelatedSet<O, T> extends AbstractSet<T> {
 
     private final Side<O, T> side;
     private final O owner;
 
-    NeighborView(Side<O, T> side, O owner) {
+    RelatedSet(Side<O, T> side, O owner) {
         this.side = side;
         this.owner = side.checkOwner(owner);
     }
