@@ -16,6 +16,7 @@ final class InverseIntRelation implements IntRelation {
     @Override public String name() { return base.name(); }
     @Override public Kind kind() { return base.kind(); }
     @Override public boolean link(int left, int right) { return base.link(right, left); }
+    @Override public long linkAll(int[] lefts, int[] rights) { return base.linkAll(rights, lefts); }
     @Override public boolean unlink(int left, int right) { return base.unlink(right, left); }
     @Override public boolean contains(int left, int right) { return base.contains(right, left); }
     @Override public IntNeighborSet rightsOf(int left) { return base.leftsOf(left); }

@@ -62,6 +62,41 @@ abstract class AbstractIntRelation implements IntRelation {
         return n == s.length ? s : Arrays.copyOf(s, n);
     }
 
+    /** Checks the arrays of a bulk load. Changes nothing. */
+    final void checkPairs(int[] lefts, int[] rights) {
+        if (lefts == null) throw new NullPointerException("relation '" + name + "': lefts are null");
+        if (rights == null) throw new NullPointerException("relation '" + name + "': rights are null");
+        if (lefts.length != rights.length) {
+            throw new IllegalArgumentException("relation '" + name + "': " + lefts.length + " lefts but "
+                    + rights.length + " rights");
+        }
+        for (int i = 0; i < lefts.length; i++) {
+            if (lefts[i] < 0) {
+                throw new IllegalArgumentException("relation '" + name + "': left id " + lefts[i]
+                        + " (at index " + i + ") is negative");
+            }
+            if (rights[i] < 0) {
+                throw new IllegalArgumentException("relation '" + name + "': right id " + rights[i]
+                        + " (at index " + i + ") is negative");
+            }
+        }
+    }
+
+    /**
+     * Inserts the first {@code n} pairs, sorted by {@code (owner, id)}, distinct and none present, into
+     * {@code index}: one merge per owner.
+     */
+    static void insertSorted(AdjacencyIndex index, int[] owners, int[] ids, int n) {
+        int i = 0;
+        while (i < n) {
+            int owner = owners[i];
+            int j = i + 1;
+            while (j < n && owners[j] == owner) j++;
+            index.mergeAbsent(owner, ids, i, j - i);
+            i = j;
+        }
+    }
+
     /** Links or unlinks {@code owner} with {@code other}, oriented by which side owns the set being replaced. */
     abstract boolean linkFrom(int owner, int other, boolean ownerIsLeft);
 

@@ -26,10 +26,11 @@ import java.util.function.IntConsumer;
  *       smaller form, or would outgrow {@link SlotArena#MAX_CAPACITY}; then it becomes a {@link LargeIntSet}
  *       (about 2 bytes per id, update cost bounded independently of the degree). A large set that drops below
  *       {@value #DEMOTE_BELOW} ids moves back into the arena.</li>
- *   <li><b>Two-phase updates.</b> {@link #reserve} makes every allocation an {@link #insert} will need (a word,
- *       a bigger slot, a promotion, a container) without changing any set's contents; {@link #insert} then only
- *       writes. A relation reserves on both sides before it inserts on either, so an {@link OutOfMemoryError}
- *       never leaves a link on one side only. {@link #remove} needs no memory.</li>
+ *   <li><b>Two-phase updates.</b> {@link #prepare} finds the insertion point and makes every allocation that
+ *       {@link #insertAt} will need (a word, a bigger slot, a promotion, a container) without changing any set's
+ *       contents; {@link #insertAt} then only writes. A relation prepares both sides before it inserts on
+ *       either, so an {@link OutOfMemoryError} never leaves a link on one side only, and the insertion point
+ *       found while checking for the link is reused. {@link #remove} needs no memory.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -145,7 +146,7 @@ final class AdjacencyIndex {
         if (c == LARGE) return large[a].contains(x);
         int[] chunk = arena.chunks[a >>> SlotArena.CHUNK_SHIFT];
         int off = a & SlotArena.CHUNK_MASK;
-        return Arrays.binarySearch(chunk, off + 1, off + 1 + chunk[off], x) >= 0;
+        return SortedRuns.search(chunk, off + 1, off + 1 + chunk[off], x) >= 0;
     }
 
     /** Copies the set of {@code id}, ascending, into a new array. */
@@ -215,35 +216,55 @@ final class AdjacencyIndex {
 
     // ---- writes -----------------------------------------------------------------------------------------
 
+    /** Returned by {@link #prepare} when the id is already in the set. */
+    static final int PRESENT = -1;
+
     /**
-     * Makes sure that {@link #insert}{@code (id, x)} will not need to allocate. Never changes a set's contents.
+     * First phase of an insertion: finds {@code x} in the set of {@code id} and, if it is absent, makes every
+     * allocation that {@link #insertAt} will need (a word, a bigger slot, a promotion, a container) without
+     * changing any set's contents.
      *
+     * @return {@link #PRESENT} if {@code x} is in the set (nothing was done), else the rank of {@code x} in the
+     *         set, to pass to {@link #insertAt}; it stays valid across other {@code prepare} calls on this index
      * @throws OutOfMemoryError before any visible change
      */
-    void reserve(int id, int x) {
+    int prepare(int id, int x) {
         if (arena.wasteful()) compact();
         int m = metaForWrite(id);
         long w = meta[m];
         int c = clsOf(w);
         if (c == LARGE) {
-            large[addrOf(w)].reserve(x);
-            return;
+            return large[addrOf(w)].prepare(x) ? 0 : PRESENT;
         }
-        int n = c == 0 ? 0 : sizeOf(w);
-        if (c != 0 && n < SlotArena.CAPACITY[c]) return;
+        int n = 0;
+        int rank = 0;
+        if (c != 0) {
+            int a = addrOf(w);
+            int[] chunk = chunkOf(a);
+            int from = (a & SlotArena.CHUNK_MASK) + 1;
+            n = chunk[from - 1];
+            int p = SortedRuns.search(chunk, from, from + n, x);
+            if (p >= 0) return PRESENT;
+            rank = -p - 1 - from;
+            if (n < SlotArena.CAPACITY[c]) return rank;
+        }
         if (n + 1 > PROMOTE_MIN && shouldPromote(w, n)) {
             promote(m, w, n, x);
         } else {
             relocate(m, w, n, SlotArena.classFor(n + 1));
         }
+        return rank;
     }
 
     private boolean shouldPromote(long w, int n) {
         if (n + 1 > SlotArena.MAX_CAPACITY) return true;
         int a = addrOf(w);
-        int keys = LargeIntSet.highKeys(chunkOf(a), (a & SlotArena.CHUNK_MASK) + 1, n);
-        // Rough retained sizes: ~40 bytes per container plus 2 per id, against 4.25 per id in the arena.
-        return 64L + 40L * keys + 2L * n < 4L * n + (n >> 2);
+        return largeIsSmaller(LargeIntSet.highKeys(chunkOf(a), (a & SlotArena.CHUNK_MASK) + 1, n), n + 1);
+    }
+
+    /** Rough retained sizes: ~40 bytes per container plus 2 per id, against 4.25 per id in the arena. */
+    private static boolean largeIsSmaller(long keys, long ids) {
+        return 64L + 40L * keys + 2L * ids < 4L * ids + (ids >> 2);
     }
 
     private void relocate(int m, long w, int n, int newCls) {
@@ -264,7 +285,7 @@ final class AdjacencyIndex {
     private void promote(int m, long w, int n, int x) {
         int a = addrOf(w);
         LargeIntSet s = LargeIntSet.ofSorted(chunkOf(a), (a & SlotArena.CHUNK_MASK) + 1, n, 1);
-        s.reserve(x);
+        s.prepare(x);
         int li = takeLargeIndex(); // may throw; nothing visible changed yet
         large[li] = s;
         arena.free(a, clsOf(w));
@@ -289,8 +310,11 @@ final class AdjacencyIndex {
         largeFree[largeFreeCount++] = li; // largeFree is as long as large: never grows here
     }
 
-    /** Inserts {@code x} into the set of {@code id}; requires {@link #reserve}{@code (id, x)} and x absent. */
-    void insert(int id, int x) {
+    /**
+     * Second phase: inserts {@code x}, absent, at {@code rank} in the set of {@code id}, as {@link #prepare}
+     * returned it. Only writes.
+     */
+    void insertAt(int id, int x, int rank) {
         int m = meta(id);
         long w = meta[m];
         int a = addrOf(w);
@@ -303,15 +327,96 @@ final class AdjacencyIndex {
             int[] chunk = chunkOf(a);
             int off = a & SlotArena.CHUNK_MASK;
             n = chunk[off];
-            int from = off + 1;
-            int pos = -Arrays.binarySearch(chunk, from, from + n, x) - 1;
-            System.arraycopy(chunk, pos, chunk, pos + 1, from + n - pos);
+            int pos = off + 1 + rank;
+            int move = n - rank;
+            if (move <= 16) {
+                for (int i = pos + move; i > pos; i--) chunk[i] = chunk[i - 1];
+            } else {
+                System.arraycopy(chunk, pos, chunk, pos + 1, move);
+            }
             chunk[pos] = x;
             chunk[off] = n + 1;
         }
         if (n == 0) live++;
         meta[m] = bumped(w);
         modCount++;
+    }
+
+    /**
+     * Bulk insertion: merges {@code k} ascending ids {@code src[from..from+k)}, none of them in the set of
+     * {@code id}, into it, in O(n + k) (O(k log n) into a large set). Every step leaves the set valid, but a
+     * failure (out of memory) can leave part of the ids inserted: the caller undoes with {@link #remove}.
+     */
+    void mergeAbsent(int id, int[] src, int from, int k) {
+        if (k == 0) return;
+        if (arena.wasteful()) compact();
+        int m = metaForWrite(id);
+        long w = meta[m];
+        int c = clsOf(w);
+        int n;
+        if (c == LARGE) {
+            LargeIntSet s = large[addrOf(w)];
+            n = s.size();
+            for (int i = from; i < from + k; i++) {
+                if (s.prepare(src[i])) s.add(src[i]);
+            }
+        } else {
+            n = c == 0 ? 0 : sizeOf(w);
+            int total = n + k;
+            if (total > PROMOTE_MIN && (total > SlotArena.MAX_CAPACITY || promotesBetter(w, n, src, from, k))) {
+                int[] union = new int[total];
+                mergeInto(w, n, src, from, k, union, 0);
+                LargeIntSet s = LargeIntSet.ofSorted(union, 0, total, 0);
+                int li = takeLargeIndex(); // allocation done before any change
+                large[li] = s;
+                if (c != 0) arena.free(addrOf(w), c);
+                w = word(li, LARGE, w & MOD_MASK);
+            } else if (c == 0 || total > SlotArena.CAPACITY[c]) {
+                int nc = SlotArena.classFor(total);
+                int b = arena.allocate(nc); // may throw: nothing changed yet
+                int[] to = chunkOf(b);
+                int off = b & SlotArena.CHUNK_MASK;
+                mergeInto(w, n, src, from, k, to, off + 1);
+                to[off] = total;
+                if (c != 0) arena.free(addrOf(w), c);
+                w = word(b, nc, w & MOD_MASK);
+            } else {
+                int a = addrOf(w);
+                int[] chunk = chunkOf(a);
+                int base = (a & SlotArena.CHUNK_MASK) + 1;
+                // Merge from the back, in place: the slot has room for all of it.
+                int i = base + n - 1, j = from + k - 1, o = base + total - 1;
+                while (j >= from) chunk[o--] = i >= base && chunk[i] > src[j] ? chunk[i--] : src[j--];
+                chunk[base - 1] = total;
+            }
+        }
+        if (n == 0) live++;
+        meta[m] = bumped(w);
+        modCount++;
+    }
+
+    private boolean promotesBetter(long w, int n, int[] src, int from, int k) {
+        long keys = LargeIntSet.highKeys(src, from, k);
+        if (n > 0) {
+            int a = addrOf(w);
+            keys += LargeIntSet.highKeys(chunkOf(a), (a & SlotArena.CHUNK_MASK) + 1, n);
+        }
+        return largeIsSmaller(keys, (long) n + k);
+    }
+
+    /** Writes the union of the set (word {@code w}, size {@code n}) and {@code src[from..from+k)} into dst. */
+    private void mergeInto(long w, int n, int[] src, int from, int k, int[] dst, int at) {
+        int[] old = null;
+        int i = 0;
+        if (n > 0) {
+            int a = addrOf(w);
+            old = chunkOf(a);
+            i = (a & SlotArena.CHUNK_MASK) + 1;
+        }
+        int iEnd = i + n, j = from, jEnd = from + k;
+        while (i < iEnd && j < jEnd) dst[at++] = old[i] < src[j] ? old[i++] : src[j++];
+        while (i < iEnd) dst[at++] = old[i++];
+        while (j < jEnd) dst[at++] = src[j++];
     }
 
     /** Removes {@code x} from the set of {@code id}; never allocates. Returns false if it was absent. */
@@ -333,9 +438,14 @@ final class AdjacencyIndex {
             int off = a & SlotArena.CHUNK_MASK;
             int n = chunk[off];
             int from = off + 1;
-            int pos = Arrays.binarySearch(chunk, from, from + n, x);
+            int pos = SortedRuns.search(chunk, from, from + n, x);
             if (pos < 0) return false;
-            System.arraycopy(chunk, pos + 1, chunk, pos, from + n - pos - 1);
+            int move = from + n - pos - 1;
+            if (move <= 16) {
+                for (int i = pos; i < pos + move; i++) chunk[i] = chunk[i + 1];
+            } else {
+                System.arraycopy(chunk, pos + 1, chunk, pos, move);
+            }
             left = n - 1;
             chunk[off] = left;
             if (left == 0) {

@@ -8,7 +8,7 @@ import java.util.function.IntConsumer;
  * {@link IntRelation.Kind#DIRECTED} (one id space; left is the source, right the target).
  *
  * <p>Invariant: {@code r ∈ lefts(l) ⇔ l ∈ rights(r)}, and {@code links} is the size of either side. Every
- * write keeps it across every exit: {@link #link} reserves on both sides before inserting on either;
+ * write keeps it across every exit: {@link #link} prepares both sides (all allocation) before inserting on either;
  * removals never allocate.
  */
 final class BipartiteRelation extends AbstractIntRelation {
@@ -32,13 +32,49 @@ final class BipartiteRelation extends AbstractIntRelation {
     public boolean link(int left, int right) {
         checkId(left, "left");
         checkId(right, "right");
-        if (byLeft.contains(left, right)) return false;
-        byLeft.reserve(left, right);
-        byRight.reserve(right, left);
-        byLeft.insert(left, right);
-        byRight.insert(right, left);
+        int leftRank = byLeft.prepare(left, right);
+        if (leftRank == AdjacencyIndex.PRESENT) return false;
+        int rightRank = byRight.prepare(right, left); // absent too: the sides agree
+        byLeft.insertAt(left, right, leftRank);
+        byRight.insertAt(right, left, rightRank);
         links++;
         return true;
+    }
+
+    /**
+     * Sorts the pairs by left (counting sorts when ids are dense, {@link PairSort}), keeps the new ones, merges
+     * each left's run in one pass, then the same by right: sequential work instead of n random inserts. If
+     * anything fails, the pairs inserted so far are removed from both sides (removal needs no memory), so the
+     * call is all or nothing.
+     */
+    @Override
+    public long linkAll(int[] lefts, int[] rights) {
+        checkPairs(lefts, rights);
+        int[][] byL = PairSort.sort(lefts, rights, lefts.length);
+        int[] ls = byL[0], rs = byL[1];
+        int n = 0;
+        for (int i = 0; i < ls.length; i++) {
+            int l = ls[i], r = rs[i];
+            if (n > 0 && ls[n - 1] == l && rs[n - 1] == r) continue;
+            if (byLeft.contains(l, r)) continue;
+            ls[n] = l;
+            rs[n] = r;
+            n++;
+        }
+        if (n == 0) return 0;
+        int[][] byR = PairSort.sort(rs, ls, n);
+        try {
+            insertSorted(byLeft, ls, rs, n);
+            insertSorted(byRight, byR[0], byR[1], n);
+        } catch (Throwable e) {
+            for (int i = 0; i < n; i++) {
+                byLeft.remove(ls[i], rs[i]);
+                byRight.remove(rs[i], ls[i]);
+            }
+            throw e;
+        }
+        links += n;
+        return n;
     }
 
     @Override

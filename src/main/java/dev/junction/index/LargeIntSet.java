@@ -19,8 +19,8 @@ import java.util.function.IntConsumer;
  *       ten.</li>
  *   <li><b>Transitions.</b> An array container that would exceed {@value #ARRAY_MAX} becomes a bitmap; a bitmap
  *       that drops to {@value #BITMAP_MIN} values becomes an array again (the gap avoids flapping).</li>
- *   <li><b>Failure atomicity.</b> All allocation an {@link #add} needs happens in {@link #reserve}, which does not
- *       change the set's contents; {@code add} after a successful {@code reserve} only writes. {@code remove}
+ *   <li><b>Failure atomicity.</b> All allocation an {@link #add} needs happens in {@link #prepare}, which does not
+ *       change the set's contents; {@code add} after a successful {@code prepare} only writes. {@code remove}
  *       never needs memory: shrinking a bitmap back to an array is skipped if it cannot allocate.</li>
  * </ul>
  * Reference: D. Lemire et al., "Roaring Bitmaps: Implementation of an Optimized Software Library",
@@ -38,8 +38,12 @@ final class LargeIntSet {
     int[] cards = new int[4];
     int containers;
     int size;
-    /** A container allocated by {@link #reserve} for a high key not yet present. */
+    /** A container allocated by {@link #prepare} for a high key not yet present. */
     private char[] spare;
+    /** What {@link #prepare} found for the {@link #add} that follows: the id (-1: none), container, position. */
+    private int pendingX = -1;
+    private int pendingIndex;
+    private int pendingPos;
 
     int size() {
         return size;
@@ -63,17 +67,23 @@ final class LargeIntSet {
         if (i < 0) return false;
         char lo = (char) x;
         char[] a = arrays[i];
-        if (a != null) return Arrays.binarySearch(a, 0, cards[i], lo) >= 0;
+        if (a != null) return SortedRuns.search(a, 0, cards[i], lo) >= 0;
         return (bitmaps[i][lo >>> 6] & (1L << lo)) != 0;
     }
 
     /**
-     * Makes sure that adding {@code x} will not need to allocate. Does not change the contents.
+     * First phase of an insertion: tells whether {@code x} is present and, if not, makes every allocation that
+     * {@link #add} will need, without changing the contents. Remembers where {@code x} goes, so that the
+     * {@link #add} that follows (with no change in between) does not search again.
      *
+     * @return {@code false} if {@code x} is already present (nothing was done)
      * @throws OutOfMemoryError before changing anything
      */
-    void reserve(int x) {
+    boolean prepare(int x) {
+        pendingX = -1;
+        char lo = (char) x;
         int i = indexOf((char) (x >>> 16));
+        int pos = 0;
         if (i < 0) {
             if (containers == keys.length) {
                 int n = Math.min(keys.length * 2, 1 << 16);
@@ -84,25 +94,37 @@ final class LargeIntSet {
                 keys = k; arrays = a; bitmaps = b; cards = c;
             }
             if (spare == null) spare = new char[4];
-            return;
-        }
-        char[] a = arrays[i];
-        if (a != null && cards[i] == a.length) {
-            if (a.length < ARRAY_MAX) {
-                arrays[i] = Arrays.copyOf(a, Math.min(ARRAY_MAX, a.length + (a.length >> 1) + 4));
+        } else {
+            char[] a = arrays[i];
+            if (a == null) {
+                if ((bitmaps[i][lo >>> 6] & (1L << lo)) != 0) return false;
             } else {
-                long[] bits = toBitmap(a, cards[i]);
-                bitmaps[i] = bits;
-                arrays[i] = null;
+                int card = cards[i];
+                pos = SortedRuns.search(a, 0, card, lo);
+                if (pos >= 0) return false;
+                pos = -pos - 1;
+                if (card == a.length) {
+                    if (card < ARRAY_MAX) {
+                        arrays[i] = Arrays.copyOf(a, Math.min(ARRAY_MAX, card + (card >> 1) + 4));
+                    } else {
+                        bitmaps[i] = toBitmap(a, card);
+                        arrays[i] = null;
+                    }
+                }
             }
         }
+        pendingX = x;
+        pendingIndex = i;
+        pendingPos = pos;
+        return true;
     }
 
-    /** Adds {@code x}; requires a {@link #reserve} of {@code x} since the last change. Returns false if present. */
-    boolean add(int x) {
-        char hi = (char) (x >>> 16);
+    /** Adds {@code x}, absent; requires {@link #prepare}{@code (x)} with no change since. */
+    void add(int x) {
+        if (pendingX != x) throw new IllegalStateException("add(" + x + ") without prepare");
+        pendingX = -1;
         char lo = (char) x;
-        int i = indexOf(hi);
+        int i = pendingIndex;
         if (i < 0) {
             i = -i - 1;
             int move = containers - i;
@@ -113,43 +135,35 @@ final class LargeIntSet {
             char[] a = spare;
             spare = null;
             a[0] = lo;
-            keys[i] = hi;
+            keys[i] = (char) (x >>> 16);
             arrays[i] = a;
             bitmaps[i] = null;
             cards[i] = 1;
             containers++;
-            size++;
-            return true;
-        }
-        char[] a = arrays[i];
-        if (a != null) {
-            int card = cards[i];
-            int pos = Arrays.binarySearch(a, 0, card, lo);
-            if (pos >= 0) return false;
-            pos = -pos - 1;
-            System.arraycopy(a, pos, a, pos + 1, card - pos);
-            a[pos] = lo;
         } else {
-            long[] b = bitmaps[i];
-            long bit = 1L << lo;
-            long w = b[lo >>> 6];
-            if ((w & bit) != 0) return false;
-            b[lo >>> 6] = w | bit;
+            char[] a = arrays[i];
+            if (a != null) {
+                int pos = pendingPos;
+                System.arraycopy(a, pos, a, pos + 1, cards[i] - pos);
+                a[pos] = lo;
+            } else {
+                bitmaps[i][lo >>> 6] |= 1L << lo;
+            }
+            cards[i]++;
         }
-        cards[i]++;
         size++;
-        return true;
     }
 
     /** Removes {@code x}; never allocates beyond an optional, failure-tolerant shrink. Returns false if absent. */
     boolean remove(int x) {
+        pendingX = -1;
         int i = indexOf((char) (x >>> 16));
         if (i < 0) return false;
         char lo = (char) x;
         char[] a = arrays[i];
         int card = cards[i];
         if (a != null) {
-            int pos = Arrays.binarySearch(a, 0, card, lo);
+            int pos = SortedRuns.search(a, 0, card, lo);
             if (pos < 0) return false;
             System.arraycopy(a, pos + 1, a, pos, card - pos - 1);
         } else {

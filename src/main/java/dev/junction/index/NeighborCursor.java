@@ -59,7 +59,7 @@ final class NeighborCursor implements IntIterator {
             if (after < 0) {
                 pos = from;
             } else {
-                int p = Arrays.binarySearch(chunk, from, end, after);
+                int p = SortedRuns.search(chunk, from, end, after);
                 pos = p >= 0 ? p + 1 : -p - 1;
             }
             if (pos < end) {
@@ -97,7 +97,7 @@ final class NeighborCursor implements IntIterator {
             } else if (fromLow > 0xFFFF) {
                 arrayPos = arrayCard;
             } else {
-                int p = Arrays.binarySearch(array, 0, arrayCard, (char) fromLow);
+                int p = SortedRuns.search(array, 0, arrayCard, (char) fromLow);
                 arrayPos = p >= 0 ? p : -p - 1;
             }
             bits = null;

@@ -6,7 +6,7 @@ import java.util.function.IntConsumer;
  * A {@link IntRelation.Kind#SYMMETRIC} relation: one index over one id space, where a link {@code a–b} is
  * stored as {@code b ∈ adj(a)} and {@code a ∈ adj(b)} (once, for a self-link {@code a–a}).
  *
- * <p>Invariant: {@code b ∈ adj(a) ⇔ a ∈ adj(b)}; {@code links} counts each unordered pair once. Writes reserve
+ * <p>Invariant: {@code b ∈ adj(a) ⇔ a ∈ adj(b)}; {@code links} counts each unordered pair once. Writes prepare
  * both entries before inserting either, so no failure leaves a one-way friendship.
  */
 final class SymmetricRelation extends AbstractIntRelation {
@@ -21,13 +21,67 @@ final class SymmetricRelation extends AbstractIntRelation {
     public boolean link(int a, int b) {
         checkId(a, "left");
         checkId(b, "right");
-        if (adj.contains(a, b)) return false;
-        adj.reserve(a, b);
-        if (a != b) adj.reserve(b, a);
-        adj.insert(a, b);
-        if (a != b) adj.insert(b, a);
+        int rankA = adj.prepare(a, b);
+        if (rankA == AdjacencyIndex.PRESENT) return false;
+        if (a == b) {
+            adj.insertAt(a, a, rankA);
+        } else {
+            int rankB = adj.prepare(b, a); // may repack the arena: ranks stay valid
+            adj.insertAt(a, b, rankA);
+            adj.insertAt(b, a, rankB);
+        }
         links++;
         return true;
+    }
+
+    /**
+     * Normalizes each pair to {@code (min, max)}, sorts ({@link PairSort}), keeps the new ones, then merges both
+     * directions of each into the one index grouped by owner. All or nothing, as in
+     * {@link BipartiteRelation#linkAll}.
+     */
+    @Override
+    public long linkAll(int[] lefts, int[] rights) {
+        checkPairs(lefts, rights);
+        int count = lefts.length;
+        int[] lo = new int[count], hi = new int[count];
+        for (int i = 0; i < count; i++) {
+            lo[i] = Math.min(lefts[i], rights[i]);
+            hi[i] = Math.max(lefts[i], rights[i]);
+        }
+        int[][] sorted = PairSort.sort(lo, hi, count);
+        int[] as = sorted[0], bs = sorted[1];
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            int a = as[i], b = bs[i];
+            if (n > 0 && as[n - 1] == a && bs[n - 1] == b) continue;
+            if (adj.contains(a, b)) continue;
+            as[n] = a;
+            bs[n] = b;
+            n++;
+        }
+        if (n == 0) return 0;
+        int e = 0;
+        int[] owners = new int[2 * n], ids = new int[2 * n];
+        for (int i = 0; i < n; i++) {
+            owners[e] = as[i];
+            ids[e++] = bs[i];
+            if (as[i] != bs[i]) {
+                owners[e] = bs[i];
+                ids[e++] = as[i];
+            }
+        }
+        int[][] entries = PairSort.sort(owners, ids, e);
+        try {
+            insertSorted(adj, entries[0], entries[1], e);
+        } catch (Throwable t) {
+            for (int i = 0; i < n; i++) {
+                adj.remove(as[i], bs[i]);
+                adj.remove(bs[i], as[i]);
+            }
+            throw t;
+        }
+        links += n;
+        return n;
     }
 
     @Override

@@ -28,9 +28,10 @@ class ArenaCompactionTest {
             int id = rnd.nextInt(300);
             int x = rnd.nextInt(rnd.nextBoolean() ? 40 : 5000);
             if (rnd.nextInt(3) > 0) {
-                if (!model.contains(id, x)) {
-                    index.reserve(id, x);
-                    index.insert(id, x);
+                int rank = index.prepare(id, x);
+                assertEquals(model.contains(id, x), rank == AdjacencyIndex.PRESENT, "seed=" + seed + " step=" + step);
+                if (rank != AdjacencyIndex.PRESENT) {
+                    index.insertAt(id, x, rank);
                     model.link(id, x);
                 }
             } else {
@@ -49,19 +50,18 @@ class ArenaCompactionTest {
         }
     }
 
-    /** A symmetric link reserves on one index twice; a compaction triggered by the second must keep the first. */
+    /** A symmetric link prepares one index twice; a compaction triggered by the second must keep the first. */
     @Test
     void compactionBetweenTwoReservationsKeepsTheFirst() {
         AdjacencyIndex index = new AdjacencyIndex();
         for (int i = 0; i < 7; i++) {
-            index.reserve(1, i);
-            index.insert(1, i);
+            index.insertAt(1, i, index.prepare(1, i));
         }
-        index.reserve(1, 100); // room for one more in 1's slot
-        index.compact(); // what the second reservation of a symmetric link may do
-        index.reserve(100, 1);
-        index.insert(1, 100);
-        index.insert(100, 1);
+        int rank1 = index.prepare(1, 100); // room for one more in 1's slot
+        index.compact(); // what the second preparation of a symmetric link may do
+        int rank100 = index.prepare(100, 1);
+        index.insertAt(1, 100, rank1);
+        index.insertAt(100, 1, rank100);
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 100}, index.toArray(1));
         assertArrayEquals(new int[] {1}, index.toArray(100));
     }

@@ -65,6 +65,14 @@ class BipartiteRelationTest {
     }
 
     @Nested
+    class BulkLoad extends BulkLoadContract {
+        @Override
+        protected IntRelation.Kind kind() {
+            return KIND;
+        }
+    }
+
+    @Nested
     class EmptyRelation extends EmptyRelationContract {
         @Override
         protected IntRelation.Kind kind() {

@@ -64,6 +64,14 @@ class DirectedRelationTest {
     }
 
     @Nested
+    class BulkLoad extends BulkLoadContract {
+        @Override
+        protected IntRelation.Kind kind() {
+            return KIND;
+        }
+    }
+
+    @Nested
     class EmptyRelation extends EmptyRelationContract {
         @Override
         protected IntRelation.Kind kind() {

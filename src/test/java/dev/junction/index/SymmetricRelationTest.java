@@ -68,6 +68,14 @@ class SymmetricRelationTest {
     }
 
     @Nested
+    class BulkLoad extends BulkLoadContract {
+        @Override
+        protected IntRelation.Kind kind() {
+            return KIND;
+        }
+    }
+
+    @Nested
     class EmptyRelation extends EmptyRelationContract {
         @Override
         protected IntRelation.Kind kind() {

@@ -94,9 +94,6 @@ public final class JunctionStore implements LinkStore {
 
     @Override
     public void bulkLoad(int[] lefts, int[] rights) {
-        // The library has no bulk API: a bulk build is N links in the given (random) order.
-        for (int i = 0; i < lefts.length; i++) {
-            relation.link(lefts[i], rights[i]);
-        }
+        relation.linkAll(lefts, rights);
     }
 }
