@@ -649,10 +649,4 @@ final class AdjacencyIndex {
         }
     }
 
-    // ---- cursors ----------------------------------------------------------------------------------------
-
-    /** A fail-fast ascending cursor over the set of {@code id}, at the first element greater than {@code after}. */
-    NeighborCursor cursor(int id, int after, String relation) {
-        return new NeighborCursor(this, id, after, relation);
-    }
 }

@@ -42,12 +42,12 @@ final class NeighborView extends AbstractIntSet implements IntNeighborSet {
 
     @Override
     public IntIterator iterator() {
-        return index.cursor(owner, -1, relation);
+        return new NeighborCursor(index, owner, -1, relation);
     }
 
     @Override
     public IntIterator iteratorAfter(int after) {
-        return index.cursor(owner, after, relation);
+        return new NeighborCursor(index, owner, after, relation);
     }
 
     @Override
