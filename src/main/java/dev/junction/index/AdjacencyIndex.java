@@ -126,10 +126,6 @@ final class AdjacencyIndex {
         return arena.chunks[a >>> SlotArena.CHUNK_SHIFT][a & SlotArena.CHUNK_MASK];
     }
 
-    int liveEntities() {
-        return live;
-    }
-
     long arenaLiveInts() {
         return arena.liveInts();
     }

@@ -1,7 +1,6 @@
 package dev.junction.index;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 /**
  * The adjacency set of a high-degree entity: a compressed bitmap in the manner of Roaring.
@@ -221,25 +220,6 @@ final class LargeIntSet {
             bits[v >>> 6] |= 1L << v;
         }
         return bits;
-    }
-
-    void forEach(IntConsumer action) {
-        for (int i = 0; i < containers; i++) {
-            int base = keys[i] << 16;
-            char[] a = arrays[i];
-            if (a != null) {
-                for (int j = 0, n = cards[i]; j < n; j++) action.accept(base | a[j]);
-            } else {
-                long[] b = bitmaps[i];
-                for (int w = 0; w < BITMAP_WORDS; w++) {
-                    long word = b[w];
-                    while (word != 0) {
-                        action.accept(base | (w << 6) | Long.numberOfTrailingZeros(word));
-                        word &= word - 1;
-                    }
-                }
-            }
-        }
     }
 
     /** Copies the contents, ascending, into {@code dst} starting at {@code off}; returns the count. */

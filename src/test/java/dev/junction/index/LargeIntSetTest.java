@@ -63,7 +63,10 @@ class LargeIntSetTest {
         System.arraycopy(copy, 2, got, 0, got.length);
         assertArrayEquals(expected, got, ctx);
         IntArrayList each = new IntArrayList();
-        set.forEach(each::add);
+        LargeCursor cursor = new LargeCursor(set, -1);
+        for (int v = cursor.next(); v >= 0; v = cursor.next()) {
+            each.add(v);
+        }
         assertArrayEquals(expected, each.toIntArray(), ctx);
         long cardSum = 0;
         for (int i = 0; i < set.containers; i++) {
