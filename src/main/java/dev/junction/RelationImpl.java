@@ -20,7 +20,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     /** leftsOf(right): the owner is a right entity of this relation. */
     final Side<R, L> fromRight;
     private RelationImpl<R, L> inverse;
-    private IntRelation ints;
+    private final IntRelation ints;
 
     /** A primary relation. */
     RelationImpl(String name, IntRelation store, AbstractTable<L> left, AbstractTable<R> right) {
@@ -44,6 +44,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
         this.fromLeft = new Side<>(this, store, false, left, right);
         this.fromRight = new Side<>(this, store, true, right, left);
         this.inverse = primary;
+        this.ints = store.inverse();
     }
 
     @Override
@@ -68,9 +69,6 @@ final class RelationImpl<L, R> implements Relation<L, R> {
 
     @Override
     public IntRelation ints() {
-        if (ints == null) {
-            ints = new InverseIntRelation(store);
-        }
         return ints;
     }
 

@@ -34,6 +34,18 @@ abstract class AbstractIntRelation implements IntRelation {
         return links;
     }
 
+    private IntRelation inverse;
+
+    @Override
+    public IntRelation inverse() {
+        IntRelation i = inverse;
+        if (i == null) {
+            i = new InverseRelation(this);
+            inverse = i;
+        }
+        return i;
+    }
+
     final void checkId(int id, String role) {
         if (id < 0) {
             throw new IllegalArgumentException("relation '" + name + "': " + role + " id " + id + " is negative");

@@ -214,6 +214,13 @@ public interface IntRelation {
      */
     boolean replaceLefts(int right, int[] lefts);
 
+    /**
+     * This relation seen from the other side: {@code inverse().link(r, l)} is {@code link(l, r)} and
+     * {@code inverse().rightsOf(r)} is {@code leftsOf(r)}. Same storage, O(1), no copy; {@code inverse().inverse()}
+     * is this relation, and a {@link Kind#SYMMETRIC} relation is its own inverse.
+     */
+    IntRelation inverse();
+
     /** Removes every link. Outstanding views become empty. */
     void clear();
 }

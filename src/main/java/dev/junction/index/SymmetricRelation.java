@@ -176,6 +176,12 @@ final class SymmetricRelation extends AbstractIntRelation {
         return adj.toArray(owner);
     }
 
+    /** A symmetric relation looks the same from both sides. */
+    @Override
+    public IntRelation inverse() {
+        return this;
+    }
+
     @Override
     public void clear() {
         adj.clear();

@@ -423,4 +423,30 @@ abstract class LinkSemanticsContract extends RelationContract {
         assertFalse(view.contains(12));
         assertFalse(view.contains(-1), "a negative id is simply not contained in a view");
     }
+
+    @Test
+    void inverseIsTheSameStorageSeenFromTheOtherSide() {
+        IntRelation rel = newRelation("inv");
+        IntRelation inv = rel.inverse();
+        assertEquals(rel, inv.inverse(), "inverse of the inverse is the relation");
+        if (symmetric()) {
+            assertEquals(rel, inv, "a symmetric relation is its own inverse");
+        }
+        assertTrue(inv.link(10, 1), "inverse().link(r, l) links (l, r)");
+        assertTrue(rel.contains(1, 10));
+        assertFalse(rel.link(1, 10), "already linked through the inverse");
+        assertTrue(rel.link(2, 10));
+        assertArrayEquals(ints(1, 2), rights(inv, 10));
+        assertArrayEquals(ints(10), lefts(inv, 1));
+        assertEquals(2, inv.degreeOfLeft(10));
+        assertEquals(1, inv.degreeOfRight(2));
+        assertEquals(2L, inv.size());
+        assertEquals(2, inv.removeLeft(10), "removes right 10 of the relation with all its links");
+        assertEquals(0L, rel.size());
+        assertRights(rel, 1, ints());
+        assertEquals(1L, inv.linkAll(ints(11), ints(3)));
+        assertTrue(rel.contains(3, 11));
+        assertTrue(inv.replaceRights(11, ints(1, 2)));
+        assertLefts(rel, 11, ints(1, 2));
+    }
 }

@@ -1,18 +1,20 @@
-package dev.junction;
+package dev.junction.index;
 
-import dev.junction.index.IntNeighborSet;
-import dev.junction.index.IntRelation;
 import java.util.function.IntConsumer;
 
-/** An {@link IntRelation} seen from the other side: left and right exchanged, same storage. */
-final class InverseIntRelation implements IntRelation {
+/**
+ * An {@link IntRelation} seen from the other side: left and right exchanged, same storage, no state of its own.
+ * Messages of exceptions are the base relation's, so they name the sides as the base sees them.
+ */
+final class InverseRelation implements IntRelation {
 
     private final IntRelation base;
 
-    InverseIntRelation(IntRelation base) {
+    InverseRelation(IntRelation base) {
         this.base = base;
     }
 
+    @Override public IntRelation inverse() { return base; }
     @Override public String name() { return base.name(); }
     @Override public Kind kind() { return base.kind(); }
     @Override public boolean link(int left, int right) { return base.link(right, left); }
