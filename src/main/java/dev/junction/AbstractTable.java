@@ -9,11 +9,22 @@ import java.util.NoSuchElementException;
 
 /**
  * Id bookkeeping shared by the table implementations: a bitset of live ids, a LIFO free list and a high-water
- * mark. Subclasses hold the key → id map and the id → entity storage.
+ * mark; and the transaction overlay of all three. Subclasses hold the key → id map and the id → entity storage,
+ * committed and transaction-local.
  *
- * <p>Insertion protocol (subclasses): {@link #peekId()}, grow own storage, {@link #markLive(int)}, put the key
- * (on failure {@link #unmarkLive(int)}), write the slot, {@link #commitId()}. Every step that may allocate
- * comes before the first change that would need undoing.
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Committed state</b> ({@code live}, {@code free}, {@code highWater}, the subclass maps) changes only
+ *       while the engine publishes a transaction under its write stamp, so readers on other threads see it
+ *       whole.</li>
+ *   <li><b>Overlay</b> (the {@code tx*} fields), used only by the thread of the open transaction: ids added
+ *       ({@code txAdded}, with their keys and entities in the subclass's transaction maps) and committed ids
+ *       removed ({@code txRemoved}). New ids come from the committed free list, top first ({@code txFreeUsed}
+ *       of them), then from {@code txHigh}; ids freed in the transaction ({@code txFreed}) are reused only after
+ *       it commits. Every overlay change is logged, and undone exactly in reverse order.</li>
+ *   <li><b>Publication</b>: {@link #txApplyAdds()} (allocation, undone by {@link #txUndoApplyAdds()}), then
+ *       {@link #txApplyRemoves()} (no allocation).</li>
+ * </ul>
  */
 abstract class AbstractTable<E> implements Table<E> {
 
@@ -26,7 +37,17 @@ abstract class AbstractTable<E> implements Table<E> {
     private final IntArrayList free = new IntArrayList();
     private int highWater;
     private int size;
+    /** Bumped by every commit that changed this table; iterators outside a transaction fail fast on it. */
     int modCount;
+
+    boolean txTouched;
+    private final BitSet txAdded = new BitSet();
+    private final BitSet txRemoved = new BitSet();
+    private final IntArrayList txFreed = new IntArrayList();
+    private int txFreeUsed;
+    private int txHigh;
+    private int txSizeDelta;
+    int txMod;
 
     AbstractTable(Junction junction, String name) {
         this.junction = junction;
@@ -36,84 +57,235 @@ abstract class AbstractTable<E> implements Table<E> {
     // ---- subclass hooks -------------------------------------------------------------------------------
 
     /**
-     * The id of the entity with the same key as {@code entity}, or -1.
+     * The id of the entity with the same key as {@code entity} as this thread sees it (overlay included), or -1.
      *
      * @throws NullPointerException if {@code entity} or its key is null
      */
     abstract int find(Object entity);
 
-    /**
-     * The id of {@code entity}, adding it if absent; a new id is recorded in {@code undo} if not null.
-     *
-     * @throws NullPointerException if {@code entity} or its key is null
-     */
-    abstract int findOrInsert(E entity, Undo undo);
+    /** Adds {@code entity} (absent) to the overlay under {@code id}. */
+    abstract void txPut(int id, E entity);
 
-    /** Forgets the key and entity stored under a live {@code id}; must not allocate. */
+    /** Removes the overlay entry of {@code id}, added in this transaction. */
+    abstract void txDrop(int id);
+
+    /** The entity stored in the overlay under {@code id}. */
+    abstract E txEntity(int id);
+
+    /** The committed entity of a live {@code id}. */
+    abstract E baseEntity(int id);
+
+    /** Makes room in committed storage for ids up to {@code maxId}; may allocate. */
+    abstract void baseReserve(int maxId);
+
+    /**
+     * Stores the overlay entry of {@code id} in committed storage (room reserved); may allocate in its map.
+     * Returns the id its key was mapped to before (a committed id removed in this transaction), or -1.
+     */
+    abstract int baseInsert(int id);
+
+    /** Maps the committed key of {@code id} back to {@code id} (undo of a {@link #baseInsert} that replaced it). */
+    abstract void baseRemap(int id);
+
+    /** Forgets the committed key (if it still maps to {@code id}) and entity of {@code id}; must not allocate. */
     abstract void dropSlot(int id);
 
-    // ---- id bookkeeping -------------------------------------------------------------------------------
+    /** Forgets every overlay entry. */
+    abstract void txClear();
 
-    /** The id the next insertion will use. */
-    final int peekId() {
-        if (!free.isEmpty()) {
-            return free.getInt(free.size() - 1);
+    // ---- overlay --------------------------------------------------------------------------------------
+
+    /** The open transaction of this thread if it has touched this table, else null (read committed state). */
+    final Txn overlay() {
+        return txTouched ? junction.ownTxn() : null;
+    }
+
+    /** Starts using the overlay in the current transaction. */
+    final void txBegin() {
+        txTouched = true;
+        txHigh = highWater;
+        txFreeUsed = 0;
+        txSizeDelta = 0;
+    }
+
+    /** Whether a committed id is removed in this thread's transaction. */
+    final boolean hiddenByTx(int id) {
+        return id >= 0 && txTouched && txRemoved.get(id) && junction.ownTxn() != null;
+    }
+
+    /** Whether {@code id} is live as this thread sees it. */
+    final boolean isLive(int id) {
+        if (id < 0) return false;
+        if (overlay() != null) {
+            return txAdded.get(id) || (live.get(id) && !txRemoved.get(id));
         }
-        if (highWater == Integer.MAX_VALUE) {
-            throw new IllegalStateException("table '" + name + "' is full: all " + Integer.MAX_VALUE
-                    + " ids are in use");
-        }
-        return highWater;
+        return live.get(id);
     }
 
-    final void markLive(int id) {
-        live.set(id);
-    }
-
-    final void unmarkLive(int id) {
-        live.clear(id);
-    }
-
-    /** Consumes the id returned by the last {@link #peekId()}; never allocates. */
-    final void commitId() {
-        if (!free.isEmpty()) {
-            free.popInt();
+    /** Adds {@code entity} (not present) in transaction {@code t}; returns its new id. */
+    final int txInsert(Txn t, E entity) {
+        t.touch(this);
+        int id;
+        boolean fromFree = txFreeUsed < free.size();
+        if (fromFree) {
+            id = free.getInt(free.size() - 1 - txFreeUsed);
         } else {
-            highWater++;
+            if (txHigh == Integer.MAX_VALUE) {
+                throw new IllegalStateException("table '" + name + "' is full: all " + Integer.MAX_VALUE
+                        + " ids are in use");
+            }
+            id = txHigh;
         }
-        size++;
-        modCount++;
+        txPut(id, entity);
+        try {
+            t.record(Txn.ADD, this, id, 0, entity);
+        } catch (Throwable e) {
+            txDrop(id);
+            throw e;
+        }
+        if (fromFree) txFreeUsed++; else txHigh++;
+        txAdded.set(id);
+        txSizeDelta++;
+        txMod++;
+        return id;
     }
 
-    /** Removes a live id with the cascade: every link in every relation of the engine, then the slot. */
-    final void removeId(int id) {
-        free.ensureCapacity(free.size() + 1); // the only allocation; done before any change
-        junction.cascade(this, id);
-        dropSlot(id);
-        live.clear(id);
-        free.push(id);
-        size--;
-        modCount++;
-    }
-
-    /**
-     * Undoes the insertion of {@code id} (which has no links left), restoring the id allocator so that later
-     * insertions get the ids they would have got without the failed operation. Undo must run in reverse
-     * insertion order.
-     */
-    final void undoInsert(int id) {
-        dropSlot(id);
-        live.clear(id);
-        if (free.isEmpty() && id == highWater - 1) {
-            highWater--;
+    /** Reverts the last {@link #txInsert}. */
+    final void txUndoAdd(int id) {
+        txDrop(id);
+        txAdded.clear(id);
+        if (txHigh > highWater && id == txHigh - 1) { // ids from the free list are all below highWater
+            txHigh--;
         } else {
-            free.push(id);
+            txFreeUsed--;
         }
-        size--;
-        modCount--;
+        txSizeDelta--;
+        txMod++;
+    }
+
+    /** Removes a live id in transaction {@code t}: its links in every relation first (logged), then the entity. */
+    final void txRemove(Txn t, int id) {
+        t.touch(this);
+        junction.cascade(t, this, id);
+        boolean fresh = txAdded.get(id);
+        E entity = fresh ? txEntity(id) : baseEntity(id);
+        txFreed.add(id);
+        try {
+            t.record(fresh ? Txn.REMOVE_NEW : Txn.REMOVE, this, id, 0, entity);
+        } catch (Throwable e) {
+            txFreed.popInt();
+            throw e;
+        }
+        if (fresh) {
+            txDrop(id);
+            txAdded.clear(id);
+        } else {
+            txRemoved.set(id);
+        }
+        txSizeDelta--;
+        txMod++;
+    }
+
+    /** Reverts the last {@link #txRemove} (its cascade is reverted by the log entries before it). */
+    @SuppressWarnings("unchecked")
+    final void txUndoRemove(int id, Object entity, boolean fresh) {
+        txFreed.popInt();
+        if (fresh) {
+            txPut(id, (E) entity);
+            txAdded.set(id);
+        } else {
+            txRemoved.clear(id);
+        }
+        txSizeDelta++;
+        txMod++;
+    }
+
+    /** Commit, phase 1: stores the added entities in committed storage. All allocation happens here. */
+    final void txApplyAdds() {
+        if (!txAdded.isEmpty()) {
+            baseReserve(txAdded.length() - 1);
+        }
+        free.ensureCapacity(free.size() - txFreeUsed + txFreed.size());
+        replaced.clear();
+        try {
+            for (int id = txAdded.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : txAdded.nextSetBit(id + 1)) {
+                replaced.add(-1);
+                int prev = baseInsert(id);
+                replaced.set(replaced.size() - 1, prev);
+                live.set(id);
+            }
+        } catch (Throwable e) {
+            txUndoApplyAdds();
+            throw e;
+        }
+    }
+
+    /** Committed ids whose keys {@link #txApplyAdds()} re-mapped, in {@code txAdded} order (-1: none). */
+    private final IntArrayList replaced = new IntArrayList();
+
+    /** Reverts {@link #txApplyAdds()} (or the part of it that ran). */
+    final void txUndoApplyAdds() {
+        int i = 0;
+        for (int id = txAdded.nextSetBit(0); id >= 0 && i < replaced.size();
+             id = id == Integer.MAX_VALUE - 1 ? -1 : txAdded.nextSetBit(id + 1), i++) {
+            if (live.get(id)) {
+                dropSlot(id);
+                live.clear(id);
+            }
+            if (replaced.getInt(i) >= 0) {
+                baseRemap(replaced.getInt(i));
+            }
+        }
+        replaced.clear();
+    }
+
+    /** Commit, phase 2: removals and the id allocator; never allocates. */
+    final void txApplyRemoves() {
+        for (int id = txRemoved.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : txRemoved.nextSetBit(id + 1)) {
+            dropSlot(id);
+            live.clear(id);
+        }
+        free.size(free.size() - txFreeUsed);
+        highWater = txHigh;
+        for (int i = 0, n = txFreed.size(); i < n; i++) {
+            free.add(txFreed.getInt(i));
+        }
+        size += txSizeDelta;
+        if (!txAdded.isEmpty() || !txFreed.isEmpty()) {
+            modCount++;
+        }
+    }
+
+    /** Forgets the overlay (after a commit has applied it, or on rollback). */
+    final void txDiscard() {
+        txTouched = false;
+        replaced.clear();
+        txAdded.clear();
+        txRemoved.clear();
+        txFreed.clear();
+        txFreeUsed = 0;
+        txSizeDelta = 0;
+        txMod++;
+        txClear();
     }
 
     // ---- Table ----------------------------------------------------------------------------------------
+
+    /**
+     * The id of {@code entity}, adding it if absent, in transaction {@code t}.
+     *
+     * @throws NullPointerException if {@code entity} or its key is null
+     */
+    final int findOrInsert(Txn t, E entity) {
+        int id = find(entity);
+        return id >= 0 ? id : txInsert(t, entity);
+    }
+
+    /** The entity of {@code id} as this thread sees it. */
+    final E entity(int id) {
+        checkId(id);
+        return overlay() != null && txAdded.get(id) ? txEntity(id) : baseEntity(id);
+    }
 
     @Override
     public final String name() {
@@ -127,16 +299,16 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public final boolean containsId(int id) {
-        return id >= 0 && live.get(id);
+        return junction.readBool(() -> isLive(id));
     }
 
     @Override
     public final int size() {
-        return size;
+        return junction.readInt(() -> overlay() != null ? size + txSizeDelta : size);
     }
 
     final void checkId(int id) {
-        if (id < 0 || !live.get(id)) {
+        if (!isLive(id)) {
             throw new NoSuchElementException("no entity with id " + id + " in table '" + name + "'");
         }
     }
@@ -150,13 +322,23 @@ abstract class AbstractTable<E> implements Table<E> {
     }
 
     @Override
+    public final E get(int id) {
+        return junction.read0(() -> entity(id));
+    }
+
+    @Override
+    public final int add(E entity) {
+        return junction.writeInt(() -> findOrInsert(junction.ownTxn(), entity));
+    }
+
+    @Override
     public final boolean contains(E entity) {
-        return find(entity) >= 0;
+        return junction.readBool(() -> find(entity) >= 0);
     }
 
     @Override
     public final int idOf(E entity) {
-        int id = find(entity);
+        int id = junction.readInt(() -> find(entity));
         if (id < 0) {
             throw missing(entity);
         }
@@ -165,37 +347,84 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public final boolean remove(E entity) {
-        int id = find(entity);
-        if (id < 0) {
+        return junction.writeBool(() -> {
+            int id = find(entity);
+            if (id < 0) {
+                return false;
+            }
+            txRemove(junction.ownTxn(), id);
+            return true;
+        });
+    }
+
+    /** Removes {@code id} if live; the engine-level write behind the subclasses' key-based removals. */
+    final boolean removeIdIfLive(int id) {
+        if (!isLive(id)) {
             return false;
         }
-        removeId(id);
+        txRemove(junction.ownTxn(), id);
         return true;
+    }
+
+    /** The next live id at or after {@code from}, as this thread sees it, or -1. */
+    private int nextLive(int from) {
+        if (from < 0) return -1;
+        int b = live.nextSetBit(from);
+        if (overlay() == null) {
+            return b;
+        }
+        while (b >= 0 && txRemoved.get(b)) {
+            b = b == Integer.MAX_VALUE - 1 ? -1 : live.nextSetBit(b + 1);
+        }
+        int a = txAdded.nextSetBit(from);
+        return b < 0 ? a : a < 0 ? b : Math.min(a, b);
+    }
+
+    private int after(int id) {
+        return id == Integer.MAX_VALUE - 1 ? -1 : nextLive(id + 1);
     }
 
     @Override
     public final Iterator<E> iterator() {
+        long stamp0 = junction.iterationStamp();
         return new Iterator<>() {
-            int next = live.nextSetBit(0);
+            long stamp = stamp0;
+            int next = junction.read0(() -> nextLive(0));
             int last = -1;
-            int expected = modCount;
+            int expected = txMod;
+            int expectedCommitted = modCount;
+
+            private void check() {
+                stamp = junction.restamp(stamp);
+                if (stamp == 0L ? txMod != expected : modCount != expectedCommitted) {
+                    throw new ConcurrentModificationException("table '" + name + "' changed during iteration");
+                }
+            }
 
             @Override
             public boolean hasNext() {
+                check();
                 return next >= 0;
             }
 
             @Override
             public E next() {
-                if (modCount != expected) {
-                    throw new ConcurrentModificationException("table '" + name + "' changed during iteration");
-                }
+                check();
                 if (next < 0) {
                     throw new NoSuchElementException();
                 }
-                last = next;
-                next = last == Integer.MAX_VALUE - 1 ? -1 : live.nextSetBit(last + 1);
-                return get(last);
+                int id = next;
+                E e;
+                try {
+                    e = entity(id);
+                    next = after(id);
+                } catch (RuntimeException ex) {
+                    junction.checkStep(stamp, "table '" + name + "'");
+                    throw ex;
+                }
+                junction.checkStep(stamp, "table '" + name + "'");
+                last = id;
+                return e;
             }
 
             @Override
@@ -203,25 +432,28 @@ abstract class AbstractTable<E> implements Table<E> {
                 if (last < 0) {
                     throw new IllegalStateException();
                 }
-                if (modCount != expected) {
-                    throw new ConcurrentModificationException("table '" + name + "' changed during iteration");
-                }
-                removeId(last);
+                check();
+                int id = last;
+                junction.writeBool(() -> removeIdIfLive(id));
+                stamp = junction.iterationStamp(); // our own commit is not a concurrent change
                 last = -1;
-                expected = modCount;
+                expected = txMod;
+                expectedCommitted = modCount;
             }
         };
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("[");
-        for (int id = live.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : live.nextSetBit(id + 1)) {
-            if (sb.length() > 1) {
-                sb.append(", ");
+        return junction.read0(() -> {
+            StringBuilder sb = new StringBuilder("[");
+            for (int id = nextLive(0); id >= 0; id = after(id)) {
+                if (sb.length() > 1) {
+                    sb.append(", ");
+                }
+                sb.append(entity(id));
             }
-            sb.append(get(id));
-        }
-        return sb.append(']').toString();
+            return sb.append(']').toString();
+        });
     }
 }

@@ -1,14 +1,24 @@
 package dev.junction;
 
 import dev.junction.index.IntRelation;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The entry point of Junction's typed layer: an engine that owns {@link Table}s of entities and the
@@ -37,8 +47,27 @@ import java.util.function.Function;
  * <p>Names of tables and relations share one namespace per engine and must be unique. Tables and relations
  * belong to the engine that created them and cannot be used with another.
  *
- * <p>Thread-safety: not thread-safe. Confine an engine, with its tables, relations and views, to one thread,
- * or guard every access, reads included, with one lock.
+ * <h2>Transactions</h2>
+ * {@link #begin()} opens a {@link Transaction} over every table and relation of the engine; the callback forms
+ * {@link #inTransaction(Runnable)} and {@link #inTransaction(Supplier)} commit on return and roll back on any
+ * exception. Any write outside a transaction is a transaction of its own: atomic, isolated, and delivered
+ * to listeners on its own.
+ *
+ * <h2>Thread-safety</h2>
+ * An engine, its tables, relations, views and {@link Relation#ints()} may be shared by any number of threads:
+ * <ul>
+ *   <li><b>One writer at a time.</b> A transaction holds the engine's write lock from {@link #begin()} to its
+ *       end; a write on another thread (a transaction, or a single write outside one) waits for it, up to the
+ *       lock timeout ({@link #create(Duration)}, 10 seconds by default), then throws
+ *       {@link LockTimeoutException}. {@link #begin(long, TimeUnit)} with a zero timeout is told at once.</li>
+ *   <li><b>Readers never wait for a transaction</b> and never see part of one: until it commits, they see the
+ *       state before it; then all of it at once. A commit publishes its changes in one short critical section,
+ *       during which readers retry or wait for it.</li>
+ *   <li><b>Each read is consistent on its own</b> (optimistic, validated against commits, with no shared write
+ *       on the read path, so reads scale with cores). Reads that must agree with each other take a
+ *       {@link ReadView}. An iterator used outside a view throws {@link ConcurrentModificationException} if
+ *       a transaction commits while it is in use, as a single-threaded fail-fast iterator would.</li>
+ * </ul>
  */
 public final class Junction {
 
@@ -48,12 +77,173 @@ public final class Junction {
     private final Map<String, AbstractTable<?>> tables = new LinkedHashMap<>();
     private final Map<String, RelationImpl<?, ?>> relations = new LinkedHashMap<>();
 
-    private Junction() {
+    /** Bumped around every publication of committed changes; readers validate against it. */
+    final StampedLock seq = new StampedLock();
+    /** Held by the one writer: an open transaction, or a single write outside one. */
+    private final ReentrantLock writer = new ReentrantLock();
+    /** The open transaction; only its owner thread acts on it (its {@code owner} field is final). */
+    private Txn txn;
+    private final long lockTimeoutNanos;
+    private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    /** Committed batches of events not yet delivered, in commit order; guarded by itself. */
+    private final ArrayDeque<Object[]> pending = new ArrayDeque<>();
+    private final ReentrantLock delivery = new ReentrantLock();
+    private final ThreadLocal<int[]> views = ThreadLocal.withInitial(() -> new int[1]);
+    private final ThreadLocal<int[]> scratch = ThreadLocal.withInitial(() -> new int[64]);
+
+    private Junction(long lockTimeoutNanos) {
+        this.lockTimeoutNanos = lockTimeoutNanos;
     }
 
-    /** Creates an empty engine. O(1). */
+    /** Creates an empty engine whose writers wait up to 10 seconds for the write lock. O(1). */
     public static Junction create() {
-        return new Junction();
+        return new Junction(TimeUnit.SECONDS.toNanos(10));
+    }
+
+    /**
+     * Creates an empty engine whose writers wait up to {@code lockTimeout} for the write lock (and commits as
+     * long for open read views) before throwing {@link LockTimeoutException}. O(1).
+     *
+     * @throws NullPointerException if {@code lockTimeout} is null
+     * @throws IllegalArgumentException if it is negative
+     */
+    public static Junction create(Duration lockTimeout) {
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
+        if (lockTimeout.isNegative()) {
+            throw new IllegalArgumentException("lock timeout " + lockTimeout + " is negative");
+        }
+        long n;
+        try {
+            n = lockTimeout.toNanos();
+        } catch (ArithmeticException e) {
+            n = Long.MAX_VALUE;
+        }
+        return new Junction(n);
+    }
+
+    // ---- transactions, views, listeners -------------------------------------------------------------------
+
+    /**
+     * Opens a transaction on this thread, waiting up to the lock timeout for another writer to finish. See
+     * {@link Transaction} for the semantics; end it with {@link Transaction#commit()} or
+     * {@link Transaction#rollback()}, or use try-with-resources, whose {@code close} rolls back what was not
+     * committed.
+     *
+     * @throws IllegalStateException if this thread already has an open transaction (they do not nest) or an open
+     *         {@link ReadView}
+     * @throws LockTimeoutException if another thread kept the write lock for longer than the timeout
+     */
+    public Transaction begin() {
+        return begin(lockTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Opens a transaction, waiting up to {@code timeout} for another writer; a zero timeout fails at once if
+     * another thread is writing.
+     *
+     * @throws IllegalStateException if this thread already has an open transaction or an open {@link ReadView}
+     * @throws LockTimeoutException if the write lock did not come in time, or the thread was interrupted while
+     *         waiting (its interrupt status is kept)
+     * @throws NullPointerException if {@code unit} is null
+     */
+    public Transaction begin(long timeout, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit");
+        if (ownTxn() != null) {
+            throw new IllegalStateException(label + ": thread '" + Thread.currentThread().getName()
+                    + "' already has an open transaction; transactions do not nest");
+        }
+        checkNoView("begin a transaction");
+        acquireWriter(unit.toNanos(timeout));
+        Txn t = new Txn(this, false);
+        txn = t;
+        return t;
+    }
+
+    /**
+     * Runs {@code work} in a transaction: commits when it returns, rolls back and rethrows if it throws. Inside
+     * a transaction already open on this thread, runs as part of it (an exception then undoes only what
+     * {@code work} did, and propagates).
+     *
+     * @throws NullPointerException if {@code work} is null
+     * @throws LockTimeoutException as {@link #begin()}
+     */
+    public void inTransaction(Runnable work) {
+        Objects.requireNonNull(work, "work");
+        inTransaction(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code work} in a transaction and returns its result: commits when it returns, rolls back and
+     * rethrows if it throws; see {@link #inTransaction(Runnable)}.
+     *
+     * @throws NullPointerException if {@code work} is null
+     * @throws LockTimeoutException as {@link #begin()}
+     */
+    public <T> T inTransaction(Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        return write(work);
+    }
+
+    /**
+     * Opens a consistent read view on this thread: until it is closed, every read on this thread sees one
+     * committed state, and commits of other threads wait. Waits only while a commit is being published.
+     *
+     * @see ReadView
+     */
+    public ReadView readView() {
+        Txn own = ownTxn();
+        long stamp = own != null ? 0L : seq.readLock(); // the transaction's owner already excludes commits
+        int[] depth = views.get();
+        depth[0]++;
+        Thread thread = Thread.currentThread();
+        return new ReadView() {
+            private boolean open = true;
+
+            @Override
+            public void close() {
+                if (Thread.currentThread() != thread) {
+                    throw new IllegalStateException(label + ": a read view of thread '" + thread.getName()
+                            + "' must be closed on that thread, not on '" + Thread.currentThread().getName() + "'");
+                }
+                if (open) {
+                    open = false;
+                    depth[0]--;
+                    if (stamp != 0L) {
+                        seq.unlockRead(stamp);
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Runs {@code reads} inside a {@link ReadView} and returns its result.
+     *
+     * @throws NullPointerException if {@code reads} is null
+     */
+    public <T> T read(Supplier<T> reads) {
+        Objects.requireNonNull(reads, "reads");
+        try (ReadView v = readView()) {
+            return reads.get();
+        }
+    }
+
+    /**
+     * Registers {@code listener} for the changes committed from now on; see {@link ChangeListener} for the
+     * delivery contract. Registering the same listener twice delivers twice.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public void addListener(ChangeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Unregisters one registration of {@code listener}; returns whether it was registered. */
+    public boolean removeListener(ChangeListener listener) {
+        return listeners.remove(listener);
     }
 
     /**
@@ -178,10 +368,10 @@ public final class Junction {
 
     // ---- internals -------------------------------------------------------------------------------------
 
-    /** Removes every link of {@code id} in every relation that uses {@code table}, at either end. */
-    void cascade(AbstractTable<?> table, int id) {
+    /** Removes every link of {@code id} in every relation that uses {@code table}, at either end (in a transaction). */
+    void cascade(Txn t, AbstractTable<?> table, int id) {
         for (RelationImpl<?, ?> r : table.usedBy) {
-            IntRelation s = r.store;
+            IntRelation s = t.delta(r);
             if (r.left == table) {
                 s.removeLeft(id);
             }
@@ -189,6 +379,441 @@ public final class Junction {
                 s.removeRight(id);
             }
         }
+    }
+
+    // ---- concurrency internals ---------------------------------------------------------------------------
+
+    /** This thread's open transaction, or null. */
+    Txn ownTxn() {
+        Txn t = txn;
+        return t != null && t.owner == Thread.currentThread() ? t : null;
+    }
+
+    private void checkNoView(String what) {
+        if (views.get()[0] > 0) {
+            throw new IllegalStateException(label + ": cannot " + what + " on thread '"
+                    + Thread.currentThread().getName() + "' while it has an open read view; close the view first");
+        }
+    }
+
+    private void acquireWriter(long timeoutNanos) {
+        try {
+            if (writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockTimeoutException(label + ": interrupted while waiting for the write lock");
+        }
+        Txn holder = txn;
+        throw new LockTimeoutException(label + ": another writer" + (holder == null ? "" : " (a transaction of thread '"
+                + holder.owner.getName() + "')") + " held the write lock for more than "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    }
+
+    private long acquireStamp() {
+        try {
+            long st = seq.tryWriteLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
+            if (st != 0L) {
+                return st;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockTimeoutException(label + ": interrupted while waiting for read views to close");
+        }
+        throw new LockTimeoutException(label + ": read views stayed open for more than "
+                + TimeUnit.NANOSECONDS.toMillis(lockTimeoutNanos) + " ms; the commit was rolled back");
+    }
+
+    /**
+     * Runs a write: inside this thread's transaction (undoing its own changes if it throws), or as a transaction
+     * of its own.
+     */
+    <T> T write(Supplier<T> op) {
+        Txn t = ownTxn();
+        if (t != null) {
+            return within(t, op);
+        }
+        checkNoView("write");
+        acquireWriter(lockTimeoutNanos);
+        t = new Txn(this, true);
+        txn = t;
+        T result;
+        try {
+            result = op.get();
+        } catch (Throwable e) {
+            end(t);
+            throw e;
+        }
+        commit(t);
+        return result;
+    }
+
+    boolean writeBool(BooleanSupplier op) {
+        return write(op::getAsBoolean);
+    }
+
+    int writeInt(IntSupplier op) {
+        return write(op::getAsInt);
+    }
+
+    /** Runs an operation inside {@code t}: if it throws, what it changed is undone and the transaction goes on. */
+    <T> T within(Txn t, Supplier<T> op) {
+        if (t.failed != null) {
+            throw new IllegalStateException(label + ": the transaction is rollback-only after " + t.failed, t.failed);
+        }
+        int mark = t.mark();
+        try {
+            return op.get();
+        } catch (Throwable e) {
+            t.rewind(mark, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A single link or unlink outside a transaction, in place: the write lock, then the write stamp for the
+     * change itself. No overlay, no allocation.
+     */
+    boolean writeInPlace(RelationImpl<?, ?> rel, int left, int right, boolean link) {
+        checkNoView("write");
+        acquireWriter(lockTimeoutNanos);
+        boolean changed;
+        try {
+            long st = acquireStamp();
+            try {
+                changed = link ? rel.store.link(left, right) : rel.store.unlink(left, right);
+            } finally {
+                seq.unlockWrite(st);
+            }
+            if (changed && !listeners.isEmpty()) {
+                synchronized (pending) {
+                    pending.add(new Object[] {link ? Txn.LINK : Txn.UNLINK, rel, left, right});
+                }
+            }
+        } finally {
+            writer.unlock();
+        }
+        if (changed && !listeners.isEmpty()) {
+            deliver();
+        }
+        return changed;
+    }
+
+    /**
+     * A typed single link or unlink outside a transaction, in place if both entities exist: 1 if it changed the
+     * relation, 0 if not, -1 (nothing done) if an entity is missing (a link then needs a transaction to add it;
+     * an unlink has nothing to do).
+     */
+    int linkInPlace(Side<?, ?> side, Object owner, Object other, boolean link) {
+        checkNoView("write");
+        acquireWriter(lockTimeoutNanos);
+        boolean changed;
+        int l, r;
+        try {
+            int o = side.ownerTable.find(owner);
+            int x = o < 0 ? -1 : side.otherTable.find(other);
+            if (x < 0) {
+                return -1;
+            }
+            l = side.ownerLeft ? o : x;
+            r = side.ownerLeft ? x : o;
+            long st = acquireStamp();
+            try {
+                changed = link ? side.store.link(l, r) : side.store.unlink(l, r);
+            } finally {
+                seq.unlockWrite(st);
+            }
+            if (changed && !listeners.isEmpty()) {
+                synchronized (pending) {
+                    pending.add(new Object[] {link ? Txn.LINK : Txn.UNLINK, side.primary, l, r});
+                }
+            }
+        } finally {
+            writer.unlock();
+        }
+        if (changed && !listeners.isEmpty()) {
+            deliver();
+        }
+        return changed ? 1 : 0;
+    }
+
+    /** Any write outside a transaction, in place under both locks; {@code op} must be all or nothing. */
+    <T> T writeInPlace(Supplier<T> op) {
+        checkNoView("write");
+        acquireWriter(lockTimeoutNanos);
+        try {
+            long st = acquireStamp();
+            try {
+                return op.get();
+            } finally {
+                seq.unlockWrite(st);
+            }
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
+    /** Publishes {@code t} under the write stamp, then ends it and delivers its events. */
+    void commit(Txn t) {
+        if (t.failed != null) {
+            end(t);
+            throw new IllegalStateException(label + ": the transaction was rolled back: it was rollback-only after "
+                    + t.failed, t.failed);
+        }
+        try {
+            checkNoView("commit");
+            long st = acquireStamp();
+            try {
+                publish(t);
+            } finally {
+                seq.unlockWrite(st);
+            }
+        } catch (Throwable e) {
+            end(t);
+            throw e;
+        }
+        boolean events = t.size > 0 && !listeners.isEmpty();
+        if (events) {
+            Object[] batch = {t};
+            synchronized (pending) {
+                pending.add(batch);
+            }
+        }
+        finish(t);
+        if (events) {
+            deliver();
+        }
+    }
+
+    /** Applies the overlays to the committed storage: all allocation first (undone on failure), then removals. */
+    private void publish(Txn t) {
+        int tablesDone = 0;
+        int relationsDone = 0;
+        try {
+            for (AbstractTable<?> table : t.tables) {
+                table.txApplyAdds();
+                tablesDone++;
+            }
+            for (RelationImpl<?, ?> r : t.relations) {
+                t.deltas.get(r).applyAdds();
+                relationsDone++;
+            }
+        } catch (Throwable e) {
+            while (relationsDone > 0) {
+                t.deltas.get(t.relations.get(--relationsDone)).undoAdds();
+            }
+            while (tablesDone > 0) {
+                t.tables.get(--tablesDone).txUndoApplyAdds();
+            }
+            throw e;
+        }
+        for (RelationImpl<?, ?> r : t.relations) {
+            t.deltas.get(r).applyRemoves();
+        }
+        for (AbstractTable<?> table : t.tables) {
+            table.txApplyRemoves();
+        }
+    }
+
+    /** Rolls back: drops the overlays and releases the write lock. */
+    void end(Txn t) {
+        finish(t);
+    }
+
+    private void finish(Txn t) {
+        for (AbstractTable<?> table : t.tables) {
+            table.txDiscard();
+        }
+        t.active = false;
+        txn = null;
+        writer.unlock();
+    }
+
+    /**
+     * Delivers pending batches in commit order, one thread at a time. A thread that finds another delivering
+     * leaves its batch to it; the deliverer re-checks the queue after letting go, so no batch is stranded.
+     */
+    private void deliver() {
+        while (true) {
+            if (delivery.isHeldByCurrentThread() || !delivery.tryLock()) {
+                return; // a listener wrote (its batch is picked up by the loop below), or another thread delivers
+            }
+            try {
+                while (true) {
+                    Object[] batch;
+                    synchronized (pending) {
+                        batch = pending.poll();
+                    }
+                    if (batch == null) {
+                        break;
+                    }
+                    deliver(batch);
+                }
+            } finally {
+                delivery.unlock();
+            }
+            synchronized (pending) {
+                if (pending.isEmpty()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void deliver(Object[] batch) {
+        if (batch.length == 1) {
+            Txn t = (Txn) batch[0];
+            for (int i = 0; i < t.size; i++) {
+                emit(t.kinds[i], t.targets[i], t.as[i], t.bs[i], t.entities[i]);
+            }
+        } else {
+            emit((Byte) batch[0], batch[1], (Integer) batch[2], (Integer) batch[3], null);
+        }
+    }
+
+    private void emit(byte kind, Object target, int a, int b, Object entity) {
+        for (ChangeListener l : listeners) {
+            try {
+                switch (kind) {
+                    case Txn.LINK -> l.linked((Relation<?, ?>) target, a, b);
+                    case Txn.UNLINK -> l.unlinked((Relation<?, ?>) target, a, b);
+                    case Txn.ADD -> l.added((Table<?>) target, a, entity);
+                    default -> l.removed((Table<?>) target, a, entity);
+                }
+            } catch (Throwable e) {
+                Thread th = Thread.currentThread();
+                Thread.UncaughtExceptionHandler h = th.getUncaughtExceptionHandler();
+                try {
+                    h.uncaughtException(th, e);
+                } catch (Throwable ignored) {
+                    // a failing handler must not stop delivery either
+                }
+            }
+        }
+    }
+
+    // ---- guarded reads -----------------------------------------------------------------------------------
+
+    /** Runs a read: directly in this thread's transaction, else validated against commits (retried under the read lock). */
+    <T> T read0(Supplier<T> body) {
+        if (ownTxn() != null) {
+            return body.get();
+        }
+        long st = seq.tryOptimisticRead();
+        if (st != 0L) {
+            try {
+                T v = body.get();
+                if (seq.validate(st)) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                if (seq.validate(st)) {
+                    throw e;
+                }
+            }
+        }
+        st = seq.readLock();
+        try {
+            return body.get();
+        } finally {
+            seq.unlockRead(st);
+        }
+    }
+
+    boolean readBool(BooleanSupplier body) {
+        if (ownTxn() != null) {
+            return body.getAsBoolean();
+        }
+        long st = seq.tryOptimisticRead();
+        if (st != 0L) {
+            try {
+                boolean v = body.getAsBoolean();
+                if (seq.validate(st)) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                if (seq.validate(st)) {
+                    throw e;
+                }
+            }
+        }
+        st = seq.readLock();
+        try {
+            return body.getAsBoolean();
+        } finally {
+            seq.unlockRead(st);
+        }
+    }
+
+    int readInt(IntSupplier body) {
+        if (ownTxn() != null) {
+            return body.getAsInt();
+        }
+        long st = seq.tryOptimisticRead();
+        if (st != 0L) {
+            try {
+                int v = body.getAsInt();
+                if (seq.validate(st)) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                if (seq.validate(st)) {
+                    throw e;
+                }
+            }
+        }
+        st = seq.readLock();
+        try {
+            return body.getAsInt();
+        } finally {
+            seq.unlockRead(st);
+        }
+    }
+
+    /**
+     * The stamp an iterator validates each step against: 0 for this thread's transaction (nothing to
+     * validate), else an optimistic stamp taken while no commit is being published.
+     */
+    long iterationStamp() {
+        if (ownTxn() != null) {
+            return 0L;
+        }
+        long st;
+        while ((st = seq.tryOptimisticRead()) == 0L) {
+            seq.unlockRead(seq.readLock()); // wait out the publication
+        }
+        return st;
+    }
+
+    /**
+     * The stamp for an iterator's next step: the same if no commit happened since, else a fresh one (the
+     * iterator's own fail-fast check then tells whether the commit touched what it iterates).
+     */
+    long restamp(long stamp) {
+        return stamp == 0L || seq.validate(stamp) ? stamp : iterationStamp();
+    }
+
+    /** Throws if a commit was published during an iterator's step (its result may be torn). */
+    void checkStep(long stamp, String what) {
+        if (stamp != 0L && !seq.validate(stamp)) {
+            throw new ConcurrentModificationException(what + " of " + label + ": a commit of another thread raced "
+                    + "with this iteration step; iterate inside a read view (Junction.readView()) to hold the state still");
+        }
+    }
+
+    /** A per-thread buffer of at least {@code n} ints, for copying a set out before handing it to user code. */
+    int[] scratch(int n) {
+        int[] b = scratch.get();
+        if (b.length < n) {
+            b = new int[Math.max(n, b.length * 2)];
+            scratch.set(b);
+        }
+        return b;
     }
 
     private String checkName(String name) {

@@ -1,85 +1,125 @@
 package dev.junction;
 
+import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** A table of primitive {@code long} keys: {@link Long2IntOpenHashMap} key → id, {@code long[]} id → key. */
+/**
+ * A table of primitive {@code long} keys: committed, {@link Long2IntOpenHashMap} key → id and {@code long[]}
+ * id → key; a transaction's additions in primitive hash maps beside them until it commits.
+ */
 final class LongTableImpl extends AbstractTable<Long> implements LongTable {
 
     private final Long2IntOpenHashMap ids = new Long2IntOpenHashMap();
     private long[] keys = new long[8];
+    private Long2IntOpenHashMap txIds = newIds();
+    private Int2LongOpenHashMap txKeys = new Int2LongOpenHashMap();
 
     LongTableImpl(Junction junction, String name) {
         super(junction, name);
         ids.defaultReturnValue(-1);
     }
 
+    private static Long2IntOpenHashMap newIds() {
+        Long2IntOpenHashMap m = new Long2IntOpenHashMap();
+        m.defaultReturnValue(-1);
+        return m;
+    }
+
     private long unbox(Object entity) {
         return (Long) Objects.requireNonNull(entity, this::nullEntity);
+    }
+
+    /** The id of {@code k} as this thread sees it, or -1. */
+    private int lookup(long k) {
+        if (overlay() != null) {
+            int id = txIds.get(k);
+            if (id >= 0) {
+                return id;
+            }
+            id = ids.get(k);
+            return hiddenByTx(id) ? -1 : id;
+        }
+        return ids.get(k);
     }
 
     @Override
     int find(Object entity) {
         Objects.requireNonNull(entity, this::nullEntity);
-        return entity instanceof Long l ? ids.get(l.longValue()) : -1;
+        return entity instanceof Long l ? lookup(l) : -1;
     }
 
     @Override
-    int findOrInsert(Long entity, Undo undo) {
-        long k = unbox(entity);
-        int id = ids.get(k);
-        if (id >= 0) {
-            return id;
-        }
-        if (undo != null) {
-            undo.reserve();
-        }
-        id = insert(k);
-        if (undo != null) {
-            undo.inserted(this, id);
-        }
-        return id;
+    void txPut(int id, Long entity) {
+        long k = entity;
+        txIds.put(k, id);
+        txKeys.put(id, k);
     }
 
-    private int insert(long k) {
-        int id = peekId();
-        if (id >= keys.length) {
-            keys = Arrays.copyOf(keys, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(id + 1L, keys.length * 2L)));
+    @Override
+    void txDrop(int id) {
+        txIds.remove(txKeys.remove(id));
+    }
+
+    @Override
+    Long txEntity(int id) {
+        return txKeys.get(id);
+    }
+
+    @Override
+    Long baseEntity(int id) {
+        return keys[id];
+    }
+
+    @Override
+    void baseReserve(int maxId) {
+        if (maxId >= keys.length) {
+            keys = Arrays.copyOf(keys, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxId + 1L, keys.length * 2L)));
         }
-        markLive(id);
-        try {
-            ids.put(k, id);
-        } catch (Throwable t) {
-            ids.remove(k);
-            unmarkLive(id);
-            throw t;
-        }
+    }
+
+    @Override
+    int baseInsert(int id) {
+        long k = txKeys.get(id);
+        int prev = ids.put(k, id);
         keys[id] = k;
-        commitId();
-        return id;
+        return prev;
+    }
+
+    @Override
+    void baseRemap(int id) {
+        ids.put(keys[id], id);
     }
 
     @Override
     void dropSlot(int id) {
-        ids.remove(keys[id]);
+        ids.remove(keys[id], id);
         keys[id] = 0;
     }
 
     @Override
-    public int add(long key) {
-        int id = ids.get(key);
-        return id >= 0 ? id : insert(key);
+    void txClear() {
+        if (txKeys.size() > 1024) {
+            txIds = newIds();
+            txKeys = new Int2LongOpenHashMap();
+        } else {
+            txIds.clear();
+            txKeys.clear();
+        }
     }
 
     @Override
-    public int add(Long key) {
-        return add(unbox(key));
+    public int add(long key) {
+        return junction.writeInt(() -> {
+            int id = lookup(key);
+            return id >= 0 ? id : txInsert(junction.ownTxn(), key);
+        });
     }
 
     @Override
     public int idOf(long key) {
-        int id = ids.get(key);
+        int id = junction.readInt(() -> lookup(key));
         if (id < 0) {
             throw missing(key);
         }
@@ -88,27 +128,16 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
 
     @Override
     public long keyOf(int id) {
-        checkId(id);
-        return keys[id];
-    }
-
-    @Override
-    public Long get(int id) {
-        return keyOf(id);
+        return junction.read0(() -> entity(id));
     }
 
     @Override
     public boolean contains(long key) {
-        return ids.containsKey(key);
+        return junction.readBool(() -> lookup(key) >= 0);
     }
 
     @Override
     public boolean remove(long key) {
-        int id = ids.get(key);
-        if (id < 0) {
-            return false;
-        }
-        removeId(id);
-        return true;
+        return junction.writeBool(() -> removeIdIfLive(lookup(key)));
     }
 }

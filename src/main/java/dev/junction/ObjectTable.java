@@ -1,5 +1,6 @@
 package dev.junction;
 
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
@@ -8,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * A table of objects: entities are their own keys ({@code keyFn == null}) or are identified by a key function.
- * Key → id in a fastutil {@link Object2IntOpenHashMap} (no boxing of ids), id → entity and key in arrays.
+ * Committed: key → id in a fastutil {@link Object2IntOpenHashMap} (no boxing of ids), id → entity and key in
+ * arrays. A transaction's additions live in hash maps beside them until it commits.
  */
 final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, K> {
 
@@ -18,11 +20,21 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     /** Keys by id; the same array as {@code entities} for a table without a key function. */
     private Object[] keys;
 
+    private Object2IntOpenHashMap<K> txIds = newIds();
+    private Int2ObjectOpenHashMap<E> txEntities = new Int2ObjectOpenHashMap<>();
+    private Int2ObjectOpenHashMap<K> txKeys = new Int2ObjectOpenHashMap<>();
+
     ObjectTable(Junction junction, String name, Function<? super E, ? extends K> keyFn) {
         super(junction, name);
         this.keyFn = keyFn;
         this.keys = keyFn == null ? entities : new Object[8];
         ids.defaultReturnValue(-1);
+    }
+
+    private static <K> Object2IntOpenHashMap<K> newIds() {
+        Object2IntOpenHashMap<K> m = new Object2IntOpenHashMap<>();
+        m.defaultReturnValue(-1);
+        return m;
     }
 
     @SuppressWarnings("unchecked")
@@ -42,68 +54,94 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
         return Objects.requireNonNull(key, () -> "table '" + name + "': key is null");
     }
 
+    /** The id of {@code k} as this thread sees it, or -1. */
+    private int lookup(Object k) {
+        if (overlay() != null) {
+            int id = txIds.getInt(k);
+            if (id >= 0) {
+                return id;
+            }
+            id = ids.getInt(k);
+            return hiddenByTx(id) ? -1 : id;
+        }
+        return ids.getInt(k);
+    }
+
     @Override
     int find(Object entity) {
-        return ids.getInt(key(entity));
+        return lookup(key(entity));
     }
 
     @Override
-    int findOrInsert(E entity, Undo undo) {
+    void txPut(int id, E entity) {
         K k = key(entity);
-        int id = ids.getInt(k);
-        if (id >= 0) {
-            return id;
-        }
-        if (undo != null) {
-            undo.reserve();
-        }
-        id = insert(entity, k);
-        if (undo != null) {
-            undo.inserted(this, id);
-        }
-        return id;
+        txIds.put(k, id);
+        txEntities.put(id, entity);
+        txKeys.put(id, k);
     }
 
-    private int insert(E entity, K k) {
-        int id = peekId();
-        if (id >= entities.length) {
-            int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(id + 1L, entities.length * 2L));
+    @Override
+    void txDrop(int id) {
+        K k = txKeys.remove(id);
+        txIds.removeInt(k);
+        txEntities.remove(id);
+    }
+
+    @Override
+    E txEntity(int id) {
+        return txEntities.get(id);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    E baseEntity(int id) {
+        return (E) entities[id];
+    }
+
+    @Override
+    void baseReserve(int maxId) {
+        if (maxId >= entities.length) {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxId + 1L, entities.length * 2L));
             Object[] e = Arrays.copyOf(entities, cap);
             Object[] ks = keyFn == null ? e : Arrays.copyOf(keys, cap);
             entities = e;
             keys = ks;
         }
-        markLive(id);
-        try {
-            ids.put(k, id);
-        } catch (Throwable t) { // OutOfMemoryError while rehashing: leave no trace
-            ids.removeInt(k);
-            unmarkLive(id);
-            throw t;
-        }
-        entities[id] = entity;
+    }
+
+    @Override
+    int baseInsert(int id) {
+        K k = txKeys.get(id);
+        int prev = ids.put(k, id);
+        entities[id] = txEntities.get(id);
         keys[id] = k;
-        commitId();
-        return id;
+        return prev;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    void baseRemap(int id) {
+        ids.put((K) keys[id], id);
     }
 
     @Override
     void dropSlot(int id) {
-        ids.removeInt(keys[id]);
+        ids.remove(keys[id], id);
         entities[id] = null;
         keys[id] = null;
     }
 
     @Override
-    public int add(E entity) {
-        return findOrInsert(entity, null);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public E get(int id) {
-        checkId(id);
-        return (E) entities[id];
+    void txClear() {
+        if (txKeys.size() > 1024) {
+            txIds = newIds();
+            txEntities = new Int2ObjectOpenHashMap<>();
+            txKeys = new Int2ObjectOpenHashMap<>();
+        } else {
+            txIds.clear();
+            txEntities.clear();
+            txKeys.clear();
+        }
     }
 
     @Override
@@ -113,12 +151,12 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
 
     @Override
     public E byKey(K key) {
-        return get(idOfKey(key));
+        checkKey(key);
+        return junction.read0(() -> entity(idOrThrow(key)));
     }
 
-    @Override
-    public int idOfKey(K key) {
-        int id = ids.getInt(checkKey(key));
+    private int idOrThrow(K key) {
+        int id = lookup(key);
         if (id < 0) {
             throw new NoSuchElementException("no entity with key " + key + " in table '" + name + "'");
         }
@@ -126,17 +164,20 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     }
 
     @Override
+    public int idOfKey(K key) {
+        checkKey(key);
+        return junction.readInt(() -> idOrThrow(key));
+    }
+
+    @Override
     public boolean containsKey(K key) {
-        return ids.containsKey(checkKey(key));
+        checkKey(key);
+        return junction.readBool(() -> lookup(key) >= 0);
     }
 
     @Override
     public boolean removeKey(K key) {
-        int id = ids.getInt(checkKey(key));
-        if (id < 0) {
-            return false;
-        }
-        removeId(id);
-        return true;
+        checkKey(key);
+        return junction.writeBool(() -> removeIdIfLive(lookup(key)));
     }
 }

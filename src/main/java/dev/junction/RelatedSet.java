@@ -26,8 +26,10 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     @Override
     public int size() {
-        int o = side.ownerId(owner);
-        return o < 0 ? 0 : side.degree(o);
+        return side.junction.readInt(() -> {
+            int o = side.ownerId(owner);
+            return o < 0 ? 0 : side.degree(o);
+        });
     }
 
     @Override
@@ -52,10 +54,10 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     @Override
     public void clear() {
-        int o = side.ownerId(owner);
-        if (o >= 0) {
-            side.removeAll(o);
-        }
+        side.junction.writeBool(() -> {
+            int o = side.ownerId(owner);
+            return o >= 0 && side.removeAll(o) > 0;
+        });
     }
 
     @Override
@@ -66,18 +68,20 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
     @Override
     public boolean removeAll(Collection<?> others) {
         Object[] items = side.snapshot(others);
-        int o = side.ownerId(owner);
-        if (o < 0) {
-            return false;
-        }
-        IntArrayList doomed = new IntArrayList();
-        for (Object item : items) {
-            int x = side.otherTable.find(item);
-            if (x >= 0 && side.linked(o, x)) {
-                doomed.add(x);
+        return side.junction.writeBool(() -> {
+            int o = side.ownerId(owner);
+            if (o < 0) {
+                return false;
             }
-        }
-        return unlinkAll(o, doomed);
+            IntArrayList doomed = new IntArrayList();
+            for (Object item : items) {
+                int x = side.otherTable.find(item);
+                if (x >= 0 && side.linked(o, x)) {
+                    doomed.add(x);
+                }
+            }
+            return unlinkAll(o, doomed);
+        });
     }
 
     @Override
@@ -94,18 +98,20 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     /** Decides for every neighbour first (nothing changes if the predicate throws), then unlinks. */
     private boolean removeMatching(Predicate<? super T> filter) {
-        int o = side.ownerId(owner);
-        if (o < 0) {
-            return false;
-        }
-        IntArrayList doomed = new IntArrayList();
-        for (IntIterator it = side.neighbours(o).iterator(); it.hasNext(); ) {
-            int x = it.nextInt();
-            if (filter.test(side.otherTable.get(x))) {
-                doomed.add(x);
+        return side.junction.writeBool(() -> {
+            int o = side.ownerId(owner);
+            if (o < 0) {
+                return false;
             }
-        }
-        return unlinkAll(o, doomed);
+            IntArrayList doomed = new IntArrayList();
+            for (IntIterator it = side.neighbours(o).iterator(); it.hasNext(); ) {
+                int x = it.nextInt();
+                if (filter.test(side.otherTable.entity(x))) {
+                    doomed.add(x);
+                }
+            }
+            return unlinkAll(o, doomed);
+        });
     }
 
     private boolean unlinkAll(int o, IntArrayList doomed) {
@@ -118,33 +124,53 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     @Override
     public Iterator<T> iterator() {
-        int o = side.ownerId(owner);
-        return o < 0 ? java.util.Collections.emptyIterator() : new It(o);
+        long stamp = side.junction.iterationStamp();
+        int o = side.junction.readInt(() -> side.ownerId(owner));
+        return o < 0 ? java.util.Collections.emptyIterator() : new It(o, stamp);
     }
 
-    /** Wraps the fail-fast int iterator; {@code remove} unlinks and re-positions after the removed id. */
+    /**
+     * Wraps the fail-fast int iterator; every step is validated against commits (see
+     * {@link Junction#checkStep}); {@code remove} unlinks and re-positions after the removed id.
+     */
     private final class It implements Iterator<T> {
         private final int owner;
-        private final IntNeighborSet set;
+        private long stamp;
         private IntIterator ids;
         private int last = -1;
 
-        It(int owner) {
+        It(int owner, long stamp) {
             this.owner = owner;
-            this.set = side.neighbours(owner);
-            this.ids = set.iterator();
+            this.stamp = stamp;
+            this.ids = step(() -> side.neighbours(owner).iterator());
+        }
+
+        private <X> X step(java.util.function.Supplier<X> s) {
+            stamp = side.junction.restamp(stamp);
+            X x;
+            try {
+                x = s.get();
+            } catch (RuntimeException e) {
+                side.junction.checkStep(stamp, "relation '" + side.relation.name + "'");
+                throw e;
+            }
+            side.junction.checkStep(stamp, "relation '" + side.relation.name + "'");
+            return x;
         }
 
         @Override
         public boolean hasNext() {
-            return ids.hasNext();
+            return step(ids::hasNext);
         }
 
         @Override
         public T next() {
-            int x = ids.nextInt(); // throws ConcurrentModificationException / NoSuchElementException
-            last = x;
-            return side.otherTable.get(x);
+            // throws ConcurrentModificationException / NoSuchElementException
+            return step(() -> {
+                int x = ids.nextInt();
+                last = x;
+                return side.otherTable.entity(x);
+            });
         }
 
         @Override
@@ -152,13 +178,16 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
             if (last < 0) {
                 throw new IllegalStateException("next() has not been called, or remove() was already called");
             }
-            // The int iterator is fail-fast: hasNext() or a later call reports a change made by other means.
-            ids.hasNext();
-            if (!side.unlink(owner, last)) {
+            // The int iterator is fail-fast: hasNext() reports a change made by other means.
+            hasNext();
+            int x = last;
+            boolean removed = side.junction.writeBool(() -> side.unlink(owner, x));
+            if (!removed) {
                 throw new ConcurrentModificationException("relation '" + side.relation.name
                         + "': the link was removed by other means during iteration");
             }
-            ids = set.iteratorAfter(last);
+            stamp = side.junction.iterationStamp(); // our own commit is not a concurrent change
+            ids = step(() -> side.neighbours(owner).iteratorAfter(x));
             last = -1;
         }
     }

@@ -15,6 +15,8 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     final boolean flipped;
     final AbstractTable<L> left;
     final AbstractTable<R> right;
+    /** The relation as declared: owner of the storage, key of transaction overlays, target of events. */
+    final RelationImpl<?, ?> primary;
     /** rightsOf(left): the owner is a left entity of this relation. */
     final Side<L, R> fromLeft;
     /** leftsOf(right): the owner is a right entity of this relation. */
@@ -29,9 +31,10 @@ final class RelationImpl<L, R> implements Relation<L, R> {
         this.flipped = false;
         this.left = left;
         this.right = right;
-        this.fromLeft = new Side<>(this, store, true, left, right);
-        this.fromRight = new Side<>(this, store, false, right, left);
-        this.ints = store;
+        this.primary = this;
+        this.fromLeft = new Side<>(this, this, store, true, left, right);
+        this.fromRight = new Side<>(this, this, store, false, right, left);
+        this.ints = new SharedIntRelation(this, false);
     }
 
     /** The inverse of {@code primary}: same storage, sides exchanged. */
@@ -41,10 +44,11 @@ final class RelationImpl<L, R> implements Relation<L, R> {
         this.flipped = !primary.flipped;
         this.left = primary.right;
         this.right = primary.left;
-        this.fromLeft = new Side<>(this, store, false, left, right);
-        this.fromRight = new Side<>(this, store, true, right, left);
+        this.primary = primary;
+        this.fromLeft = new Side<>(this, primary, store, false, left, right);
+        this.fromRight = new Side<>(this, primary, store, true, right, left);
         this.inverse = primary;
-        this.ints = store.inverse();
+        this.ints = ((SharedIntRelation) primary.ints).inverse();
     }
 
     @Override
@@ -121,12 +125,12 @@ final class RelationImpl<L, R> implements Relation<L, R> {
 
     @Override
     public long size() {
-        return store.size();
+        return left.junction.read0(() -> fromLeft.reading().size());
     }
 
     @Override
     public String toString() {
         String arrow = store.kind() == IntRelation.Kind.SYMMETRIC ? " <-> " : " -> ";
-        return "relation '" + name + "' (" + left.name + arrow + right.name + ", " + store.size() + " links)";
+        return "relation '" + name + "' (" + left.name + arrow + right.name + ", " + size() + " links)";
     }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * One end of a relation, seen from an owner: the operations of {@code rightsOf(owner)} (owner on the left of
  * the storage) or {@code leftsOf(owner)} (owner on the right). Typed calls resolve entities to ids here and
- * hand over to the {@link IntRelation}.
+ * hand over to the {@link IntRelation}: the committed storage for reads outside a transaction (validated by
+ * the engine), the transaction's overlay inside one.
  *
  * @param <O> the owner type
  * @param <T> the type of the entities at the other end
@@ -16,45 +17,73 @@ import java.util.Objects;
 final class Side<O, T> {
 
     final RelationImpl<?, ?> relation;
+    final Junction junction;
+    /** The primary relation, which owns the storage and names the overlay. */
+    final RelationImpl<?, ?> primary;
     final IntRelation store;
     /** Whether the owner is the left id of {@link #store}. */
     final boolean ownerLeft;
     final AbstractTable<O> ownerTable;
     final AbstractTable<T> otherTable;
 
-    Side(RelationImpl<?, ?> relation, IntRelation store, boolean ownerLeft,
+    Side(RelationImpl<?, ?> relation, RelationImpl<?, ?> primary, IntRelation store, boolean ownerLeft,
          AbstractTable<O> ownerTable, AbstractTable<T> otherTable) {
         this.relation = relation;
+        this.junction = ownerTable.junction;
+        this.primary = primary;
         this.store = store;
         this.ownerLeft = ownerLeft;
         this.ownerTable = ownerTable;
         this.otherTable = otherTable;
     }
 
-    // ---- int level, oriented ---------------------------------------------------------------------------
+    /** What this thread reads: its transaction's overlay of the relation if there is one, else committed storage. */
+    IntRelation reading() {
+        Txn t = junction.ownTxn();
+        if (t != null) {
+            DeltaRelation d = t.deltas.get(primary);
+            if (d != null) {
+                return d;
+            }
+        }
+        return store;
+    }
+
+    /** Where this thread writes: its transaction's overlay (only called inside a write). */
+    private IntRelation writing() {
+        return junction.ownTxn().delta(primary);
+    }
+
+    // ---- int level, oriented (callers hold a read or write context) ------------------------------------
 
     IntNeighborSet neighbours(int owner) {
-        return ownerLeft ? store.rightsOf(owner) : store.leftsOf(owner);
+        IntRelation s = reading();
+        return ownerLeft ? s.rightsOf(owner) : s.leftsOf(owner);
     }
 
     int degree(int owner) {
-        return ownerLeft ? store.degreeOfLeft(owner) : store.degreeOfRight(owner);
+        IntRelation s = reading();
+        return ownerLeft ? s.degreeOfLeft(owner) : s.degreeOfRight(owner);
     }
 
     boolean linked(int owner, int other) {
-        return ownerLeft ? store.contains(owner, other) : store.contains(other, owner);
+        IntRelation s = reading();
+        return ownerLeft ? s.contains(owner, other) : s.contains(other, owner);
     }
 
     boolean link(int owner, int other) {
-        return ownerLeft ? store.link(owner, other) : store.link(other, owner);
+        IntRelation s = writing();
+        return ownerLeft ? s.link(owner, other) : s.link(other, owner);
     }
 
     boolean unlink(int owner, int other) {
-        return ownerLeft ? store.unlink(owner, other) : store.unlink(other, owner);
+        IntRelation s = writing();
+        return ownerLeft ? s.unlink(owner, other) : s.unlink(other, owner);
     }
 
     int removeAll(int owner) {
-        return ownerLeft ? store.removeLeft(owner) : store.removeRight(owner);
+        IntRelation s = writing();
+        return ownerLeft ? s.removeLeft(owner) : s.removeRight(owner);
     }
 
     // ---- typed -----------------------------------------------------------------------------------------
@@ -67,7 +96,7 @@ final class Side<O, T> {
         return Objects.requireNonNull(element, () -> "relation '" + relation.name + "': element is null");
     }
 
-    /** The owner's id, or -1 if it is not in its table. */
+    /** The owner's id, or -1 if it is not in its table (call in a read or write context). */
     int ownerId(Object owner) {
         return ownerTable.find(owner);
     }
@@ -75,34 +104,42 @@ final class Side<O, T> {
     boolean contains(Object owner, Object other) {
         checkOwner(owner);
         checkElement(other);
-        int o = ownerTable.find(owner);
-        int x = otherTable.find(other);
-        return o >= 0 && x >= 0 && linked(o, x);
+        return junction.readBool(() -> {
+            int o = ownerTable.find(owner);
+            int x = otherTable.find(other);
+            return o >= 0 && x >= 0 && linked(o, x);
+        });
     }
 
+    /** Links one pair: in place when both entities exist and no transaction is open here, else in a transaction. */
     boolean add(O owner, T other) {
         checkOwner(owner);
         checkElement(other);
-        Undo undo = new Undo();
-        try {
-            int o = ownerTable.findOrInsert(owner, undo);
-            int x = otherTable.findOrInsert(other, undo);
-            return link(o, x);
-        } catch (RuntimeException | Error e) {
-            undo.rollback();
-            throw e;
+        if (junction.ownTxn() == null) {
+            int r = junction.linkInPlace(this, owner, other, true);
+            if (r >= 0) {
+                return r == 1;
+            }
         }
+        return junction.writeBool(() -> {
+            Txn t = junction.ownTxn();
+            int o = ownerTable.findOrInsert(t, owner);
+            int x = otherTable.findOrInsert(t, other);
+            return link(o, x);
+        });
     }
 
     boolean remove(Object owner, Object other) {
         checkOwner(owner);
         checkElement(other);
-        int o = ownerTable.find(owner);
-        if (o < 0) {
-            return false;
+        if (junction.ownTxn() == null) {
+            return junction.linkInPlace(this, owner, other, false) == 1;
         }
-        int x = otherTable.find(other);
-        return x >= 0 && unlink(o, x);
+        return junction.writeBool(() -> {
+            int o = ownerTable.find(owner);
+            int x = o < 0 ? -1 : otherTable.find(other);
+            return x >= 0 && unlink(o, x);
+        });
     }
 
     /** Links every element, all or nothing. */
@@ -112,60 +149,45 @@ final class Side<O, T> {
         if (items.length == 0) {
             return false; // creates no link, so adds no entity
         }
-        Undo undo = new Undo();
-        int[] made = new int[Math.min(items.length, 16)];
-        int n = 0;
-        int o = -1;
-        try {
-            o = ownerTable.findOrInsert(owner, undo);
+        return junction.writeBool(() -> {
+            Txn t = junction.ownTxn();
+            int o = ownerTable.findOrInsert(t, owner);
+            boolean changed = false;
             for (Object item : items) {
                 @SuppressWarnings("unchecked")
-                int x = otherTable.findOrInsert((T) item, undo);
-                if (n == made.length) {
-                    made = java.util.Arrays.copyOf(made, Math.max(4, n * 2));
-                }
-                if (link(o, x)) {
-                    made[n++] = x;
-                }
+                int x = otherTable.findOrInsert(t, (T) item);
+                changed |= link(o, x);
             }
-            return n > 0;
-        } catch (RuntimeException | Error e) {
-            while (n > 0) {
-                unlink(o, made[--n]);
-            }
-            undo.rollback();
-            throw e;
-        }
+            return changed;
+        });
     }
 
     /** Makes {@code others} the whole neighbour set of {@code owner}, all or nothing. */
     boolean replace(O owner, Collection<? extends T> others) {
         checkOwner(owner);
         Object[] items = snapshot(others);
-        if (items.length == 0) {
-            int o = ownerTable.find(owner); // an empty assignment creates no link, so adds no entity
-            return o >= 0 && removeAll(o) > 0;
-        }
-        Undo undo = new Undo();
-        try {
-            int o = ownerTable.findOrInsert(owner, undo);
+        return junction.writeBool(() -> {
+            Txn t = junction.ownTxn();
+            if (items.length == 0) {
+                int o = ownerTable.find(owner); // an empty assignment creates no link, so adds no entity
+                return o >= 0 && removeAll(o) > 0;
+            }
+            int o = ownerTable.findOrInsert(t, owner);
             int[] ids = new int[items.length];
             for (int i = 0; i < items.length; i++) {
                 @SuppressWarnings("unchecked")
                 T item = (T) items[i];
-                ids[i] = otherTable.findOrInsert(item, undo);
+                ids[i] = otherTable.findOrInsert(t, item);
             }
-            return ownerLeft ? store.replaceRights(o, ids) : store.replaceLefts(o, ids);
-        } catch (RuntimeException | Error e) {
-            undo.rollback();
-            throw e;
-        }
+            IntRelation s = writing();
+            return ownerLeft ? s.replaceRights(o, ids) : s.replaceLefts(o, ids);
+        });
     }
 
     /** A copy of {@code c} (so that it may be a view of this relation), with no null element. */
     Object[] snapshot(Collection<?> c) {
         Objects.requireNonNull(c, () -> "relation '" + relation.name + "': collection is null");
-        Object[] items = c.toArray();
+        Object[] items = junction.read0(c::toArray);
         for (Object item : items) {
             checkElement(item);
         }

@@ -160,6 +160,36 @@ final class AdjacencyIndex {
         return out;
     }
 
+    /** Copies the set of {@code id}, ascending, to {@code dest} if it fits; returns the set's size. */
+    int copyTo(int id, int[] dest) {
+        long w = wordOf(id);
+        int n = sizeOf(w);
+        if (n == 0 || n > dest.length) return n;
+        int a = addrOf(w);
+        if (clsOf(w) == LARGE) {
+            large[a].copyTo(dest, 0);
+        } else {
+            System.arraycopy(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], (a & SlotArena.CHUNK_MASK) + 1, dest, 0, n);
+        }
+        return n;
+    }
+
+    /**
+     * Calls {@code action} with every id that has a non-empty set: the direct range ascending, then overflow
+     * ids in insertion order. Fail-fast if this side changes.
+     */
+    void forEachEntity(IntConsumer action, String relation) {
+        int side = modCount;
+        for (int m = 0, n = directCap + overflowCount; m < n; m++) {
+            if (clsOf(meta[m]) == 0) continue;
+            action.accept(m < directCap ? m : overflowIds[m - directCap]);
+            if (modCount != side) {
+                throw new java.util.ConcurrentModificationException("relation '" + relation
+                        + "' changed while its links were being enumerated");
+            }
+        }
+    }
+
     /** Calls {@code action} for each id linked to {@code id}, ascending; fail-fast if that set changes. */
     void forEach(int id, IntConsumer action, String relation) {
         long w = wordOf(id);

@@ -121,6 +121,12 @@ final class BipartiteRelation extends AbstractIntRelation {
     }
 
     @Override
+    public void forEachLink(LinkConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + name + "': action is null");
+        byLeft.forEachEntity(l -> byLeft.forEach(l, r -> action.accept(l, r), name), name);
+    }
+
+    @Override
     public int degreeOfLeft(int left) {
         checkId(left, "left");
         return byLeft.degree(left);

@@ -32,6 +32,16 @@ public interface IntNeighborSet extends IntSet {
      */
     IntIterator iteratorAfter(int after);
 
+    /**
+     * Copies the ids of this set, ascending, to the start of {@code dest} if they fit, in one bulk copy per
+     * sorted run or container: the fastest way to take the whole set out.
+     *
+     * @param dest the array to fill from index 0
+     * @return the size of this set; if it is greater than {@code dest.length}, nothing was copied
+     * @throws NullPointerException if {@code dest} is null
+     */
+    int copyTo(int[] dest);
+
     /** The id of the entity whose links this set shows. */
     int owner();
 }

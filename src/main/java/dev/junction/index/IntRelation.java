@@ -177,6 +177,17 @@ public interface IntRelation {
     long size();
 
     /**
+     * Calls {@code action} once per link, grouped by left id: lefts in the direct id range come in ascending
+     * order, then sparse lefts in the order they were first linked; rights ascend within a left. A
+     * {@link Kind#SYMMETRIC} link is reported once, as {@code (min, max)}. O(links + entities). The action must
+     * not change this relation.
+     *
+     * @throws NullPointerException if {@code action} is null
+     * @throws java.util.ConcurrentModificationException if the action changes this relation
+     */
+    void forEachLink(LinkConsumer action);
+
+    /**
      * Removes every link of {@code left}, from both sides, as SQL deletes the association rows of a deleted
      * parent. In a {@link Kind#SYMMETRIC} relation this is the same as {@link #removeRight(int)}; in a
      * {@link Kind#DIRECTED} relation it removes only the links that start at {@code left}.

@@ -28,6 +28,10 @@ final class InverseRelation implements IntRelation {
     @Override public int degreeOfLeft(int left) { return base.degreeOfRight(left); }
     @Override public int degreeOfRight(int right) { return base.degreeOfLeft(right); }
     @Override public long size() { return base.size(); }
+    @Override public void forEachLink(LinkConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + base.name() + "': action is null");
+        base.forEachLink((l, r) -> action.accept(r, l));
+    }
     @Override public int removeLeft(int left) { return base.removeRight(left); }
     @Override public int removeRight(int right) { return base.removeLeft(right); }
     @Override public boolean replaceRights(int left, int[] rights) { return base.replaceLefts(left, rights); }

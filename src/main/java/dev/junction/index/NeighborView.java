@@ -57,6 +57,12 @@ final class NeighborView extends AbstractIntSet implements IntNeighborSet {
     }
 
     @Override
+    public int copyTo(int[] dest) {
+        Objects.requireNonNull(dest, "dest");
+        return index.copyTo(owner, dest);
+    }
+
+    @Override
     public int[] toIntArray() {
         return index.toArray(owner);
     }

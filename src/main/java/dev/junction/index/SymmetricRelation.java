@@ -128,6 +128,14 @@ final class SymmetricRelation extends AbstractIntRelation {
     }
 
     @Override
+    public void forEachLink(LinkConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + name + "': action is null");
+        adj.forEachEntity(a -> adj.forEach(a, b -> {
+            if (a <= b) action.accept(a, b);
+        }, name), name);
+    }
+
+    @Override
     public int degreeOfLeft(int a) {
         checkId(a, "left");
         return adj.degree(a);

@@ -1,0 +1,530 @@
+package dev.junction;
+
+import dev.junction.index.IntNeighborSet;
+import dev.junction.index.IntRelation;
+import dev.junction.index.LinkConsumer;
+import it.unimi.dsi.fastutil.ints.AbstractIntSet;
+import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.ints.IntAVLTreeSet;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.ints.IntCollection;
+import it.unimi.dsi.fastutil.ints.IntIterator;
+import it.unimi.dsi.fastutil.ints.IntSortedSet;
+import it.unimi.dsi.fastutil.longs.LongIterator;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
+import java.util.NoSuchElementException;
+import java.util.function.IntConsumer;
+
+/**
+ * A transaction's private overlay of one relation: the committed base relation plus the links this transaction
+ * added and removed, read and written as one {@link IntRelation} by the thread that owns the transaction.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Net delta.</b> {@code added} holds pairs absent from the base, {@code removed} pairs present in it;
+ *       the two are disjoint, so {@code contains} is two hash probes and a base lookup, and a degree is the base
+ *       degree plus two set sizes. Pairs are packed into a {@code long} ({@code left << 32 | right}); a symmetric
+ *       pair is stored as {@code (min, max)}.</li>
+ *   <li><b>Per-entity sorted deltas</b> ({@link IntAVLTreeSet}s by left and by right) give merged iteration in
+ *       ascending id order: the base's cursor, skipping removed ids, merged with the added ids.</li>
+ *   <li><b>The base is not touched</b> until commit, where {@link #applyAdds()} (the only step that allocates,
+ *       undone by {@link #undoAdds()}) runs before {@link #applyRemoves()} (which never allocates): a commit
+ *       that fails leaves the base exactly as it was. Rollback just drops the overlay.</li>
+ *   <li>Every change is reported to {@link Txn.Log} (events, and undo of a failed operation inside the
+ *       transaction); {@link #undoLink}/{@link #undoUnlink} revert one change without logging.</li>
+ * </ul>
+ * Not thread-safe: used only by the transaction's thread, while it holds the engine's write lock, so the base
+ * cannot change underneath.
+ */
+final class DeltaRelation implements IntRelation {
+
+    interface Log {
+        void linked(int left, int right);
+
+        void unlinked(int left, int right);
+    }
+
+    final IntRelation base;
+    private final boolean symmetric;
+    private final Log log;
+    private final LongOpenHashSet added = new LongOpenHashSet();
+    private final LongOpenHashSet removed = new LongOpenHashSet();
+    private final Int2ObjectOpenHashMap<IntAVLTreeSet> addedByLeft = new Int2ObjectOpenHashMap<>();
+    private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByLeft = new Int2ObjectOpenHashMap<>();
+    private final Int2ObjectOpenHashMap<IntAVLTreeSet> addedByRight;
+    private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByRight;
+    private long sizeDelta;
+    private int modCount;
+
+    DeltaRelation(IntRelation base, Log log) {
+        this.base = base;
+        this.symmetric = base.kind() == Kind.SYMMETRIC;
+        this.log = log;
+        this.addedByRight = symmetric ? addedByLeft : new Int2ObjectOpenHashMap<>();
+        this.removedByRight = symmetric ? removedByLeft : new Int2ObjectOpenHashMap<>();
+    }
+
+    private long key(int l, int r) {
+        if (symmetric && l > r) {
+            int t = l;
+            l = r;
+            r = t;
+        }
+        return ((long) l << 32) | (r & 0xFFFFFFFFL);
+    }
+
+    private static int leftOf(long key) {
+        return (int) (key >>> 32);
+    }
+
+    private static int rightOf(long key) {
+        return (int) key;
+    }
+
+    private void check(int id, String role) {
+        if (id < 0) {
+            throw new IllegalArgumentException("relation '" + base.name() + "': " + role + " id " + id + " is negative");
+        }
+    }
+
+    private static void put(Int2ObjectOpenHashMap<IntAVLTreeSet> m, int owner, int x) {
+        IntAVLTreeSet s = m.get(owner);
+        if (s == null) {
+            s = new IntAVLTreeSet();
+            m.put(owner, s);
+        }
+        s.add(x);
+    }
+
+    private static void drop(Int2ObjectOpenHashMap<IntAVLTreeSet> m, int owner, int x) {
+        IntAVLTreeSet s = m.get(owner);
+        if (s != null && s.remove(x) && s.isEmpty()) {
+            m.remove(owner);
+        }
+    }
+
+    private static int count(Int2ObjectOpenHashMap<IntAVLTreeSet> m, int owner) {
+        IntAVLTreeSet s = m.get(owner);
+        return s == null ? 0 : s.size();
+    }
+
+    private void index(Int2ObjectOpenHashMap<IntAVLTreeSet> byLeft, Int2ObjectOpenHashMap<IntAVLTreeSet> byRight,
+                       int l, int r, boolean add) {
+        if (add) {
+            put(byLeft, l, r);
+            if (!symmetric || l != r) put(byRight, r, l);
+        } else {
+            drop(byLeft, l, r);
+            if (!symmetric || l != r) drop(byRight, r, l);
+        }
+    }
+
+    // ---- writes -----------------------------------------------------------------------------------------
+
+    @Override
+    public boolean link(int left, int right) {
+        check(left, "left");
+        check(right, "right");
+        if (!linkQuiet(left, right)) return false;
+        log.linked(left, right);
+        return true;
+    }
+
+    private boolean linkQuiet(int l, int r) {
+        long k = key(l, r);
+        if (removed.contains(k)) {
+            removed.remove(k);
+            index(removedByLeft, removedByRight, l, r, false);
+        } else {
+            if (added.contains(k) || base.contains(l, r)) return false;
+            added.add(k);
+            index(addedByLeft, addedByRight, l, r, true);
+        }
+        sizeDelta++;
+        modCount++;
+        return true;
+    }
+
+    @Override
+    public boolean unlink(int left, int right) {
+        check(left, "left");
+        check(right, "right");
+        if (!unlinkQuiet(left, right)) return false;
+        log.unlinked(left, right);
+        return true;
+    }
+
+    private boolean unlinkQuiet(int l, int r) {
+        long k = key(l, r);
+        if (added.contains(k)) {
+            added.remove(k);
+            index(addedByLeft, addedByRight, l, r, false);
+        } else {
+            if (removed.contains(k) || !base.contains(l, r)) return false;
+            removed.add(k);
+            index(removedByLeft, removedByRight, l, r, true);
+        }
+        sizeDelta--;
+        modCount++;
+        return true;
+    }
+
+    /** Reverts a logged link; not logged. */
+    void undoLink(int left, int right) {
+        unlinkQuiet(left, right);
+    }
+
+    /** Reverts a logged unlink; not logged. */
+    void undoUnlink(int left, int right) {
+        linkQuiet(left, right);
+    }
+
+    @Override
+    public long linkAll(int[] lefts, int[] rights) {
+        if (lefts == null) throw new NullPointerException("relation '" + base.name() + "': lefts are null");
+        if (rights == null) throw new NullPointerException("relation '" + base.name() + "': rights are null");
+        if (lefts.length != rights.length) {
+            throw new IllegalArgumentException("relation '" + base.name() + "': " + lefts.length + " lefts but "
+                    + rights.length + " rights");
+        }
+        for (int i = 0; i < lefts.length; i++) {
+            if (lefts[i] < 0 || rights[i] < 0) {
+                throw new IllegalArgumentException("relation '" + base.name() + "': pair (" + lefts[i] + ", "
+                        + rights[i] + ") at index " + i + " has a negative id");
+            }
+        }
+        long n = 0;
+        for (int i = 0; i < lefts.length; i++) {
+            if (link(lefts[i], rights[i])) n++;
+        }
+        return n;
+    }
+
+    @Override
+    public int removeLeft(int left) {
+        check(left, "left");
+        int[] rights = rightsOf(left).toIntArray();
+        for (int r : rights) unlink(left, r);
+        return rights.length;
+    }
+
+    @Override
+    public int removeRight(int right) {
+        check(right, "right");
+        int[] lefts = leftsOf(right).toIntArray();
+        for (int l : lefts) unlink(l, right);
+        return lefts.length;
+    }
+
+    @Override
+    public boolean replaceRights(int left, int[] rights) {
+        check(left, "left");
+        return replace(left, rights, true);
+    }
+
+    @Override
+    public boolean replaceLefts(int right, int[] lefts) {
+        check(right, "right");
+        return replace(right, lefts, false);
+    }
+
+    private boolean replace(int owner, int[] ids, boolean ownerLeft) {
+        String role = ownerLeft ? "right" : "left";
+        if (ids == null) throw new NullPointerException("relation '" + base.name() + "': the new " + role + "s are null");
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0) {
+                throw new IllegalArgumentException("relation '" + base.name() + "': " + role + " id " + ids[i]
+                        + " (at index " + i + ") is negative");
+            }
+        }
+        int[] want = ids.clone();
+        Arrays.sort(want);
+        int[] have = (ownerLeft ? rightsOf(owner) : leftsOf(owner)).toIntArray();
+        boolean changed = false;
+        for (int x : have) {
+            if (Arrays.binarySearch(want, x) < 0) {
+                changed |= ownerLeft ? unlink(owner, x) : unlink(x, owner);
+            }
+        }
+        for (int x : want) {
+            changed |= ownerLeft ? link(owner, x) : link(x, owner);
+        }
+        return changed;
+    }
+
+    @Override
+    public void clear() {
+        IntArrayList ls = new IntArrayList();
+        IntArrayList rs = new IntArrayList();
+        forEachLink((l, r) -> {
+            ls.add(l);
+            rs.add(r);
+        });
+        for (int i = 0; i < ls.size(); i++) unlink(ls.getInt(i), rs.getInt(i));
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return base.name();
+    }
+
+    @Override
+    public Kind kind() {
+        return base.kind();
+    }
+
+    @Override
+    public boolean contains(int left, int right) {
+        check(left, "left");
+        check(right, "right");
+        long k = key(left, right);
+        if (added.contains(k)) return true;
+        return !removed.contains(k) && base.contains(left, right);
+    }
+
+    @Override
+    public IntNeighborSet rightsOf(int left) {
+        check(left, "left");
+        return new View(left, true);
+    }
+
+    @Override
+    public IntNeighborSet leftsOf(int right) {
+        check(right, "right");
+        return new View(right, false);
+    }
+
+    @Override
+    public void forEachRight(int left, IntConsumer action) {
+        rightsOf(left).forEach(action);
+    }
+
+    @Override
+    public void forEachLeft(int right, IntConsumer action) {
+        leftsOf(right).forEach(action);
+    }
+
+    @Override
+    public int degreeOfLeft(int left) {
+        return base.degreeOfLeft(left) + count(addedByLeft, left) - count(removedByLeft, left);
+    }
+
+    @Override
+    public int degreeOfRight(int right) {
+        return base.degreeOfRight(right) + count(addedByRight, right) - count(removedByRight, right);
+    }
+
+    @Override
+    public long size() {
+        return base.size() + sizeDelta;
+    }
+
+    /** Base links not removed here, grouped by left as the base gives them; then the links added here. */
+    @Override
+    public void forEachLink(LinkConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + base.name() + "': action is null");
+        int expected = modCount;
+        base.forEachLink((l, r) -> {
+            if (!removed.contains(key(l, r))) action.accept(l, r);
+            if (modCount != expected) throw changed();
+        });
+        for (LongIterator it = added.iterator(); it.hasNext(); ) {
+            long k = it.nextLong();
+            action.accept(leftOf(k), rightOf(k));
+            if (modCount != expected) throw changed();
+        }
+    }
+
+    @Override
+    public IntRelation inverse() {
+        throw new UnsupportedOperationException("internal overlay; orient through the engine's relation views");
+    }
+
+    private ConcurrentModificationException changed() {
+        return new ConcurrentModificationException("relation '" + base.name() + "' changed during iteration");
+    }
+
+    // ---- commit -----------------------------------------------------------------------------------------
+
+    boolean isEmpty() {
+        return added.isEmpty() && removed.isEmpty();
+    }
+
+    /**
+     * Links the added pairs into the base: in bulk ({@link IntRelation#linkAll}, itself all or nothing) for
+     * many, one by one (undone on failure) for few. On return every added pair is in the base.
+     */
+    void applyAdds() {
+        int n = added.size();
+        if (n == 0) return;
+        if (n >= 256) {
+            int[] ls = new int[n];
+            int[] rs = new int[n];
+            int i = 0;
+            for (LongIterator it = added.iterator(); it.hasNext(); i++) {
+                long k = it.nextLong();
+                ls[i] = leftOf(k);
+                rs[i] = rightOf(k);
+            }
+            base.linkAll(ls, rs);
+            return;
+        }
+        long[] keys = added.toLongArray();
+        int done = 0;
+        try {
+            for (; done < keys.length; done++) {
+                base.link(leftOf(keys[done]), rightOf(keys[done]));
+            }
+        } catch (Throwable t) {
+            while (done > 0) {
+                done--;
+                base.unlink(leftOf(keys[done]), rightOf(keys[done]));
+            }
+            throw t;
+        }
+    }
+
+    /** Reverts {@link #applyAdds()}; removal never allocates. */
+    void undoAdds() {
+        for (LongIterator it = added.iterator(); it.hasNext(); ) {
+            long k = it.nextLong();
+            base.unlink(leftOf(k), rightOf(k));
+        }
+    }
+
+    /** Unlinks the removed pairs from the base; never allocates. */
+    void applyRemoves() {
+        for (LongIterator it = removed.iterator(); it.hasNext(); ) {
+            long k = it.nextLong();
+            base.unlink(leftOf(k), rightOf(k));
+        }
+    }
+
+    // ---- merged neighbour set ---------------------------------------------------------------------------
+
+    /** The base set of an owner minus the ids removed here, plus the ids added here, ascending. */
+    private final class View extends AbstractIntSet implements IntNeighborSet {
+        private final int owner;
+        private final boolean ownerLeft;
+
+        View(int owner, boolean ownerLeft) {
+            this.owner = owner;
+            this.ownerLeft = ownerLeft;
+        }
+
+        private IntNeighborSet baseSet() {
+            return ownerLeft ? base.rightsOf(owner) : base.leftsOf(owner);
+        }
+
+        @Override
+        public int owner() {
+            return owner;
+        }
+
+        @Override
+        public int size() {
+            return ownerLeft ? degreeOfLeft(owner) : degreeOfRight(owner);
+        }
+
+        @Override
+        public boolean contains(int k) {
+            return k >= 0 && (ownerLeft ? DeltaRelation.this.contains(owner, k) : DeltaRelation.this.contains(k, owner));
+        }
+
+        @Override
+        public IntIterator iterator() {
+            return iteratorAfter(-1);
+        }
+
+        @Override
+        public IntIterator iteratorAfter(int after) {
+            IntSortedSet add = (ownerLeft ? addedByLeft : addedByRight).get(owner);
+            IntSortedSet rem = (ownerLeft ? removedByLeft : removedByRight).get(owner);
+            return new Merge(baseSet().iteratorAfter(after), add == null ? null : add.tailSet(after + 1), rem, after);
+        }
+
+        @Override
+        public int copyTo(int[] dest) {
+            java.util.Objects.requireNonNull(dest, "dest");
+            int n = size();
+            if (n > dest.length) return n;
+            int i = 0;
+            for (IntIterator it = iterator(); it.hasNext(); ) dest[i++] = it.nextInt();
+            return n;
+        }
+
+        @Override
+        public int[] toIntArray() {
+            int[] out = new int[size()];
+            copyTo(out);
+            return out;
+        }
+
+        private UnsupportedOperationException readOnly() {
+            return new UnsupportedOperationException("relation '" + base.name() + "': the neighbour set of id "
+                    + owner + " is read-only; link and unlink through the relation");
+        }
+
+        @Override public boolean add(int k) { throw readOnly(); }
+        @Override public boolean remove(int k) { throw readOnly(); }
+        @Override public boolean addAll(IntCollection c) { throw readOnly(); }
+        @Override public boolean removeAll(IntCollection c) { throw readOnly(); }
+        @Override public boolean retainAll(IntCollection c) { throw readOnly(); }
+        @Override public boolean addAll(Collection<? extends Integer> c) { throw readOnly(); }
+        @Override public boolean removeAll(Collection<?> c) { throw readOnly(); }
+        @Override public boolean retainAll(Collection<?> c) { throw readOnly(); }
+        @Override public boolean removeIf(java.util.function.IntPredicate filter) { throw readOnly(); }
+        @Override public void clear() { throw readOnly(); }
+    }
+
+    /** Ascending merge of a base cursor (minus removed ids) and the added ids; fail-fast on overlay changes. */
+    private final class Merge implements IntIterator {
+        private final IntIterator baseIt;
+        private final IntIterator addIt;
+        private final IntSortedSet rem;
+        private final int expected = modCount;
+        private int nextBase;
+        private int nextAdd;
+
+        Merge(IntIterator baseIt, IntSortedSet add, IntSortedSet rem, int after) {
+            this.baseIt = baseIt;
+            this.addIt = add == null || add.isEmpty() ? null : add.iterator();
+            this.rem = rem;
+            this.nextBase = advanceBase();
+            this.nextAdd = addIt != null && addIt.hasNext() ? addIt.nextInt() : -1;
+        }
+
+        private int advanceBase() {
+            while (baseIt.hasNext()) {
+                int x = baseIt.nextInt();
+                if (rem == null || !rem.contains(x)) return x;
+            }
+            return -1;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (modCount != expected) throw changed();
+            return nextBase >= 0 || nextAdd >= 0;
+        }
+
+        @Override
+        public int nextInt() {
+            if (!hasNext()) throw new NoSuchElementException();
+            int x;
+            if (nextAdd < 0 || (nextBase >= 0 && nextBase < nextAdd)) {
+                x = nextBase;
+                nextBase = advanceBase();
+            } else {
+                x = nextAdd;
+                nextAdd = addIt.hasNext() ? addIt.nextInt() : -1;
+            }
+            return x;
+        }
+    }
+}

@@ -1,0 +1,450 @@
+package dev.junction;
+
+import dev.junction.index.IntNeighborSet;
+import dev.junction.index.IntRelation;
+import dev.junction.index.LinkConsumer;
+import it.unimi.dsi.fastutil.ints.AbstractIntSet;
+import it.unimi.dsi.fastutil.ints.IntCollection;
+import it.unimi.dsi.fastutil.ints.IntIterator;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.IntConsumer;
+
+/**
+ * The thread-safe {@link IntRelation} behind {@link Relation#ints()}: the engine's rules applied to the int
+ * level.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Reads</b> outside a transaction are StampedLock optimistic reads of the committed storage: read a
+ *       stamp, read the index, validate the stamp (two loads and a fence, no shared write, so readers scale with
+ *       cores); if a commit intervened, or the read tripped over a half-published change (an exception), read
+ *       again under the read lock. Nothing read unvalidated reaches the caller: {@code forEach*} copies the set
+ *       into a per-thread buffer, validates, then calls the action.</li>
+ *   <li><b>Writes</b> outside a transaction: single links in place under the write lock and the write stamp
+ *       (no allocation beyond the index's own); bulk writes in place too, or through a one-off transaction
+ *       when listeners need the exact list of changes.</li>
+ *   <li><b>Inside a transaction</b>, on its thread, everything goes to the transaction's {@link DeltaRelation},
+ *       oriented by {@link #flipped}.</li>
+ * </ul>
+ */
+final class SharedIntRelation implements IntRelation {
+
+    private final RelationImpl<?, ?> primary;
+    private final Junction junction;
+    private final StampedLock seq;
+    /** Whether this is the inverse: left and right exchanged with respect to the storage. */
+    private final boolean flipped;
+    /** The committed storage, oriented. */
+    private final IntRelation base;
+    private SharedIntRelation inverse;
+
+    SharedIntRelation(RelationImpl<?, ?> primary, boolean flipped) {
+        this.primary = primary;
+        this.junction = primary.left.junction;
+        this.seq = junction.seq;
+        this.flipped = flipped;
+        this.base = flipped ? primary.store.inverse() : primary.store;
+    }
+
+    /** This thread's overlay for reading, or null to read committed storage. */
+    private DeltaRelation readDelta() {
+        Txn t = junction.ownTxn();
+        return t == null ? null : t.deltas.get(primary);
+    }
+
+    @Override
+    public String name() {
+        return base.name();
+    }
+
+    @Override
+    public Kind kind() {
+        return base.kind();
+    }
+
+    @Override
+    public IntRelation inverse() {
+        if (base.kind() == Kind.SYMMETRIC) {
+            return this;
+        }
+        SharedIntRelation i = inverse;
+        if (i == null) {
+            i = new SharedIntRelation(primary, !flipped);
+            i.inverse = this;
+            inverse = i;
+        }
+        return i;
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean contains(int left, int right) {
+        if (junction.ownTxn() != null) {
+            DeltaRelation d = readDelta();
+            if (d != null) return flipped ? d.contains(right, left) : d.contains(left, right);
+            return base.contains(left, right);
+        }
+        long st = seq.tryOptimisticRead();
+        if (st != 0L) {
+            try {
+                boolean v = base.contains(left, right);
+                if (seq.validate(st)) return v;
+            } catch (RuntimeException e) {
+                if (seq.validate(st)) throw e;
+            }
+        }
+        st = seq.readLock();
+        try {
+            return base.contains(left, right);
+        } finally {
+            seq.unlockRead(st);
+        }
+    }
+
+    @Override
+    public int degreeOfLeft(int left) {
+        return degree(left, true);
+    }
+
+    @Override
+    public int degreeOfRight(int right) {
+        return degree(right, false);
+    }
+
+    private int degree(int id, boolean ofLeft) {
+        if (junction.ownTxn() != null) {
+            DeltaRelation d = readDelta();
+            if (d != null) return ofLeft != flipped ? d.degreeOfLeft(id) : d.degreeOfRight(id);
+            return ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
+        }
+        long st = seq.tryOptimisticRead();
+        if (st != 0L) {
+            try {
+                int v = ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
+                if (seq.validate(st)) return v;
+            } catch (RuntimeException e) {
+                if (seq.validate(st)) throw e;
+            }
+        }
+        st = seq.readLock();
+        try {
+            return ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
+        } finally {
+            seq.unlockRead(st);
+        }
+    }
+
+    @Override
+    public long size() {
+        return junction.read0(() -> {
+            DeltaRelation d = readDelta();
+            return d != null ? d.size() : base.size();
+        });
+    }
+
+    @Override
+    public IntNeighborSet rightsOf(int left) {
+        return set(left, true);
+    }
+
+    @Override
+    public IntNeighborSet leftsOf(int right) {
+        return set(right, false);
+    }
+
+    private IntNeighborSet set(int owner, boolean ofLeft) {
+        IntNeighborSet committed = ofLeft ? base.rightsOf(owner) : base.leftsOf(owner); // checks the id
+        if (junction.ownTxn() != null) {
+            DeltaRelation d = readDelta();
+            if (d != null) return ofLeft != flipped ? d.rightsOf(owner) : d.leftsOf(owner);
+            return committed;
+        }
+        return new Guarded(committed, ofLeft);
+    }
+
+    @Override
+    public void forEachRight(int left, IntConsumer action) {
+        forEach(left, true, action);
+    }
+
+    @Override
+    public void forEachLeft(int right, IntConsumer action) {
+        forEach(right, false, action);
+    }
+
+    private void forEach(int owner, boolean ofLeft, IntConsumer action) {
+        if (junction.ownTxn() != null) {
+            DeltaRelation d = readDelta();
+            if (d != null) {
+                if (ofLeft != flipped) d.forEachRight(owner, action); else d.forEachLeft(owner, action);
+            } else if (ofLeft) {
+                base.forEachRight(owner, action);
+            } else {
+                base.forEachLeft(owner, action);
+            }
+            return;
+        }
+        Objects.requireNonNull(action, () -> "relation '" + base.name() + "': action is null");
+        IntNeighborSet set = ofLeft ? base.rightsOf(owner) : base.leftsOf(owner); // checks the id
+        int[] buf = junction.scratch(0);
+        int n = copyOut(set, buf);
+        if (n > buf.length) {
+            buf = junction.scratch(n);
+            n = copyOut(set, buf);
+        }
+        for (int i = 0; i < n; i++) {
+            action.accept(buf[i]);
+        }
+    }
+
+    /** Copies a committed set into {@code buf} consistently; returns its size (nothing copied if too big). */
+    private int copyOut(IntNeighborSet set, int[] buf) {
+        long st = seq.tryOptimisticRead();
+        if (st != 0L) {
+            try {
+                int n = set.copyTo(buf);
+                if (seq.validate(st)) return n;
+            } catch (RuntimeException e) {
+                if (seq.validate(st)) throw e;
+            }
+        }
+        st = seq.readLock();
+        try {
+            return set.copyTo(buf);
+        } finally {
+            seq.unlockRead(st);
+        }
+    }
+
+    /** Outside a transaction, runs under the read lock: commits wait until the action returns. */
+    @Override
+    public void forEachLink(LinkConsumer action) {
+        Objects.requireNonNull(action, () -> "relation '" + base.name() + "': action is null");
+        if (junction.ownTxn() != null) {
+            DeltaRelation d = readDelta();
+            if (d == null) {
+                base.forEachLink(action);
+            } else if (flipped) {
+                d.forEachLink((l, r) -> action.accept(r, l));
+            } else {
+                d.forEachLink(action);
+            }
+            return;
+        }
+        try (ReadView v = junction.readView()) {
+            base.forEachLink(action);
+        }
+    }
+
+    // ---- writes -----------------------------------------------------------------------------------------
+
+    private DeltaRelation writeDelta() {
+        return junction.ownTxn().delta(primary);
+    }
+
+    @Override
+    public boolean link(int left, int right) {
+        return write(left, right, true);
+    }
+
+    @Override
+    public boolean unlink(int left, int right) {
+        return write(left, right, false);
+    }
+
+    private boolean write(int left, int right, boolean link) {
+        int l = flipped ? right : left;
+        int r = flipped ? left : right;
+        Txn t = junction.ownTxn();
+        if (t != null) {
+            return junction.within(t, () -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
+        }
+        base.contains(left, right); // argument checks before taking locks: same exception, nothing changed
+        return junction.writeInPlace(primary, l, r, link);
+    }
+
+    @Override
+    public long linkAll(int[] lefts, int[] rights) {
+        int[] ls = flipped ? rights : lefts;
+        int[] rs = flipped ? lefts : rights;
+        if (junction.ownTxn() == null && !junction.hasListeners()) {
+            return junction.writeInPlace(() -> primary.store.linkAll(ls, rs));
+        }
+        return junction.write(() -> writeDelta().linkAll(ls, rs));
+    }
+
+    @Override
+    public int removeLeft(int left) {
+        return removeAll(left, !flipped);
+    }
+
+    @Override
+    public int removeRight(int right) {
+        return removeAll(right, flipped);
+    }
+
+    /** Removes the links of {@code id}, which is a left of the storage if {@code storeLeft}. */
+    private int removeAll(int id, boolean storeLeft) {
+        if (junction.ownTxn() == null && !junction.hasListeners()) {
+            return junction.writeInPlace(() -> storeLeft ? primary.store.removeLeft(id) : primary.store.removeRight(id));
+        }
+        return junction.writeInt(() -> storeLeft ? writeDelta().removeLeft(id) : writeDelta().removeRight(id));
+    }
+
+    @Override
+    public boolean replaceRights(int left, int[] rights) {
+        return replace(left, rights, !flipped);
+    }
+
+    @Override
+    public boolean replaceLefts(int right, int[] lefts) {
+        return replace(right, lefts, flipped);
+    }
+
+    private boolean replace(int id, int[] ids, boolean storeLeft) {
+        if (junction.ownTxn() == null && !junction.hasListeners()) {
+            return junction.writeInPlace(() -> storeLeft ? primary.store.replaceRights(id, ids)
+                    : primary.store.replaceLefts(id, ids));
+        }
+        return junction.writeBool(() -> storeLeft ? writeDelta().replaceRights(id, ids)
+                : writeDelta().replaceLefts(id, ids));
+    }
+
+    @Override
+    public void clear() {
+        if (junction.ownTxn() == null && !junction.hasListeners()) {
+            junction.writeInPlace(() -> {
+                primary.store.clear();
+                return null;
+            });
+            return;
+        }
+        junction.write(() -> {
+            writeDelta().clear();
+            return null;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return (flipped ? "inverse of " : "") + "relation '" + base.name() + "' of " + junction;
+    }
+
+    // ---- a committed neighbour set, read safely from any thread ------------------------------------------
+
+    /** A live neighbour set whose every call is validated against commits, and whose iterators fail fast on them. */
+    private final class Guarded extends AbstractIntSet implements IntNeighborSet {
+        private final IntNeighborSet set;
+        private final boolean ofLeft;
+
+        Guarded(IntNeighborSet set, boolean ofLeft) {
+            this.set = set;
+            this.ofLeft = ofLeft;
+        }
+
+        @Override
+        public int owner() {
+            return set.owner();
+        }
+
+        @Override
+        public int size() {
+            return degree(set.owner(), ofLeft);
+        }
+
+        @Override
+        public boolean contains(int k) {
+            if (k < 0) return false;
+            return ofLeft ? SharedIntRelation.this.contains(set.owner(), k)
+                    : SharedIntRelation.this.contains(k, set.owner());
+        }
+
+        @Override
+        public int copyTo(int[] dest) {
+            Objects.requireNonNull(dest, "dest");
+            return copyOut(set, dest);
+        }
+
+        @Override
+        public int[] toIntArray() {
+            while (true) {
+                int[] out = new int[size()];
+                if (copyOut(set, out) == out.length) return out; // else it grew meanwhile: again
+            }
+        }
+
+        @Override
+        public void forEach(IntConsumer action) {
+            SharedIntRelation.this.forEach(set.owner(), ofLeft, action);
+        }
+
+        @Override
+        public IntIterator iterator() {
+            return iteratorAfter(-1);
+        }
+
+        @Override
+        public IntIterator iteratorAfter(int after) {
+            long stamp0 = junction.iterationStamp();
+            String what = "relation '" + base.name() + "'";
+            IntIterator it;
+            try {
+                it = set.iteratorAfter(after);
+            } catch (RuntimeException e) {
+                junction.checkStep(stamp0, what);
+                throw e;
+            }
+            junction.checkStep(stamp0, what);
+            return new IntIterator() {
+                long stamp = stamp0;
+
+                @Override
+                public boolean hasNext() {
+                    stamp = junction.restamp(stamp);
+                    boolean v;
+                    try {
+                        v = it.hasNext();
+                    } catch (RuntimeException e) {
+                        junction.checkStep(stamp, what);
+                        throw e;
+                    }
+                    junction.checkStep(stamp, what);
+                    return v;
+                }
+
+                @Override
+                public int nextInt() {
+                    stamp = junction.restamp(stamp);
+                    int v;
+                    try {
+                        v = it.nextInt();
+                    } catch (RuntimeException e) {
+                        junction.checkStep(stamp, what);
+                        throw e;
+                    }
+                    junction.checkStep(stamp, what);
+                    return v;
+                }
+            };
+        }
+
+        private UnsupportedOperationException readOnly() {
+            return new UnsupportedOperationException("relation '" + base.name() + "': the neighbour set of id "
+                    + set.owner() + " is read-only; link and unlink through the relation");
+        }
+
+        @Override public boolean add(int k) { throw readOnly(); }
+        @Override public boolean remove(int k) { throw readOnly(); }
+        @Override public boolean addAll(IntCollection c) { throw readOnly(); }
+        @Override public boolean removeAll(IntCollection c) { throw readOnly(); }
+        @Override public boolean retainAll(IntCollection c) { throw readOnly(); }
+        @Override public boolean addAll(Collection<? extends Integer> c) { throw readOnly(); }
+        @Override public boolean removeAll(Collection<?> c) { throw readOnly(); }
+        @Override public boolean retainAll(Collection<?> c) { throw readOnly(); }
+        @Override public boolean removeIf(java.util.function.IntPredicate filter) { throw readOnly(); }
+        @Override public void clear() { throw readOnly(); }
+    }
+}

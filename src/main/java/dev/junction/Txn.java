@@ -1,0 +1,172 @@
+package dev.junction;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+
+/**
+ * The state of one transaction: the overlays of the relations and tables it touched, and the log of its
+ * changes in order (for events after commit, and for undoing one operation that failed inside it).
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Overlays, not in-place writes.</b> Writes go to a {@link DeltaRelation} per relation and to the
+ *       tables' transaction-local state; committed storage is untouched until {@link Junction} publishes the
+ *       transaction under its write stamp, so readers on other threads never see part of it and rollback is
+ *       dropping the overlays.</li>
+ *   <li><b>Log.</b> Parallel arrays of (kind, target, a, b, entity), grown by doubling. An operation that throws
+ *       rewinds to its {@link #mark()} by reverting entries in reverse order; {@link #failed} marks the
+ *       transaction rollback-only when that cannot be trusted (an {@link Error} escaped).</li>
+ * </ul>
+ * Confined to its owner thread; the engine's write lock is held from begin to end.
+ */
+final class Txn implements Transaction {
+
+    static final byte LINK = 0, UNLINK = 1, ADD = 2, REMOVE = 3, REMOVE_NEW = 4;
+
+    final Junction junction;
+    final Thread owner;
+    final boolean implicit;
+    final IdentityHashMap<RelationImpl<?, ?>, DeltaRelation> deltas = new IdentityHashMap<>();
+    final ArrayList<RelationImpl<?, ?>> relations = new ArrayList<>();
+    final ArrayList<AbstractTable<?>> tables = new ArrayList<>();
+    boolean active = true;
+    Throwable failed;
+
+    byte[] kinds = new byte[16];
+    Object[] targets = new Object[16];
+    int[] as = new int[16];
+    int[] bs = new int[16];
+    Object[] entities = new Object[16];
+    int size;
+
+    Txn(Junction junction, boolean implicit) {
+        this.junction = junction;
+        this.owner = Thread.currentThread();
+        this.implicit = implicit;
+    }
+
+    /** The overlay of a primary relation, created on first use. */
+    DeltaRelation delta(RelationImpl<?, ?> primary) {
+        DeltaRelation d = deltas.get(primary);
+        if (d == null) {
+            d = new DeltaRelation(primary.store, new DeltaRelation.Log() {
+                @Override
+                public void linked(int left, int right) {
+                    record(LINK, primary, left, right, null);
+                }
+
+                @Override
+                public void unlinked(int left, int right) {
+                    record(UNLINK, primary, left, right, null);
+                }
+            });
+            deltas.put(primary, d);
+            relations.add(primary);
+        }
+        return d;
+    }
+
+    /** Registers a table whose overlay this transaction uses. */
+    void touch(AbstractTable<?> table) {
+        if (!table.txTouched) {
+            table.txBegin();
+            tables.add(table);
+        }
+    }
+
+    void record(byte kind, Object target, int a, int b, Object entity) {
+        if (size == kinds.length) {
+            int n = size * 2;
+            kinds = Arrays.copyOf(kinds, n);
+            targets = Arrays.copyOf(targets, n);
+            as = Arrays.copyOf(as, n);
+            bs = Arrays.copyOf(bs, n);
+            entities = Arrays.copyOf(entities, n);
+        }
+        kinds[size] = kind;
+        targets[size] = target;
+        as[size] = a;
+        bs[size] = b;
+        entities[size] = entity;
+        size++;
+    }
+
+    int mark() {
+        return size;
+    }
+
+    /**
+     * Reverts the changes logged after {@code mark}, newest first. An operation that threw calls this, so the
+     * transaction goes on as if it had not been called. If reverting itself fails, or {@code cause} is an
+     * {@link Error}, the transaction becomes rollback-only.
+     */
+    void rewind(int mark, Throwable cause) {
+        try {
+            while (size > mark) {
+                size--;
+                Object t = targets[size];
+                int a = as[size], b = bs[size];
+                switch (kinds[size]) {
+                    case LINK -> deltas.get(t).undoLink(a, b);
+                    case UNLINK -> deltas.get(t).undoUnlink(a, b);
+                    case ADD -> ((AbstractTable<?>) t).txUndoAdd(a);
+                    default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
+                }
+                targets[size] = null;
+                entities[size] = null;
+            }
+        } catch (Throwable t) {
+            cause.addSuppressed(t);
+            failed = cause;
+            return;
+        }
+        if (cause instanceof Error) {
+            failed = cause;
+        }
+    }
+
+    // ---- Transaction ------------------------------------------------------------------------------------
+
+    private void checkUsable(String what) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException(junction + ": cannot " + what + " a transaction of thread '"
+                    + owner.getName() + "' from thread '" + Thread.currentThread().getName() + "'");
+        }
+        if (!active) {
+            throw new IllegalStateException(junction + ": cannot " + what + " a transaction that has ended");
+        }
+    }
+
+    @Override
+    public void commit() {
+        checkUsable("commit");
+        junction.commit(this);
+    }
+
+    @Override
+    public void rollback() {
+        checkUsable("roll back");
+        junction.end(this);
+    }
+
+    @Override
+    public void close() {
+        if (active && Thread.currentThread() == owner) {
+            junction.end(this);
+        } else if (active) {
+            checkUsable("close");
+        }
+    }
+
+    @Override
+    public boolean isActive() {
+        return active;
+    }
+
+    @Override
+    public String toString() {
+        return "transaction of " + junction + " on thread '" + owner.getName() + "' (" + (active ? "active" : "ended")
+                + ", " + size + " changes)";
+    }
+}
