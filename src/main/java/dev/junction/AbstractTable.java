@@ -1,7 +1,6 @@
 package dev.junction;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
@@ -31,7 +30,7 @@ abstract class AbstractTable<E> implements Table<E> {
     final Junction junction;
     final String name;
     /** The primary relations that use this table at one end or both (for delete cascades). */
-    final ArrayList<RelationImpl<?, ?>> usedBy = new ArrayList<>(2);
+    final java.util.List<RelationImpl<?, ?>> usedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final BitSet live = new BitSet();
     private final IntArrayList free = new IntArrayList();

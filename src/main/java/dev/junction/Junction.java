@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * wrote.leftsOf(flaskBasics);                    // [Alice, Bob]
  * }</pre>
  *
- * <p>Names of tables and relations share one namespace per engine and must be unique. Tables and relations
+ * <p>Names of tables and relations share one namespace per engine and must be unique. Creating tables and
+ * relations is thread-safe; a relation created while a transaction is open takes part in it from then on. Tables and relations
  * belong to the engine that created them and cannot be used with another.
  *
  * <h2>Transactions</h2>
@@ -253,7 +254,7 @@ public final class Junction {
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if a table or relation of this engine already has that name
      */
-    public <E> Table<E> table(String name) {
+    public synchronized <E> Table<E> table(String name) {
         return register(new ObjectTable<E, E>(this, checkName(name), null));
     }
 
@@ -264,7 +265,7 @@ public final class Junction {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a table or relation of this engine already has that name
      */
-    public <E, K> KeyedTable<E, K> table(String name, Function<? super E, ? extends K> key) {
+    public synchronized <E, K> KeyedTable<E, K> table(String name, Function<? super E, ? extends K> key) {
         Objects.requireNonNull(key, () -> "table '" + name + "': key function is null");
         return register(new ObjectTable<E, K>(this, checkName(name), key));
     }
@@ -275,7 +276,7 @@ public final class Junction {
      * @throws NullPointerException if {@code name} is null
      * @throws IllegalArgumentException if a table or relation of this engine already has that name
      */
-    public LongTable longTable(String name) {
+    public synchronized LongTable longTable(String name) {
         return register(new LongTableImpl(this, checkName(name)));
     }
 
@@ -286,7 +287,7 @@ public final class Junction {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the name is taken, or a table belongs to another engine
      */
-    public <L, R> Relation<L, R> relation(String name, Table<L> left, Table<R> right) {
+    public synchronized <L, R> Relation<L, R> relation(String name, Table<L> left, Table<R> right) {
         checkName(name);
         AbstractTable<L> l = own(left, name);
         AbstractTable<R> r = own(right, name);
@@ -302,7 +303,7 @@ public final class Junction {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the name is taken, or the table belongs to another engine
      */
-    public <E> Relation<E, E> directed(String name, Table<E> table) {
+    public synchronized <E> Relation<E, E> directed(String name, Table<E> table) {
         checkName(name);
         AbstractTable<E> t = own(table, name);
         return register(new RelationImpl<>(name, IntRelation.directed(name), t, t));
@@ -316,7 +317,7 @@ public final class Junction {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the name is taken, or the table belongs to another engine
      */
-    public <E> Relation<E, E> symmetric(String name, Table<E> table) {
+    public synchronized <E> Relation<E, E> symmetric(String name, Table<E> table) {
         checkName(name);
         AbstractTable<E> t = own(table, name);
         return register(new RelationImpl<>(name, IntRelation.symmetric(name), t, t));
@@ -328,7 +329,7 @@ public final class Junction {
      * @throws NullPointerException if {@code name} is null
      * @throws NoSuchElementException if this engine has no table of that name
      */
-    public Table<?> getTable(String name) {
+    public synchronized Table<?> getTable(String name) {
         AbstractTable<?> t = tables.get(Objects.requireNonNull(name, "table name is null"));
         if (t == null) {
             throw new NoSuchElementException(label + " has no table '" + name + "'");
@@ -342,7 +343,7 @@ public final class Junction {
      * @throws NullPointerException if {@code name} is null
      * @throws NoSuchElementException if this engine has no relation of that name
      */
-    public Relation<?, ?> getRelation(String name) {
+    public synchronized Relation<?, ?> getRelation(String name) {
         RelationImpl<?, ?> r = relations.get(Objects.requireNonNull(name, "relation name is null"));
         if (r == null) {
             throw new NoSuchElementException(label + " has no relation '" + name + "'");
@@ -350,14 +351,14 @@ public final class Junction {
         return r;
     }
 
-    /** The tables, in creation order, as an unmodifiable live collection. */
-    public Collection<Table<?>> tables() {
-        return Collections.unmodifiableCollection(tables.values());
+    /** The tables, in creation order: an unmodifiable snapshot. */
+    public synchronized Collection<Table<?>> tables() {
+        return java.util.List.copyOf(tables.values());
     }
 
-    /** The relations as declared (not their inverses), in creation order, as an unmodifiable live collection. */
-    public Collection<Relation<?, ?>> relations() {
-        return Collections.unmodifiableCollection(relations.values());
+    /** The relations as declared (not their inverses), in creation order: an unmodifiable snapshot. */
+    public synchronized Collection<Relation<?, ?>> relations() {
+        return java.util.List.copyOf(relations.values());
     }
 
     /** A label unique within the JVM, such as {@code Junction#1}, used in exception messages. */

@@ -10,8 +10,8 @@ import java.util.NoSuchElementException;
  *
  * <p>Every method taking an entity ({@code add}, {@code idOf}, {@code contains}, {@code remove}) applies the
  * key function to it and works by key; an exception thrown by the key function propagates and changes
- * nothing. The methods here skip the key function. Complexity, errors and thread-safety as for {@link Table}
- * (not thread-safe).
+ * nothing. The methods here skip the key function. Complexity, errors, thread-safety and transactions as for
+ * {@link Table}.
  *
  * @param <E> the entity type
  * @param <K> the key type

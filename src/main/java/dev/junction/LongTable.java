@@ -6,7 +6,7 @@ import java.util.NoSuchElementException;
  * A {@link Table} of primitive {@code long} keys (database ids, user ids), backed by an open-addressing
  * {@code long → int} map: the {@code long} methods here never box. It is a {@code Table<Long>} so that it can
  * be an end of a typed {@link Relation}; the {@code Long} methods inherited from {@link Table} unbox and
- * behave the same. Complexity, errors and thread-safety as for {@link Table} (not thread-safe).
+ * behave the same. Complexity, errors, thread-safety and transactions as for {@link Table}.
  */
 public interface LongTable extends Table<Long> {
 

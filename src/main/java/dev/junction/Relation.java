@@ -46,8 +46,12 @@ import java.util.Set;
  * O(log d); degree (a view's {@code size()}) and {@link #size()} are O(1); iteration is O(d). Nothing copies or
  * loads a whole collection except the bulk operations, which cost their input plus the degree.
  *
- * <h2>Thread-safety</h2>
- * Not thread-safe: confine the engine to one thread or guard every access, reads included, with one lock.
+ * <h2>Thread-safety and transactions</h2>
+ * Thread-safe, with the engine's guarantees (see {@link Junction}): each call is atomic and isolated (a write
+ * outside a {@link Transaction} is a transaction of its own; inside one, the owning thread sees its changes at
+ * once and other threads see them at commit); reads never block on a transaction and never see one side of a
+ * link without the other; views are live and their iterators fail fast on a commit that changes what they
+ * iterate. Use a {@link ReadView} for several reads that must agree.
  *
  * @param <L> the type of the left entities
  * @param <R> the type of the right entities
@@ -69,7 +73,12 @@ public interface Relation<L, R> {
     /**
      * The int-level relation underneath, with the ids of {@link #leftTable()} on the left and of
      * {@link #rightTable()} on the right (for an inverse, a swapped view of the same storage). Changes made
-     * through it are seen here and vice versa. Use it for hot loops; ids must come from the tables.
+     * through it are seen here and vice versa. Use it for hot loops; ids must come from the tables. It is
+     * thread-safe and transactional like the rest of the engine: reads outside a transaction are optimistic
+     * (validated against commits, no lock taken, no allocation for {@code contains}, degrees and
+     * {@code forEachRight}/{@code forEachLeft}, which hand over a consistent copy of the set); its neighbour-set
+     * iterators fail fast on a commit that changes the set; {@code forEachLink} holds off commits while it
+     * runs.
      */
     IntRelation ints();
 

@@ -32,9 +32,10 @@ import java.util.NoSuchElementException;
  * function, if any); {@code remove} costs the entity's degree summed over the relations that use the table;
  * a full iteration costs O(highest id in use).
  *
- * <h2>Thread-safety</h2>
- * Not thread-safe, like the whole engine: confine a {@link Junction} and everything it created to one thread,
- * or guard every access, reads included, with one lock.
+ * <h2>Thread-safety and transactions</h2>
+ * Thread-safe, with the engine's guarantees (see {@link Junction}): adding and removing entities take part in
+ * the thread's open {@link Transaction} (or are one of their own); an id freed by a removal is reused only after
+ * the removal commits. Iterators fail fast on a commit that changes the table.
  *
  * @param <E> the entity type
  */

@@ -46,7 +46,11 @@ import java.util.function.IntConsumer;
  * {@link NullPointerException}. Both name the value and the relation, and change nothing.
  *
  * <h2>Thread-safety</h2>
- * Not thread-safe. Confine a relation to one thread, or guard every access, reads included, with one lock.
+ * The relations made by the factories here ({@link #bipartite}, {@link #directed}, {@link #symmetric}) are the
+ * raw, single-threaded index: confine one to a thread, or guard every access, reads included, with one lock.
+ * The {@code IntRelation} of an engine's relation ({@code dev.junction.Relation#ints()}) is thread-safe and
+ * transactional: its reads are validated against commits (within a few percent of the raw index) and its
+ * writes take part in the engine's transactions.
  */
 public interface IntRelation {
 
