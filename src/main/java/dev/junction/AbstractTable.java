@@ -109,7 +109,8 @@ abstract class AbstractTable<E> implements Table<E> {
 
     /** Whether a committed id is removed in this thread's transaction. */
     final boolean hiddenByTx(int id) {
-        return id >= 0 && txTouched && txRemoved.get(id) && junction.ownTxn() != null;
+        // ownTxn() first: other threads must not touch the overlay's bitsets, which its owner may be resizing
+        return id >= 0 && txTouched && junction.ownTxn() != null && txRemoved.get(id);
     }
 
     /** Whether {@code id} is live as this thread sees it. */
