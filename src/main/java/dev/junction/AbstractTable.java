@@ -393,8 +393,10 @@ abstract class AbstractTable<E> implements Table<E> {
             int last = -1;
             int expected = txMod;
             int expectedCommitted = modCount;
+            final Txn madeIn = junction.ownTxn();
 
             private void check() {
+                junction.checkSameTxn(madeIn, "table '" + name + "'");
                 stamp = junction.restamp(stamp);
                 if (stamp == 0L ? txMod != expected : modCount != expectedCommitted) {
                     throw new ConcurrentModificationException("table '" + name + "' changed during iteration");

@@ -58,6 +58,11 @@ final class DeltaRelation implements IntRelation {
     private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByRight;
     private long sizeDelta;
     private int modCount;
+    /** Set when the transaction ends: iterators still open on the overlay then fail fast. */
+    boolean ended;
+    /** Changes per entity (by left, by right), so that an iterator fails only if its own entity changed. */
+    private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap modByLeft = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+    private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap modByRight;
 
     DeltaRelation(IntRelation base, Log log) {
         this.base = base;
@@ -65,6 +70,7 @@ final class DeltaRelation implements IntRelation {
         this.log = log;
         this.addedByRight = symmetric ? addedByLeft : new Int2ObjectOpenHashMap<>();
         this.removedByRight = symmetric ? removedByLeft : new Int2ObjectOpenHashMap<>();
+        this.modByRight = symmetric ? modByLeft : new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
     }
 
     private long key(int l, int r) {
@@ -113,6 +119,8 @@ final class DeltaRelation implements IntRelation {
 
     private void index(Int2ObjectOpenHashMap<IntAVLTreeSet> byLeft, Int2ObjectOpenHashMap<IntAVLTreeSet> byRight,
                        int l, int r, boolean add) {
+        modByLeft.addTo(l, 1);
+        modByRight.addTo(r, 1);
         if (add) {
             put(byLeft, l, r);
             if (!symmetric || l != r) put(byRight, r, l);
@@ -301,11 +309,13 @@ final class DeltaRelation implements IntRelation {
 
     @Override
     public void forEachRight(int left, IntConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + base.name() + "': action is null");
         rightsOf(left).forEach(action);
     }
 
     @Override
     public void forEachLeft(int right, IntConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + base.name() + "': action is null");
         leftsOf(right).forEach(action);
     }
 
@@ -445,7 +455,10 @@ final class DeltaRelation implements IntRelation {
         public IntIterator iteratorAfter(int after) {
             IntSortedSet add = (ownerLeft ? addedByLeft : addedByRight).get(owner);
             IntSortedSet rem = (ownerLeft ? removedByLeft : removedByRight).get(owner);
-            return new Merge(baseSet().iteratorAfter(after), add == null ? null : add.tailSet(after + 1), rem, after);
+            if (add != null) {
+                add = after == Integer.MAX_VALUE ? null : add.tailSet(after + 1); // after + 1 would wrap
+            }
+            return new Merge(baseSet().iteratorAfter(after), add, rem, owner, ownerLeft);
         }
 
         @Override
@@ -487,11 +500,17 @@ final class DeltaRelation implements IntRelation {
         private final IntIterator baseIt;
         private final IntIterator addIt;
         private final IntSortedSet rem;
-        private final int expected = modCount;
+        private final int owner;
+        private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap mods;
+        private final int expectedOwner;
+        private int expected = modCount;
         private int nextBase;
         private int nextAdd;
 
-        Merge(IntIterator baseIt, IntSortedSet add, IntSortedSet rem, int after) {
+        Merge(IntIterator baseIt, IntSortedSet add, IntSortedSet rem, int owner, boolean ownerLeft) {
+            this.owner = owner;
+            this.mods = ownerLeft ? modByLeft : modByRight;
+            this.expectedOwner = mods.get(owner);
             this.baseIt = baseIt;
             this.addIt = add == null || add.isEmpty() ? null : add.iterator();
             this.rem = rem;
@@ -509,7 +528,14 @@ final class DeltaRelation implements IntRelation {
 
         @Override
         public boolean hasNext() {
-            if (modCount != expected) throw changed();
+            if (ended) {
+                throw new ConcurrentModificationException("relation '" + base.name()
+                        + "': the transaction this iterator was made in has ended");
+            }
+            if (modCount != expected) {
+                if (mods.get(owner) != expectedOwner) throw changed(); // this entity's links changed
+                expected = modCount; // another entity's: not a concurrent modification of this set
+            }
             return nextBase >= 0 || nextAdd >= 0;
         }
 

@@ -90,7 +90,13 @@ public final class Junction {
     private final ArrayDeque<Object[]> pending = new ArrayDeque<>();
     private final ReentrantLock delivery = new ReentrantLock();
     private final ThreadLocal<int[]> views = ThreadLocal.withInitial(() -> new int[1]);
-    private final ThreadLocal<int[]> scratch = ThreadLocal.withInitial(() -> new int[64]);
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** A per-thread buffer for copying a set out before handing it to user code; nested uses get their own. */
+    static final class Scratch {
+        int[] buf = new int[64];
+        boolean busy;
+    }
 
     private Junction(long lockTimeoutNanos) {
         this.lockTimeoutNanos = lockTimeoutNanos;
@@ -399,8 +405,8 @@ public final class Junction {
 
     private void acquireWriter(long timeoutNanos) {
         try {
-            if (writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS)) {
-                return;
+            if (writer.tryLock() || writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS)) {
+                return; // uncontended: no wait, so an interrupt does not matter
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -413,8 +419,12 @@ public final class Junction {
     }
 
     private long acquireStamp() {
+        long st = seq.tryWriteLock();
+        if (st != 0L) {
+            return st; // uncontended: no wait, so an interrupt does not matter
+        }
         try {
-            long st = seq.tryWriteLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
+            st = seq.tryWriteLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
             if (st != 0L) {
                 return st;
             }
@@ -630,6 +640,9 @@ public final class Junction {
         for (AbstractTable<?> table : t.tables) {
             table.txDiscard();
         }
+        for (DeltaRelation d : t.deltas.values()) {
+            d.ended = true;
+        }
         t.active = false;
         txn = null;
         writer.unlock();
@@ -799,6 +812,14 @@ public final class Junction {
         return stamp == 0L || seq.validate(stamp) ? stamp : iterationStamp();
     }
 
+    /** Throws if this thread began or ended a transaction since an iterator was made (it walks the other state). */
+    void checkSameTxn(Txn madeIn, String what) {
+        if (ownTxn() != madeIn) {
+            throw new ConcurrentModificationException(what + " of " + label + ": a transaction began or ended on "
+                    + "this thread during iteration");
+        }
+    }
+
     /** Throws if a commit was published during an iterator's step (its result may be torn). */
     void checkStep(long stamp, String what) {
         if (stamp != 0L && !seq.validate(stamp)) {
@@ -807,14 +828,9 @@ public final class Junction {
         }
     }
 
-    /** A per-thread buffer of at least {@code n} ints, for copying a set out before handing it to user code. */
-    int[] scratch(int n) {
-        int[] b = scratch.get();
-        if (b.length < n) {
-            b = new int[Math.max(n, b.length * 2)];
-            scratch.set(b);
-        }
-        return b;
+    /** This thread's scratch buffer holder. */
+    Scratch scratch() {
+        return scratch.get();
     }
 
     private String checkName(String name) {

@@ -145,7 +145,10 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
             this.ids = step(() -> side.neighbours(owner).iterator());
         }
 
+        private final Txn madeIn = side.junction.ownTxn();
+
         private <X> X step(java.util.function.Supplier<X> s) {
+            side.junction.checkSameTxn(madeIn, "relation '" + side.relation.name + "'");
             stamp = side.junction.restamp(stamp);
             X x;
             try {

@@ -76,7 +76,8 @@ public interface Relation<L, R> {
      * through it are seen here and vice versa. Use it for hot loops; ids must come from the tables. It is
      * thread-safe and transactional like the rest of the engine: reads outside a transaction are optimistic
      * (validated against commits, no lock taken, no allocation for {@code contains}, degrees and
-     * {@code forEachRight}/{@code forEachLeft}, which hand over a consistent copy of the set); its neighbour-set
+     * {@code forEachRight}/{@code forEachLeft}, which hand over a consistent copy of the set, so their action
+     * may change the relation, unlike the raw index's, which fails fast); its neighbour-set
      * iterators fail fast on a commit that changes the set; {@code forEachLink} holds off commits while it
      * runs.
      */

@@ -21,7 +21,8 @@ import java.util.function.IntConsumer;
  *       stamp, read the index, validate the stamp (two loads and a fence, no shared write, so readers scale with
  *       cores); if a commit intervened, or the read tripped over a half-published change (an exception), read
  *       again under the read lock. Nothing read unvalidated reaches the caller: {@code forEach*} copies the set
- *       into a per-thread buffer, validates, then calls the action.</li>
+ *       into a per-thread buffer, validates, then calls the action. So, unlike the raw index, an action that
+ *       changes the relation does not make {@code forEach*} throw: it walks the set as it was when it began.</li>
  *   <li><b>Writes</b> outside a transaction: single links in place under the write lock and the write stamp
  *       (no allocation beyond the index's own); bulk writes in place too, or through a one-off transaction
  *       when listeners need the exact list of changes.</li>
@@ -157,12 +158,15 @@ final class SharedIntRelation implements IntRelation {
 
     private IntNeighborSet set(int owner, boolean ofLeft) {
         IntNeighborSet committed = ofLeft ? base.rightsOf(owner) : base.leftsOf(owner); // checks the id
-        if (junction.ownTxn() != null) {
-            DeltaRelation d = readDelta();
-            if (d != null) return ofLeft != flipped ? d.rightsOf(owner) : d.leftsOf(owner);
-            return committed;
-        }
         return new Guarded(committed, ofLeft);
+    }
+
+    /** The set as this thread sees it now: its transaction's overlay, or null for the committed set. */
+    private IntNeighborSet overlaySet(int owner, boolean ofLeft) {
+        if (junction.ownTxn() == null) return null;
+        DeltaRelation d = readDelta();
+        if (d == null) return null;
+        return ofLeft != flipped ? d.rightsOf(owner) : d.leftsOf(owner);
     }
 
     @Override
@@ -189,14 +193,21 @@ final class SharedIntRelation implements IntRelation {
         }
         Objects.requireNonNull(action, () -> "relation '" + base.name() + "': action is null");
         IntNeighborSet set = ofLeft ? base.rightsOf(owner) : base.leftsOf(owner); // checks the id
-        int[] buf = junction.scratch(0);
-        int n = copyOut(set, buf);
-        if (n > buf.length) {
-            buf = junction.scratch(n);
-            n = copyOut(set, buf);
+        Junction.Scratch s = junction.scratch();
+        boolean mine = !s.busy; // a nested forEach (from the action) must not overwrite our copy
+        int[] buf = mine ? s.buf : new int[Math.max(16, set.size())];
+        int n;
+        while ((n = copyOut(set, buf)) > buf.length) {
+            buf = new int[Math.max(n, buf.length * 2)];
+            if (mine) s.buf = buf;
         }
-        for (int i = 0; i < n; i++) {
-            action.accept(buf[i]);
+        if (mine) s.busy = true;
+        try {
+            for (int i = 0; i < n; i++) {
+                action.accept(buf[i]);
+            }
+        } finally {
+            if (mine) s.busy = false;
         }
     }
 
@@ -335,7 +346,10 @@ final class SharedIntRelation implements IntRelation {
 
     // ---- a committed neighbour set, read safely from any thread ------------------------------------------
 
-    /** A live neighbour set whose every call is validated against commits, and whose iterators fail fast on them. */
+    /**
+     * A live neighbour set that resolves on every call what this thread sees: its transaction's overlay, or
+     * the committed set, read validated against commits (iterators fail fast on commits that change the set).
+     */
     private final class Guarded extends AbstractIntSet implements IntNeighborSet {
         private final IntNeighborSet set;
         private final boolean ofLeft;
@@ -365,11 +379,14 @@ final class SharedIntRelation implements IntRelation {
         @Override
         public int copyTo(int[] dest) {
             Objects.requireNonNull(dest, "dest");
-            return copyOut(set, dest);
+            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
+            return o != null ? o.copyTo(dest) : copyOut(set, dest);
         }
 
         @Override
         public int[] toIntArray() {
+            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
+            if (o != null) return o.toIntArray();
             while (true) {
                 int[] out = new int[size()];
                 if (copyOut(set, out) == out.length) return out; // else it grew meanwhile: again
@@ -388,6 +405,8 @@ final class SharedIntRelation implements IntRelation {
 
         @Override
         public IntIterator iteratorAfter(int after) {
+            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
+            if (o != null) return o.iteratorAfter(after);
             long stamp0 = junction.iterationStamp();
             String what = "relation '" + base.name() + "'";
             IntIterator it;
@@ -398,11 +417,21 @@ final class SharedIntRelation implements IntRelation {
                 throw e;
             }
             junction.checkStep(stamp0, what);
+            Txn madeIn = junction.ownTxn(); // with no overlay of this relation yet: the committed set is its view
             return new IntIterator() {
                 long stamp = stamp0;
 
+                private void checkView() {
+                    junction.checkSameTxn(madeIn, what);
+                    if (madeIn != null && madeIn.deltas.get(primary) != null) {
+                        throw new java.util.ConcurrentModificationException(what + ": changed by this thread's "
+                                + "transaction during iteration");
+                    }
+                }
+
                 @Override
                 public boolean hasNext() {
+                    checkView();
                     stamp = junction.restamp(stamp);
                     boolean v;
                     try {
@@ -417,6 +446,7 @@ final class SharedIntRelation implements IntRelation {
 
                 @Override
                 public int nextInt() {
+                    checkView();
                     stamp = junction.restamp(stamp);
                     int v;
                     try {
