@@ -576,8 +576,8 @@ public final class Junction {
             throw new IllegalStateException(label + ": the transaction was rolled back: it was rollback-only after "
                     + t.failed, t.failed);
         }
+        checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
         try {
-            checkNoView("commit");
             long st = acquireStamp();
             try {
                 publish(t);

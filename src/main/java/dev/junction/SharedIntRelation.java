@@ -195,7 +195,7 @@ final class SharedIntRelation implements IntRelation {
         IntNeighborSet set = ofLeft ? base.rightsOf(owner) : base.leftsOf(owner); // checks the id
         Junction.Scratch s = junction.scratch();
         boolean mine = !s.busy; // a nested forEach (from the action) must not overwrite our copy
-        int[] buf = mine ? s.buf : new int[Math.max(16, set.size())];
+        int[] buf = mine ? s.buf : new int[16]; // grown below to the validated size
         int n;
         while ((n = copyOut(set, buf)) > buf.length) {
             buf = new int[Math.max(n, buf.length * 2)];
@@ -273,7 +273,9 @@ final class SharedIntRelation implements IntRelation {
         if (t != null) {
             return junction.within(t, () -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
         }
-        base.contains(left, right); // argument checks before taking locks: same exception, nothing changed
+        if (left < 0 || right < 0) { // checked without reading the index, which a commit may be changing
+            base.contains(left, right); // throws the index's own message: same exception, nothing changed
+        }
         return junction.writeInPlace(primary, l, r, link);
     }
 

@@ -158,7 +158,8 @@ public interface IntRelation {
      *
      * @throws IllegalArgumentException if {@code left} is negative
      * @throws NullPointerException if {@code action} is null
-     * @throws java.util.ConcurrentModificationException if the action changes the links of {@code left}
+     * @throws java.util.ConcurrentModificationException if the action changes the links of {@code left} (the raw
+     *         index; an engine relation's thread-safe {@code ints()} walks a consistent copy instead)
      */
     void forEachRight(int left, IntConsumer action);
 
@@ -167,7 +168,8 @@ public interface IntRelation {
      *
      * @throws IllegalArgumentException if {@code right} is negative
      * @throws NullPointerException if {@code action} is null
-     * @throws java.util.ConcurrentModificationException if the action changes the links of {@code right}
+     * @throws java.util.ConcurrentModificationException if the action changes the links of {@code right} (the
+     *         raw index; an engine relation's {@code ints()} walks a consistent copy instead)
      */
     void forEachLeft(int right, IntConsumer action);
 

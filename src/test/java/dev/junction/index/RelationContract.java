@@ -24,7 +24,7 @@ abstract class RelationContract {
         return kind() == IntRelation.Kind.SYMMETRIC;
     }
 
-    protected final IntRelation newRelation(String name) {
+    protected IntRelation newRelation(String name) {
         return create(kind(), name);
     }
 
