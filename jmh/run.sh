@@ -4,6 +4,8 @@
 #   bash jmh/run.sh                 # short default: ~5 min on 2 cores, 1M links, key operations
 #   bash jmh/run.sh --help          # all options (sizes, operations, implementations, --full, --alloc, ...)
 #   bash jmh/run.sh --no-build ...  # reuse the jars already built
+#   bash jmh/run.sh --concurrency   # ConcurrentReadBench instead: thread-safe reads (rel.ints()) vs the raw index,
+#                                   # 1 and 2 threads (~5 min); --concurrency --help for its options
 #
 # Steps: install the library into the local Maven repository, build jmh/target/benchmarks.jar (running the
 # sanity test is left to `mvn -f jmh/pom.xml verify`), then run dev.junction.jmh.BenchMain, which measures memory,
@@ -18,6 +20,16 @@ if [[ "${1:-}" == "--no-build" ]]; then
   BUILD=0
   shift
 fi
+CONCURRENCY=0
+ARGS=()
+for a in "$@"; do
+  case "$a" in
+    --concurrency) CONCURRENCY=1 ;;
+    --no-build) BUILD=0 ;;
+    *) ARGS+=("$a") ;;
+  esac
+done
+set -- ${ARGS[@]+"${ARGS[@]}"}
 
 if [[ $BUILD == 1 ]]; then
   echo "== [1/3] Installing the Junction library into the local Maven repository"
@@ -29,4 +41,7 @@ fi
 
 echo "== [3/3] Running benchmarks (results in jmh/results/)"
 mkdir -p jmh/results
+if [[ $CONCURRENCY == 1 ]]; then
+  exec java -cp jmh/target/benchmarks.jar dev.junction.jmh.ConcurrencyMain --out jmh/results "$@"
+fi
 exec java -jar jmh/target/benchmarks.jar --out jmh/results "$@"

@@ -103,6 +103,39 @@ class SanityTest {
         assertSameAnswers("debian-tags");
     }
 
+    /** {@link ConcurrentReadBench}: the raw index and the engine's {@code rel.ints()} answer every query alike. */
+    @Test
+    void concurrentReadBenchImplementationsAgree() {
+        List<Long> expected = null;
+        for (String impl : List.of("raw", "shared")) {
+            ConcurrentReadBench b = new ConcurrentReadBench();
+            b.impl = impl;
+            b.workload = WORKLOAD;
+            b.setUp();
+            ConcurrentReadBench.Cursor c = new ConcurrentReadBench.Cursor();
+            List<Long> f = new ArrayList<>();
+            for (int op = 0; op < 4; op++) {
+                c.start(0);
+                long acc = 0;
+                for (int i = 0; i < ConcurrentReadBench.KEYS; i++) {
+                    long v = switch (op) {
+                        case 0 -> b.contains(c) ? 1 : 0;
+                        case 1 -> b.degreeOfLeft(c);
+                        case 2 -> b.forEachRight(c);
+                        default -> b.forEachLeft(c);
+                    };
+                    acc = acc * 31 + v;
+                }
+                f.add(acc);
+            }
+            if (expected == null) {
+                expected = f;
+            } else {
+                assertEquals(expected, f, impl + " differs from raw");
+            }
+        }
+    }
+
     @Test
     void workloadIsDeterministicAndDuplicateFree() {
         Workload w = Workload.get(WORKLOAD);
