@@ -5,7 +5,7 @@
 #   bash jmh/run.sh --help          # all options (sizes, operations, implementations, --full, --alloc, ...)
 #   bash jmh/run.sh --no-build ...  # reuse the jars already built
 #   bash jmh/run.sh --concurrency   # ConcurrentReadBench instead: thread-safe reads (rel.ints()) vs the raw index,
-#                                   # 1 and 2 threads (~5 min); --concurrency --help for its options
+#                                   # 1 and 2 threads (~4 min); --concurrency --help for its options
 #
 # Steps: install the library into the local Maven repository, build jmh/target/benchmarks.jar (running the
 # sanity test is left to `mvn -f jmh/pom.xml verify`), then run dev.junction.jmh.BenchMain, which measures memory,

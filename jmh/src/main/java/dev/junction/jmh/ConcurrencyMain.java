@@ -59,6 +59,8 @@ public final class ConcurrencyMain {
     private int writerPauseUs = 50;
     private String heap = "4g";
     private Path out = Path.of("results");
+    /** Runs that started while other processes kept the CPUs busy. */
+    private final List<String> busyNotes = new ArrayList<>();
 
     private ConcurrencyMain() {
     }
@@ -169,6 +171,10 @@ public final class ConcurrencyMain {
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), workload, forks, warmups,
                 seconds, iterations, seconds);
         String table = table(rows, writerRates);
+        if (!busyNotes.isEmpty()) {
+            table += "\n**Disturbed runs** (other processes were using the CPUs; rerun when the machine is idle):\n\n- "
+                    + String.join("\n- ", busyNotes) + "\n";
+        }
         System.out.println();
         System.out.println(header);
         System.out.println(table);
@@ -185,6 +191,13 @@ public final class ConcurrencyMain {
     /** Runs {@code benchOps} of {@code benchClass}; impls empty = the class has no impl parameter (the control). */
     private List<Row> runJmh(String benchClass, Path dir, String tag, List<String> benchOps, List<String> impls, int t,
             String... jvmArgs) {
+        double busy = busyCores();
+        if (busy > 0.25) {
+            String note = String.format(Locale.ROOT, "%s: %.1f cores were busy with other processes just before it",
+                    tag, busy);
+            busyNotes.add(note);
+            System.out.println("    WARNING " + note + "; its results may be disturbed");
+        }
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-Xms1g"));
         jvm.addAll(List.of(jvmArgs)); // one jvmArgsAppend call: a second one would replace the first
         OptionsBuilder opts = new OptionsBuilder();
@@ -230,17 +243,49 @@ public final class ConcurrencyMain {
         return rows;
     }
 
+    /**
+     * CPU cores kept busy by anything over one second (from {@code /proc/stat}; the driver itself is idle while it
+     * samples), or 0 where that file does not exist. On a shared 2-core machine a busy neighbour ruins the
+     * 2-thread numbers, so each run is preceded by this check.
+     */
+    private static double busyCores() {
+        try {
+            long[] a = cpuTicks();
+            Thread.sleep(1000);
+            long[] b = cpuTicks();
+            long total = b[0] - a[0];
+            return total <= 0 ? 0 : (double) (b[1] - a[1]) / total * Runtime.getRuntime().availableProcessors();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** {total, busy} ticks of the first line of /proc/stat. */
+    private static long[] cpuTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
+        return new long[] {total, total - idle};
+    }
+
     /** The commit rate the background writer wrote at teardown (see ConcurrentReadBench.BackgroundWriter). */
     private static String writerRate(Path file) {
         try {
             if (!Files.exists(file)) {
                 return "?";
             }
-            Matcher m = Pattern.compile("background-writer: \\d+ commits in [0-9.]+ s = (\\d+) commits/s")
+            Matcher m = Pattern.compile("background-writer: \\d+ commits in [0-9.]+ s = (\\d+) commits/s"
+                    + "(?: \\([0-9]+ wake-ups/s; ([0-9.]+) µs per write call)?")
                     .matcher(Files.readString(file));
             String rate = "?";
             while (m.find()) {
-                rate = m.group(1);
+                rate = m.group(1) + (m.group(2) == null ? "" : " (" + m.group(2) + " µs/write)");
             }
             return rate;
         } catch (IOException e) {

@@ -224,12 +224,22 @@ public class ConcurrentReadBench {
         @Param({"50"})
         public int writerPauseUs;
 
+        /**
+         * {@code false}: a control thread that keeps the writer's park/wake-up pattern but writes nothing, to tell
+         * the cost of commits from the cost of one more thread waking up every {@code writerPauseUs}.
+         */
+        @Param({"true"})
+        public boolean writerWrites;
+
         /** System property naming a file the writer appends its commit rate to (set by {@link ConcurrencyMain}). */
         static final String RATE_FILE_PROPERTY = "junction.bench.writerRateFile";
 
         private Thread thread;
         private volatile boolean stop;
         private volatile long commits;
+        private volatile long wakeUps;
+        /** Time spent inside the writes (lock acquisition, write, publication), summed. */
+        private volatile long writeNanos;
         private long startNanos;
 
         /** Starts the writer thread. */
@@ -244,17 +254,29 @@ public class ConcurrentReadBench {
             b.data.absentPairs(KEYS, 6, fl, fr);
             IntRelation rel = b.relation;
             long pause = TimeUnit.MICROSECONDS.toNanos(writerPauseUs);
+            boolean writes = writerWrites;
             thread = new Thread(() -> {
                 long n = 0;
+                long busy = 0;
                 int k = 0;
                 while (!stop) {
                     int i = k++ & (KEYS - 1);
-                    rel.link(fl[i], fr[i]);
-                    n++;
+                    if (writes) {
+                        long t0 = System.nanoTime();
+                        rel.link(fl[i], fr[i]);
+                        busy += System.nanoTime() - t0;
+                        n++;
+                    }
                     if (pause > 0) LockSupport.parkNanos(pause);
-                    rel.unlink(fl[i], fr[i]);
-                    n++;
+                    if (writes) {
+                        long t0 = System.nanoTime();
+                        rel.unlink(fl[i], fr[i]);
+                        busy += System.nanoTime() - t0;
+                        n++;
+                    }
                     commits = n;
+                    writeNanos = busy;
+                    wakeUps = 2L * k;
                     if (pause > 0) LockSupport.parkNanos(pause);
                 }
             }, "background-writer");
@@ -269,8 +291,10 @@ public class ConcurrentReadBench {
             stop = true;
             thread.join();
             double secs = (System.nanoTime() - startNanos) / 1e9;
-            String line = String.format(Locale.ROOT, "background-writer: %d commits in %.1f s = %.0f commits/s%n",
-                    commits, secs, commits / secs);
+            String line = String.format(Locale.ROOT, "background-writer: %d commits in %.1f s = %.0f commits/s"
+                    + " (%.0f wake-ups/s; %.1f µs per write call, writes busy %.1f%% of the time)%n", commits, secs,
+                    commits / secs, wakeUps / secs, commits == 0 ? 0.0 : writeNanos / 1e3 / commits,
+                    writeNanos / 1e7 / secs);
             System.out.print(line);
             String file = System.getProperty(RATE_FILE_PROPERTY);
             if (file != null) {
