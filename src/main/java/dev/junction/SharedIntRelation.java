@@ -181,42 +181,80 @@ final class SharedIntRelation implements IntRelation {
 
     private void forEach(int owner, boolean ofLeft, IntConsumer action) {
         if (junction.ownTxn() != null) {
-            DeltaRelation d = readDelta();
-            if (d != null) {
-                if (ofLeft != flipped) d.forEachRight(owner, action); else d.forEachLeft(owner, action);
-            } else if (ofLeft) {
-                base.forEachRight(owner, action);
-            } else {
-                base.forEachLeft(owner, action);
-            }
+            forEachInTxn(owner, ofLeft, action);
             return;
         }
-        Objects.requireNonNull(action, () -> "relation '" + base.name() + "': action is null");
-        IntNeighborSet set = ofLeft ? base.rightsOf(owner) : base.leftsOf(owner); // checks the id
+        if (action == null) throw new NullPointerException("relation '" + base.name() + "': action is null");
         Junction.Scratch s = junction.scratch();
-        boolean mine = !s.busy; // a nested forEach (from the action) must not overwrite our copy
-        int[] buf = mine ? s.buf : new int[16]; // grown below to the validated size
-        int n;
-        while ((n = copyOut(set, buf)) > buf.length) {
-            buf = new int[Math.max(n, buf.length * 2)];
-            if (mine) s.buf = buf;
+        if (s.busy) { // a nested forEach (from the action) must not overwrite the outer copy
+            forEachNested(owner, ofLeft, action);
+            return;
         }
-        if (mine) s.busy = true;
+        int[] buf = s.buf;
+        int n;
+        while ((n = copyOut(owner, ofLeft, buf)) > buf.length) {
+            s.buf = buf = new int[Math.max(n, buf.length * 2)];
+        }
+        s.busy = true;
         try {
             for (int i = 0; i < n; i++) {
                 action.accept(buf[i]);
             }
         } finally {
-            if (mine) s.busy = false;
+            s.busy = false;
         }
     }
 
-    /** Copies a committed set into {@code buf} consistently; returns its size (nothing copied if too big). */
-    private int copyOut(IntNeighborSet set, int[] buf) {
+    private void forEachNested(int owner, boolean ofLeft, IntConsumer action) {
+        int[] buf = new int[16];
+        int n;
+        while ((n = copyOut(owner, ofLeft, buf)) > buf.length) {
+            buf = new int[n];
+        }
+        for (int i = 0; i < n; i++) {
+            action.accept(buf[i]);
+        }
+    }
+
+    private void forEachInTxn(int owner, boolean ofLeft, IntConsumer action) {
+        DeltaRelation d = readDelta();
+        if (d != null) {
+            if (ofLeft != flipped) d.forEachRight(owner, action); else d.forEachLeft(owner, action);
+        } else if (ofLeft) {
+            base.forEachRight(owner, action);
+        } else {
+            base.forEachLeft(owner, action);
+        }
+    }
+
+    @Override
+    public int copyRightsTo(int left, int[] dest) {
+        return copy(left, true, dest);
+    }
+
+    @Override
+    public int copyLeftsTo(int right, int[] dest) {
+        return copy(right, false, dest);
+    }
+
+    private int copy(int owner, boolean ofLeft, int[] dest) {
+        if (dest == null) throw new NullPointerException("relation '" + base.name() + "': dest is null");
+        if (junction.ownTxn() != null) {
+            IntNeighborSet o = overlaySet(owner, ofLeft);
+            if (o != null) return o.copyTo(dest);
+        }
+        return copyOut(owner, ofLeft, dest);
+    }
+
+    /**
+     * Copies a committed set into {@code buf} consistently; returns its size (nothing copied if too big).
+     * Checks the id and {@code buf} like the index does.
+     */
+    private int copyOut(int owner, boolean ofLeft, int[] buf) {
         long st = seq.tryOptimisticRead();
         if (st != 0L) {
             try {
-                int n = set.copyTo(buf);
+                int n = ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
                 if (seq.validate(st)) return n;
             } catch (RuntimeException e) {
                 if (seq.validate(st)) throw e;
@@ -224,7 +262,7 @@ final class SharedIntRelation implements IntRelation {
         }
         st = seq.readLock();
         try {
-            return set.copyTo(buf);
+            return ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
         } finally {
             seq.unlockRead(st);
         }
@@ -380,9 +418,7 @@ final class SharedIntRelation implements IntRelation {
 
         @Override
         public int copyTo(int[] dest) {
-            Objects.requireNonNull(dest, "dest");
-            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
-            return o != null ? o.copyTo(dest) : copyOut(set, dest);
+            return copy(set.owner(), ofLeft, dest);
         }
 
         @Override
@@ -391,7 +427,7 @@ final class SharedIntRelation implements IntRelation {
             if (o != null) return o.toIntArray();
             while (true) {
                 int[] out = new int[size()];
-                if (copyOut(set, out) == out.length) return out; // else it grew meanwhile: again
+                if (copyOut(set.owner(), ofLeft, out) == out.length) return out; // else it grew meanwhile: again
             }
         }
 

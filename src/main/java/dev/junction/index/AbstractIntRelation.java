@@ -56,6 +56,11 @@ abstract class AbstractIntRelation implements IntRelation {
         if (action == null) throw new NullPointerException("relation '" + name + "': action is null");
     }
 
+    final int[] checkDest(int[] dest) {
+        if (dest == null) throw new NullPointerException("relation '" + name + "': dest is null");
+        return dest;
+    }
+
     /** Checks every id, then returns them sorted and without duplicates. Changes nothing. */
     final int[] sortedDistinct(int[] ids, String role) {
         if (ids == null) throw new NullPointerException("relation '" + name + "': the new " + role + "s are null");

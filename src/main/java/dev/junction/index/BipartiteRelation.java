@@ -107,6 +107,18 @@ final class BipartiteRelation extends AbstractIntRelation {
     }
 
     @Override
+    public int copyRightsTo(int left, int[] dest) {
+        checkId(left, "left");
+        return byLeft.copyTo(left, checkDest(dest));
+    }
+
+    @Override
+    public int copyLeftsTo(int right, int[] dest) {
+        checkId(right, "right");
+        return byRight.copyTo(right, checkDest(dest));
+    }
+
+    @Override
     public void forEachRight(int left, IntConsumer action) {
         checkId(left, "left");
         checkAction(action);

@@ -153,6 +153,32 @@ public interface IntRelation {
     IntNeighborSet leftsOf(int right);
 
     /**
+     * Copies the rights linked to {@code left}, ascending, to the start of {@code dest} if they fit, without
+     * allocating: the same as {@code rightsOf(left).copyTo(dest)} without the view. O(degree) when it copies,
+     * O(1) when the set does not fit. On an engine relation's {@code ints()} the copy is consistent (one
+     * committed state, or the calling thread's transaction).
+     *
+     * @return the degree of {@code left}; if it is greater than {@code dest.length}, nothing was copied
+     * @throws IllegalArgumentException if {@code left} is negative
+     * @throws NullPointerException if {@code dest} is null
+     */
+    default int copyRightsTo(int left, int[] dest) {
+        return rightsOf(left).copyTo(dest);
+    }
+
+    /**
+     * Copies the lefts linked to {@code right}, ascending, to the start of {@code dest} if they fit, without
+     * allocating; see {@link #copyRightsTo(int, int[])}.
+     *
+     * @return the degree of {@code right}; if it is greater than {@code dest.length}, nothing was copied
+     * @throws IllegalArgumentException if {@code right} is negative
+     * @throws NullPointerException if {@code dest} is null
+     */
+    default int copyLeftsTo(int right, int[] dest) {
+        return leftsOf(right).copyTo(dest);
+    }
+
+    /**
      * Calls {@code action} with each right linked to {@code left}, in ascending order, without allocating.
      * The action must not change this relation.
      *

@@ -23,6 +23,8 @@ final class InverseRelation implements IntRelation {
     @Override public boolean contains(int left, int right) { return base.contains(right, left); }
     @Override public IntNeighborSet rightsOf(int left) { return base.leftsOf(left); }
     @Override public IntNeighborSet leftsOf(int right) { return base.rightsOf(right); }
+    @Override public int copyRightsTo(int left, int[] dest) { return base.copyLeftsTo(left, dest); }
+    @Override public int copyLeftsTo(int right, int[] dest) { return base.copyRightsTo(right, dest); }
     @Override public void forEachRight(int left, IntConsumer action) { base.forEachLeft(left, action); }
     @Override public void forEachLeft(int right, IntConsumer action) { base.forEachRight(right, action); }
     @Override public int degreeOfLeft(int left) { return base.degreeOfRight(left); }

@@ -114,6 +114,18 @@ final class SymmetricRelation extends AbstractIntRelation {
     }
 
     @Override
+    public int copyRightsTo(int a, int[] dest) {
+        checkId(a, "left");
+        return adj.copyTo(a, checkDest(dest));
+    }
+
+    @Override
+    public int copyLeftsTo(int b, int[] dest) {
+        checkId(b, "right");
+        return adj.copyTo(b, checkDest(dest));
+    }
+
+    @Override
     public void forEachRight(int a, IntConsumer action) {
         checkId(a, "left");
         checkAction(action);

@@ -59,6 +59,8 @@ abstract class BadInputContract extends RelationContract {
         add(calls, "leftsOf(bad)", r -> r.leftsOf(bad));
         add(calls, "forEachRight(bad, ..)", r -> r.forEachRight(bad, x -> { }));
         add(calls, "forEachLeft(bad, ..)", r -> r.forEachLeft(bad, x -> { }));
+        add(calls, "copyRightsTo(bad, ..)", r -> r.copyRightsTo(bad, new int[4]));
+        add(calls, "copyLeftsTo(bad, ..)", r -> r.copyLeftsTo(bad, new int[4]));
         add(calls, "degreeOfLeft(bad)", r -> r.degreeOfLeft(bad));
         add(calls, "degreeOfRight(bad)", r -> r.degreeOfRight(bad));
         add(calls, "removeLeft(bad)", r -> r.removeLeft(bad));
@@ -134,6 +136,10 @@ abstract class BadInputContract extends RelationContract {
         assertNpe(rel, "forEachRight(5, null) of an unseen id", () -> rel.forEachRight(5, null));
         assertNpe(rel, "forEachLeft(10, null)", () -> rel.forEachLeft(10, null));
         assertNpe(rel, "forEachLeft(12, null) of an unseen id", () -> rel.forEachLeft(12, null));
+        assertNpe(rel, "copyRightsTo(1, null)", () -> rel.copyRightsTo(1, null));
+        assertNpe(rel, "copyRightsTo(5, null) of an unseen id", () -> rel.copyRightsTo(5, null));
+        assertNpe(rel, "copyLeftsTo(10, null)", () -> rel.copyLeftsTo(10, null));
+        assertNpe(rel, "copyLeftsTo(12, null) of an unseen id", () -> rel.copyLeftsTo(12, null));
         assertEquals(before, fullSnapshot(rel));
     }
 

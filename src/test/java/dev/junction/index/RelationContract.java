@@ -88,6 +88,17 @@ abstract class RelationContract {
         Supplier<String> msg = () -> rel.name() + " rightsOf(" + left + ")";
         assertArrayEquals(expectedAscending, rights(rel, left), msg);
         assertArrayEquals(expectedAscending, forEachRights(rel, left), msg);
+        int[] exact = new int[expectedAscending.length + 1];
+        exact[expectedAscending.length] = -5;
+        assertEquals(expectedAscending.length, rel.copyRightsTo(left, exact), msg);
+        assertArrayEquals(expectedAscending, Arrays.copyOf(exact, expectedAscending.length), msg);
+        assertEquals(-5, exact[expectedAscending.length], () -> msg.get() + ": copied past the set");
+        if (expectedAscending.length > 0) {
+            int[] small = new int[expectedAscending.length - 1];
+            Arrays.fill(small, -3);
+            assertEquals(expectedAscending.length, rel.copyRightsTo(left, small), msg);
+            for (int x : small) assertEquals(-3, x, () -> msg.get() + ": copied into a buffer too small");
+        }
         assertEquals(expectedAscending.length, rel.degreeOfLeft(left), msg);
         assertEquals(expectedAscending.length, rel.rightsOf(left).size(), msg);
         assertEquals(expectedAscending.length == 0, rel.rightsOf(left).isEmpty(), msg);
@@ -101,6 +112,17 @@ abstract class RelationContract {
         Supplier<String> msg = () -> rel.name() + " leftsOf(" + right + ")";
         assertArrayEquals(expectedAscending, lefts(rel, right), msg);
         assertArrayEquals(expectedAscending, forEachLefts(rel, right), msg);
+        int[] exact = new int[expectedAscending.length + 1];
+        exact[expectedAscending.length] = -5;
+        assertEquals(expectedAscending.length, rel.copyLeftsTo(right, exact), msg);
+        assertArrayEquals(expectedAscending, Arrays.copyOf(exact, expectedAscending.length), msg);
+        assertEquals(-5, exact[expectedAscending.length], () -> msg.get() + ": copied past the set");
+        if (expectedAscending.length > 0) {
+            int[] small = new int[expectedAscending.length - 1];
+            Arrays.fill(small, -3);
+            assertEquals(expectedAscending.length, rel.copyLeftsTo(right, small), msg);
+            for (int x : small) assertEquals(-3, x, () -> msg.get() + ": copied into a buffer too small");
+        }
         assertEquals(expectedAscending.length, rel.degreeOfRight(right), msg);
         assertEquals(expectedAscending.length, rel.leftsOf(right).size(), msg);
         assertEquals(expectedAscending.length == 0, rel.leftsOf(right).isEmpty(), msg);
