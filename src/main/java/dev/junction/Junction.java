@@ -494,6 +494,7 @@ public final class Junction {
             long st = acquireStamp();
             try {
                 changed = link ? rel.store.link(left, right) : rel.store.unlink(left, right);
+                if (changed && !link) rel.droppedInPlace(left, right);
             } finally {
                 seq.unlockWrite(st);
             }
@@ -532,6 +533,7 @@ public final class Junction {
             long st = acquireStamp();
             try {
                 changed = link ? side.store.link(l, r) : side.store.unlink(l, r);
+                if (changed && !link) side.primary.droppedInPlace(l, r);
             } finally {
                 seq.unlockWrite(st);
             }
@@ -565,9 +567,25 @@ public final class Junction {
         }
     }
 
-    boolean hasListeners() {
+    /**
+     * A schema change on a relation's columns: not in a transaction or a read view, under both locks, one at a
+     * time with the other schema changes.
+     */
+    <T> T declareColumn(RelationImpl<?, ?> rel, Supplier<T> op) {
+        if (ownTxn() != null) {
+            throw new IllegalStateException("relation '" + rel.name + "': cannot declare a column inside a "
+                    + "transaction; declare columns before using the relation");
+        }
+        synchronized (this) {
+            return writeInPlace(op);
+        }
+    }
+
+        boolean hasListeners() {
         return !listeners.isEmpty();
     }
+
+    private static final long[][] NO_KEYS = new long[0][];
 
     /** Publishes {@code t} under the write stamp, then ends it and delivers its events. */
     void commit(Txn t) {
@@ -603,6 +621,8 @@ public final class Junction {
 
     /** Applies the overlays to the committed storage: all allocation first (undone on failure), then removals. */
     private void publish(Txn t) {
+        long[][] made = t.columnOrder.isEmpty() ? NO_KEYS : new long[t.columnOrder.size()][];
+        int columnsDone = 0;
         int tablesDone = 0;
         int relationsDone = 0;
         try {
@@ -614,7 +634,14 @@ public final class Junction {
                 t.deltas.get(r).applyAdds();
                 relationsDone++;
             }
+            for (ColumnStore.Overlay o : t.columnOrder) {
+                made[columnsDone++] = o.base.publishAllocate(o);
+            }
         } catch (Throwable e) {
+            while (columnsDone > 0) {
+                columnsDone--;
+                t.columnOrder.get(columnsDone).base.undoPublishAllocate(made[columnsDone]);
+            }
             while (relationsDone > 0) {
                 t.deltas.get(t.relations.get(--relationsDone)).undoAdds();
             }
@@ -628,6 +655,9 @@ public final class Junction {
         }
         for (AbstractTable<?> table : t.tables) {
             table.txApplyRemoves();
+        }
+        for (ColumnStore.Overlay o : t.columnOrder) {
+            o.base.publishWrite(o);
         }
     }
 
@@ -683,6 +713,7 @@ public final class Junction {
         if (batch.length == 1) {
             Txn t = (Txn) batch[0];
             for (int i = 0; i < t.size; i++) {
+                if (t.kinds[i] == Txn.VOID) continue;
                 emit(t.kinds[i], t.targets[i], t.as[i], t.bs[i], t.entities[i]);
             }
         } else {

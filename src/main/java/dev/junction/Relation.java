@@ -169,4 +169,57 @@ public interface Relation<L, R> {
 
     /** The number of pairs, in O(1). A symmetric pair counts once. */
     long size();
+
+    // ---- columns on links -------------------------------------------------------------------------------
+
+    /**
+     * Declares a {@code long} column on this relation's links (a date as epoch day or millis, a count); existing
+     * links get {@code defaultValue}. The column belongs to the relation: its {@link #inverse()} sees it too.
+     * Not inside a transaction (it is a schema change, like {@code ALTER TABLE ... ADD COLUMN}).
+     *
+     * @throws IllegalArgumentException if the relation already has a column of that name
+     * @throws IllegalStateException if called inside a transaction or a read view
+     * @throws NullPointerException if {@code name} is null
+     */
+    LinkColumn.OfLong<L, R> longColumn(String name, long defaultValue);
+
+    /** Declares an {@code int} column; see {@link #longColumn}. */
+    LinkColumn.OfInt<L, R> intColumn(String name, int defaultValue);
+
+    /** Declares a {@code double} column; see {@link #longColumn}. */
+    LinkColumn.OfDouble<L, R> doubleColumn(String name, double defaultValue);
+
+    /** Declares a {@code boolean} column (a bitset); see {@link #longColumn}. */
+    LinkColumn.OfBoolean<L, R> booleanColumn(String name, boolean defaultValue);
+
+    /**
+     * Declares a column of objects of {@code type} (a {@code String}, an enum, a {@code LocalDate}); see
+     * {@link #longColumn}. Values are checked against {@code type} when set.
+     *
+     * @throws ClassCastException if {@code defaultValue} is not null and not of {@code type}
+     */
+    <V> LinkColumn.OfObject<L, R, V> objectColumn(String name, Class<V> type, V defaultValue);
+
+    /** The columns of this relation's links, in declaration order, oriented like this relation. A new list. */
+    java.util.List<LinkColumn<L, R>> columns();
+
+    /**
+     * The column named {@code name}, oriented like this relation.
+     *
+     * @throws java.util.NoSuchElementException if there is none (the message lists the columns there are)
+     */
+    LinkColumn<L, R> column(String name);
+
+    /**
+     * Links {@code left} to {@code right} and sets the given column values on the link, in one atomic call
+     * (adding missing entities, as {@link #link(Object, Object)} does). If the pair was already linked, the
+     * values are set on it and the result is {@code false}. Columns not given keep their values (their
+     * defaults on a new link). Values are taken from {@code column.value(v)}; two values for one column: the
+     * last wins.
+     *
+     * @return whether the pair was not linked before
+     * @throws IllegalArgumentException if a value belongs to a column of another relation
+     * @throws NullPointerException if an entity, the array or a value is null
+     */
+    boolean link(L left, R right, LinkColumn.Value... values);
 }

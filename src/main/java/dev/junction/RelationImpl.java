@@ -23,6 +23,10 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     final Side<R, L> fromRight;
     private RelationImpl<R, L> inverse;
     private final IntRelation ints;
+    /** The values of the link columns (on the primary; null until the first column is declared). */
+    volatile ColumnStore columns;
+    /** The columns, primary orientation (on the primary; copy-on-write). */
+    volatile java.util.List<LinkColumns.Base<?, ?>> columnList = java.util.List.of();
 
     /** A primary relation. */
     RelationImpl(String name, IntRelation store, AbstractTable<L> left, AbstractTable<R> right) {
@@ -126,6 +130,124 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     @Override
     public long size() {
         return left.junction.read0(() -> fromLeft.reading().size());
+    }
+
+    /** The key of a link in the storage's orientation (a symmetric pair is keyed low id first). */
+    long pairKey(int l, int r) {
+        if (l > r && store.kind() == IntRelation.Kind.SYMMETRIC) {
+            int t = l;
+            l = r;
+            r = t;
+        }
+        return ((long) l << 32) | (r & 0xFFFFFFFFL);
+    }
+
+    /** Drops the values of a link unlinked in place (no transaction): caller holds the write stamp. */
+    void droppedInPlace(int l, int r) {
+        ColumnStore c = primary.columns;
+        if (c != null) c.drop(primary.pairKey(l, r));
+    }
+
+    // ---- columns ------------------------------------------------------------------------------------------
+
+    @Override
+    public LinkColumn.OfLong<L, R> longColumn(String name, long defaultValue) {
+        return declare(name, ColumnStore.LONG, defaultValue, 0, 0, false, null, null);
+    }
+
+    @Override
+    public LinkColumn.OfInt<L, R> intColumn(String name, int defaultValue) {
+        return declare(name, ColumnStore.INT, 0, defaultValue, 0, false, null, null);
+    }
+
+    @Override
+    public LinkColumn.OfDouble<L, R> doubleColumn(String name, double defaultValue) {
+        return declare(name, ColumnStore.DOUBLE, 0, 0, defaultValue, false, null, null);
+    }
+
+    @Override
+    public LinkColumn.OfBoolean<L, R> booleanColumn(String name, boolean defaultValue) {
+        return declare(name, ColumnStore.BOOLEAN, 0, 0, 0, defaultValue, null, null);
+    }
+
+    @Override
+    public <V> LinkColumn.OfObject<L, R, V> objectColumn(String name, Class<V> type, V defaultValue) {
+        java.util.Objects.requireNonNull(type, () -> "relation '" + this.name + "': column type is null");
+        if (type.isPrimitive()) {
+            throw new IllegalArgumentException("relation '" + this.name + "': column '" + name + "' of primitive "
+                    + type + ": use the primitive column of that type");
+        }
+        if (defaultValue != null && !type.isInstance(defaultValue)) {
+            throw new ClassCastException("relation '" + this.name + "': default of column '" + name + "' is a "
+                    + defaultValue.getClass().getName() + ", not a " + type.getName());
+        }
+        return declare(name, ColumnStore.OBJECT, 0, 0, 0, false, defaultValue, type);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C> C declare(String name, byte type, long l, int i, double d, boolean b, Object o, Class<?> cls) {
+        java.util.Objects.requireNonNull(name, () -> "relation '" + this.name + "': column name is null");
+        RelationImpl<?, ?> p = primary;
+        return left.junction.declareColumn(this, () -> {
+            if (p.columns == null) {
+                p.columns = new ColumnStore(new ColumnStore.Schema());
+            }
+            ColumnStore cs = p.columns;
+            if (cs.schema.find(name) >= 0) {
+                throw new IllegalArgumentException("relation '" + this.name + "' already has a column named '"
+                        + name + "'");
+            }
+            int k = cs.schema.add(name, type, l, i, d, b, o);
+            cs.columnAdded(type);
+            LinkColumns.Base<?, ?> c = switch (type) {
+                case ColumnStore.LONG -> new LinkColumns.LongColumn<>(name, p, k);
+                case ColumnStore.INT -> new LinkColumns.IntColumn<>(name, p, k);
+                case ColumnStore.DOUBLE -> new LinkColumns.DoubleColumn<>(name, p, k);
+                case ColumnStore.BOOLEAN -> new LinkColumns.BooleanColumn<>(name, p, k);
+                default -> new LinkColumns.ObjectColumn<>(name, p, k, cls);
+            };
+            java.util.ArrayList<LinkColumns.Base<?, ?>> list = new java.util.ArrayList<>(p.columnList);
+            list.add(c);
+            p.columnList = java.util.List.copyOf(list);
+            return (C) (flipped ? c.inverse() : c);
+        });
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public java.util.List<LinkColumn<L, R>> columns() {
+        java.util.List<LinkColumn<L, R>> out = new java.util.ArrayList<>();
+        for (LinkColumns.Base<?, ?> c : primary.columnList) {
+            out.add((LinkColumn<L, R>) (flipped ? c.inverse() : c));
+        }
+        return out;
+    }
+
+    @Override
+    public LinkColumn<L, R> column(String name) {
+        for (LinkColumn<L, R> c : columns()) {
+            if (c.name().equals(name)) return c;
+        }
+        throw new java.util.NoSuchElementException("relation '" + this.name + "' has no column named '" + name
+                + "'; its columns are " + columns().stream().map(LinkColumn::name).toList());
+    }
+
+    @Override
+    public boolean link(L l, R r, LinkColumn.Value... values) {
+        LinkColumns.ValueImpl[] vs = LinkColumns.check(this, values);
+        fromLeft.checkOwner(l);
+        fromLeft.checkElement(r);
+        return left.junction.writeBool(() -> {
+            Txn t = left.junction.ownTxn();
+            int o = left.findOrInsert(t, l);
+            int x = right.findOrInsert(t, r);
+            boolean changed = fromLeft.link(o, x);
+            long key = flipped ? primary.pairKey(x, o) : primary.pairKey(o, x);
+            for (LinkColumns.ValueImpl v : vs) {
+                v.column().put(t, key, v.bits(), v.object());
+            }
+            return changed;
+        });
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Objects;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The thread-safe {@link IntRelation} behind {@link Relation#ints()}: the engine's rules applied to the int
@@ -290,6 +291,29 @@ final class SharedIntRelation implements IntRelation {
 
     // ---- writes -----------------------------------------------------------------------------------------
 
+    /** Thrown (preallocated, no stack) when an in-place bulk write finds the relation has columns after all. */
+    private static final RuntimeException HAS_COLUMNS = new RuntimeException("has columns", null, false, false) {
+    };
+
+    /**
+     * A bulk write outside a transaction: in place (no overlay) when nobody listens and the links carry no
+     * column values to drop, else as a transaction. Rechecked under the lock: a column declared meanwhile
+     * sends it to the transaction path, which drops the values of what it unlinks.
+     */
+    private <T> T inPlaceOr(Supplier<T> inPlace, Supplier<T> inTxn) {
+        if (junction.ownTxn() == null && !junction.hasListeners() && primary.columns == null) {
+            try {
+                return junction.writeInPlace(() -> {
+                    if (primary.columns != null) throw HAS_COLUMNS;
+                    return inPlace.get();
+                });
+            } catch (RuntimeException e) {
+                if (e != HAS_COLUMNS) throw e;
+            }
+        }
+        return junction.write(inTxn);
+    }
+
     private DeltaRelation writeDelta() {
         return junction.ownTxn().delta(primary);
     }
@@ -321,10 +345,7 @@ final class SharedIntRelation implements IntRelation {
     public long linkAll(int[] lefts, int[] rights) {
         int[] ls = flipped ? rights : lefts;
         int[] rs = flipped ? lefts : rights;
-        if (junction.ownTxn() == null && !junction.hasListeners()) {
-            return junction.writeInPlace(() -> primary.store.linkAll(ls, rs));
-        }
-        return junction.write(() -> writeDelta().linkAll(ls, rs));
+        return inPlaceOr(() -> primary.store.linkAll(ls, rs), () -> writeDelta().linkAll(ls, rs));
     }
 
     @Override
@@ -339,10 +360,8 @@ final class SharedIntRelation implements IntRelation {
 
     /** Removes the links of {@code id}, which is a left of the storage if {@code storeLeft}. */
     private int removeAll(int id, boolean storeLeft) {
-        if (junction.ownTxn() == null && !junction.hasListeners()) {
-            return junction.writeInPlace(() -> storeLeft ? primary.store.removeLeft(id) : primary.store.removeRight(id));
-        }
-        return junction.writeInt(() -> storeLeft ? writeDelta().removeLeft(id) : writeDelta().removeRight(id));
+        return inPlaceOr(() -> storeLeft ? primary.store.removeLeft(id) : primary.store.removeRight(id),
+                () -> storeLeft ? writeDelta().removeLeft(id) : writeDelta().removeRight(id));
     }
 
     @Override
@@ -356,24 +375,16 @@ final class SharedIntRelation implements IntRelation {
     }
 
     private boolean replace(int id, int[] ids, boolean storeLeft) {
-        if (junction.ownTxn() == null && !junction.hasListeners()) {
-            return junction.writeInPlace(() -> storeLeft ? primary.store.replaceRights(id, ids)
-                    : primary.store.replaceLefts(id, ids));
-        }
-        return junction.writeBool(() -> storeLeft ? writeDelta().replaceRights(id, ids)
-                : writeDelta().replaceLefts(id, ids));
+        return inPlaceOr(() -> storeLeft ? primary.store.replaceRights(id, ids) : primary.store.replaceLefts(id, ids),
+                () -> storeLeft ? writeDelta().replaceRights(id, ids) : writeDelta().replaceLefts(id, ids));
     }
 
     @Override
     public void clear() {
-        if (junction.ownTxn() == null && !junction.hasListeners()) {
-            junction.writeInPlace(() -> {
-                primary.store.clear();
-                return null;
-            });
-            return;
-        }
-        junction.write(() -> {
+        inPlaceOr(() -> {
+            primary.store.clear();
+            return null;
+        }, () -> {
             writeDelta().clear();
             return null;
         });

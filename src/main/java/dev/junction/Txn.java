@@ -23,6 +23,8 @@ import java.util.IdentityHashMap;
 final class Txn implements Transaction {
 
     static final byte LINK = 0, UNLINK = 1, ADD = 2, REMOVE = 3, REMOVE_NEW = 4;
+    /** Not an event: the values of a key were voided in a column overlay (undone by restoring them). */
+    static final byte VOID = 5;
 
     final Junction junction;
     final Thread owner;
@@ -30,6 +32,9 @@ final class Txn implements Transaction {
     final IdentityHashMap<RelationImpl<?, ?>, DeltaRelation> deltas = new IdentityHashMap<>();
     final ArrayList<RelationImpl<?, ?>> relations = new ArrayList<>();
     final ArrayList<AbstractTable<?>> tables = new ArrayList<>();
+    /** The column overlays, by committed store, in the order first touched. */
+    final IdentityHashMap<ColumnStore, ColumnStore.Overlay> columnOverlays = new IdentityHashMap<>();
+    final ArrayList<ColumnStore.Overlay> columnOrder = new ArrayList<>();
     boolean active = true;
     Throwable failed;
 
@@ -59,12 +64,39 @@ final class Txn implements Transaction {
                 @Override
                 public void unlinked(int left, int right) {
                     record(UNLINK, primary, left, right, null);
+                    ColumnStore c = primary.columns;
+                    if (c != null) {
+                        voidKey(c, primary.pairKey(left, right));
+                    }
                 }
             });
             deltas.put(primary, d);
             relations.add(primary);
         }
         return d;
+    }
+
+    /** The overlay of a column store, created on first use. */
+    ColumnStore.Overlay columns(ColumnStore store) {
+        ColumnStore.Overlay o = columnOverlays.get(store);
+        if (o == null) {
+            o = new ColumnStore.Overlay(store);
+            columnOverlays.put(store, o);
+            columnOrder.add(o);
+        }
+        return o;
+    }
+
+    /** Voids the values of {@code key} (its link or row is gone), logged so a failed operation can restore them. */
+    void voidKey(ColumnStore store, long key) {
+        ColumnStore.Overlay o = columns(store);
+        Object[] saved = o.voidKey(key);
+        try {
+            record(VOID, o, (int) (key >>> 32), (int) key, saved);
+        } catch (Throwable e) {
+            o.unvoid(key, saved);
+            throw e;
+        }
     }
 
     /** Registers a table whose overlay this transaction uses. */
@@ -111,6 +143,8 @@ final class Txn implements Transaction {
                     case LINK -> deltas.get(t).undoLink(a, b);
                     case UNLINK -> deltas.get(t).undoUnlink(a, b);
                     case ADD -> ((AbstractTable<?>) t).txUndoAdd(a);
+                    case VOID -> ((ColumnStore.Overlay) t).unvoid(((long) a << 32) | (b & 0xFFFFFFFFL),
+                            (Object[]) entities[size]);
                     default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
                 }
                 targets[size] = null;

@@ -1,0 +1,336 @@
+package dev.junction;
+
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import java.util.Arrays;
+
+/**
+ * The values of the columns of one relation's links or of one association table's rows, stored column-wise.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Layout.</b> A key ({@code long}: a link's pair {@code left << 32 | right}, or a row id) maps to a
+ *       slot through a {@link Long2IntOpenHashMap}; each column is one primitive array ({@code long[]},
+ *       {@code int[]}, {@code double[]}, a {@code long[]} bitset for booleans) or an {@code Object[]}, indexed
+ *       by slot. No object per link.</li>
+ *   <li><b>Sparse.</b> Only keys with a value set have a slot; an absent key reads the columns' defaults. So
+ *       linking costs nothing here, and a column added later gives every existing link its default. The
+ *       invariant that makes this right: a key's slot is dropped when its link is unlinked or its row deleted,
+ *       so a link made again starts from the defaults.</li>
+ *   <li><b>Transactions.</b> A transaction writes to an {@link Overlay} (slots of its own, plus the keys it
+ *       voided); committed slots change only in {@link #publish}, under the engine's write stamp, which first
+ *       allocates every slot it needs (undone on failure) and then writes values and drops voided keys.</li>
+ *   <li><b>Complexity.</b> Reads and writes are one hash lookup plus an array access; a new slot reuses a
+ *       freed one before growing the arrays (amortized O(1)).</li>
+ * </ul>
+ * Not thread-safe by itself: the engine's locks and stamps guard it.
+ */
+final class ColumnStore {
+
+    /** Type codes of columns. */
+    static final byte LONG = 0, INT = 1, DOUBLE = 2, BOOLEAN = 3, OBJECT = 4;
+
+    /** The column definitions, shared by the committed store and its overlays (copy-on-write). */
+    final Schema schema;
+    final Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
+    long[][] longs = new long[0][];
+    int[][] ints = new int[0][];
+    double[][] doubles = new double[0][];
+    long[][] bools = new long[0][];
+    Object[][] objects = new Object[0][];
+    private int capacity;
+    private int high;
+    private int[] free = new int[0];
+    private int freeCount;
+
+    /** An empty store with arrays for every column the schema has now. */
+    ColumnStore(Schema schema) {
+        this.schema = schema;
+        slots.defaultReturnValue(-1);
+        int[] c = schema.countByType;
+        longs = new long[c[LONG]][0];
+        ints = new int[c[INT]][0];
+        doubles = new double[c[DOUBLE]][0];
+        bools = new long[c[BOOLEAN]][0];
+        objects = new Object[c[OBJECT]][0];
+    }
+
+    /** The column definitions of one owner, shared by its committed store and every overlay. */
+    static final class Schema {
+        String[] names = new String[0];
+        byte[] types = new byte[0];
+        /** The index of each column within the arrays of its type. */
+        int[] indexInType = new int[0];
+        long[] longDefaults = new long[0];
+        int[] intDefaults = new int[0];
+        double[] doubleDefaults = new double[0];
+        boolean[] boolDefaults = new boolean[0];
+        Object[] objectDefaults = new Object[0];
+        int[] countByType = new int[5];
+
+        int find(String name) {
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].equals(name)) return i;
+            }
+            return -1;
+        }
+
+        /** Adds a column; returns its index within its type. */
+        int add(String name, byte type, long longDef, int intDef, double doubleDef, boolean boolDef, Object objDef) {
+            int n = names.length;
+            names = Arrays.copyOf(names, n + 1);
+            names[n] = name;
+            types = Arrays.copyOf(types, n + 1);
+            types[n] = type;
+            int k = countByType[type]++;
+            indexInType = Arrays.copyOf(indexInType, n + 1);
+            indexInType[n] = k;
+            switch (type) {
+                case LONG -> { longDefaults = Arrays.copyOf(longDefaults, k + 1); longDefaults[k] = longDef; }
+                case INT -> { intDefaults = Arrays.copyOf(intDefaults, k + 1); intDefaults[k] = intDef; }
+                case DOUBLE -> { doubleDefaults = Arrays.copyOf(doubleDefaults, k + 1); doubleDefaults[k] = doubleDef; }
+                case BOOLEAN -> { boolDefaults = Arrays.copyOf(boolDefaults, k + 1); boolDefaults[k] = boolDef; }
+                default -> { objectDefaults = Arrays.copyOf(objectDefaults, k + 1); objectDefaults[k] = objDef; }
+            }
+            return k;
+        }
+    }
+
+    /** Makes room for a column the schema just gained (filled with its default where slots are in use). */
+    void columnAdded(byte type) {
+        int k = schema.countByType[type] - 1;
+        switch (type) {
+            case LONG -> {
+                longs = Arrays.copyOf(longs, k + 1);
+                longs[k] = new long[capacity];
+                Arrays.fill(longs[k], schema.longDefaults[k]);
+            }
+            case INT -> {
+                ints = Arrays.copyOf(ints, k + 1);
+                ints[k] = new int[capacity];
+                Arrays.fill(ints[k], schema.intDefaults[k]);
+            }
+            case DOUBLE -> {
+                doubles = Arrays.copyOf(doubles, k + 1);
+                doubles[k] = new double[capacity];
+                Arrays.fill(doubles[k], schema.doubleDefaults[k]);
+            }
+            case BOOLEAN -> {
+                bools = Arrays.copyOf(bools, k + 1);
+                bools[k] = new long[words(capacity)];
+                if (schema.boolDefaults[k]) Arrays.fill(bools[k], -1L);
+            }
+            default -> {
+                objects = Arrays.copyOf(objects, k + 1);
+                objects[k] = new Object[capacity];
+                Arrays.fill(objects[k], schema.objectDefaults[k]);
+            }
+        }
+    }
+
+    private static int words(int bits) {
+        return (bits + 63) >>> 6;
+    }
+
+    /** The slot of {@code key}, or -1 if it has only defaults. */
+    int slot(long key) {
+        return slots.get(key);
+    }
+
+    int size() {
+        return slots.size();
+    }
+
+    /** The slot of {@code key}, made (with the defaults) if absent. May allocate; changes nothing if it throws. */
+    int slotForWrite(long key) {
+        int s = slots.get(key);
+        if (s >= 0) return s;
+        if (freeCount == 0 && high == capacity) {
+            grow(Math.max(16, capacity + (capacity >> 1)));
+        }
+        s = freeCount > 0 ? free[freeCount - 1] : high;
+        slots.put(key, s); // may rehash (allocate) before anything else changes
+        if (s == high) high++; else freeCount--;
+        return s;
+    }
+
+    /** Drops the slot of {@code key} (its values become the defaults again). Does not allocate. */
+    void drop(long key) {
+        int s = slots.remove(key);
+        if (s < 0) return;
+        reset(s);
+        free[freeCount++] = s; // free has room for every slot ever made
+    }
+
+    /** Forgets every value. */
+    void clear() {
+        slots.clear();
+        for (int s = 0; s < high; s++) reset(s);
+        high = 0;
+        freeCount = 0;
+    }
+
+    private void reset(int s) {
+        Schema c = schema;
+        for (int k = 0; k < longs.length; k++) longs[k][s] = c.longDefaults[k];
+        for (int k = 0; k < ints.length; k++) ints[k][s] = c.intDefaults[k];
+        for (int k = 0; k < doubles.length; k++) doubles[k][s] = c.doubleDefaults[k];
+        for (int k = 0; k < bools.length; k++) setBool(k, s, c.boolDefaults[k]);
+        for (int k = 0; k < objects.length; k++) objects[k][s] = c.objectDefaults[k];
+    }
+
+    private void grow(int cap) {
+        Schema c = schema;
+        long[][] nl = new long[longs.length][];
+        int[][] ni = new int[ints.length][];
+        double[][] nd = new double[doubles.length][];
+        long[][] nb = new long[bools.length][];
+        Object[][] no = new Object[objects.length][];
+        for (int k = 0; k < nl.length; k++) {
+            nl[k] = Arrays.copyOf(longs[k], cap);
+            Arrays.fill(nl[k], capacity, cap, c.longDefaults[k]);
+        }
+        for (int k = 0; k < ni.length; k++) {
+            ni[k] = Arrays.copyOf(ints[k], cap);
+            Arrays.fill(ni[k], capacity, cap, c.intDefaults[k]);
+        }
+        for (int k = 0; k < nd.length; k++) {
+            nd[k] = Arrays.copyOf(doubles[k], cap);
+            Arrays.fill(nd[k], capacity, cap, c.doubleDefaults[k]);
+        }
+        for (int k = 0; k < nb.length; k++) {
+            nb[k] = Arrays.copyOf(bools[k], words(cap));
+            if (c.boolDefaults[k]) {
+                for (int s = capacity; s < cap; s++) nb[k][s >>> 6] |= 1L << s;
+            }
+        }
+        for (int k = 0; k < no.length; k++) {
+            no[k] = Arrays.copyOf(objects[k], cap);
+            Arrays.fill(no[k], capacity, cap, c.objectDefaults[k]);
+        }
+        int[] nf = Arrays.copyOf(free, cap);
+        // all allocated: publish
+        longs = nl;
+        ints = ni;
+        doubles = nd;
+        bools = nb;
+        objects = no;
+        free = nf;
+        capacity = cap;
+    }
+
+    boolean getBool(int k, int s) {
+        return (bools[k][s >>> 6] & (1L << s)) != 0;
+    }
+
+    void setBool(int k, int s, boolean v) {
+        if (v) bools[k][s >>> 6] |= 1L << s; else bools[k][s >>> 6] &= ~(1L << s);
+    }
+
+    /** Copies every value of slot {@code from} of {@code src} (same schema) into slot {@code to}. */
+    void copySlot(ColumnStore src, int from, int to) {
+        for (int k = 0; k < longs.length; k++) longs[k][to] = src.longs[k][from];
+        for (int k = 0; k < ints.length; k++) ints[k][to] = src.ints[k][from];
+        for (int k = 0; k < doubles.length; k++) doubles[k][to] = src.doubles[k][from];
+        for (int k = 0; k < bools.length; k++) setBool(k, to, src.getBool(k, from));
+        for (int k = 0; k < objects.length; k++) objects[k][to] = src.objects[k][from];
+    }
+
+    /**
+     * A transaction's changes to a store: slots of its own for the keys it wrote, and the committed keys it
+     * voided (unlinked or deleted). Reads of the owner thread go overlay first, then voided, then committed.
+     */
+    static final class Overlay {
+        final ColumnStore base;
+        final ColumnStore own;
+        final LongOpenHashSet voided = new LongOpenHashSet();
+
+        Overlay(ColumnStore base) {
+            this.base = base;
+            this.own = new ColumnStore(base.schema);
+        }
+
+        /** The store holding the values of {@code key} as the transaction sees them, or null for the defaults. */
+        ColumnStore storeOf(long key) {
+            if (own.slot(key) >= 0) return own;
+            if (voided.contains(key)) return null;
+            return base.slot(key) >= 0 ? base : null;
+        }
+
+        /** The overlay slot of {@code key} for writing, copied from the committed values unless voided. */
+        int slotForWrite(long key) {
+            int s = own.slot(key);
+            if (s >= 0) return s;
+            s = own.slotForWrite(key);
+            int b = voided.contains(key) ? -1 : base.slot(key);
+            if (b >= 0) own.copySlot(base, b, s);
+            return s;
+        }
+
+        /**
+         * Voids {@code key} (its link was unlinked or its row deleted); returns what {@link #unvoid} needs to
+         * undo it: null if there was nothing to save.
+         */
+        Object[] voidKey(long key) {
+            int s = own.slot(key);
+            Object[] saved = null;
+            boolean was = voided.contains(key);
+            if (s >= 0) {
+                ColumnStore copy = new ColumnStore(own.schema);
+                copy.copySlot(own, s, copy.slotForWrite(0L));
+                saved = new Object[] {copy, was};
+                own.drop(key);
+            } else if (!was) {
+                saved = new Object[] {null, false};
+            }
+            voided.add(key);
+            return saved;
+        }
+
+        /** Undoes {@link #voidKey} of {@code key} with what it returned. */
+        void unvoid(long key, Object[] saved) {
+            if (saved == null) return;
+            if (!(Boolean) saved[1]) voided.remove(key);
+            if (saved[0] != null) {
+                ColumnStore copy = (ColumnStore) saved[0];
+                own.copySlot(copy, 0, own.slotForWrite(key));
+            }
+        }
+    }
+
+    /**
+     * Publishes a transaction's overlay. Phase 1 ({@link #publishAllocate}) makes every committed slot the
+     * overlay needs and can be undone by {@link #undoPublishAllocate}; phase 2 ({@link #publishWrite}) copies
+     * the values and drops the voided keys, and does not allocate.
+     */
+    long[] publishAllocate(Overlay o) {
+        long[] made = new long[o.own.size()];
+        int n = 0;
+        try {
+            for (Long2IntOpenHashMap.Entry e : o.own.slots.long2IntEntrySet()) {
+                long key = e.getLongKey();
+                if (slot(key) < 0) {
+                    slotForWrite(key);
+                    made[n++] = key;
+                }
+            }
+        } catch (Throwable t) {
+            while (n > 0) drop(made[--n]);
+            throw t;
+        }
+        return n == made.length ? made : Arrays.copyOf(made, n);
+    }
+
+    void undoPublishAllocate(long[] made) {
+        for (long key : made) drop(key);
+    }
+
+    void publishWrite(Overlay o) {
+        for (long key : o.voided) {
+            if (o.own.slot(key) < 0) drop(key);
+        }
+        for (Long2IntOpenHashMap.Entry e : o.own.slots.long2IntEntrySet()) {
+            copySlot(o.own, e.getIntValue(), slot(e.getLongKey()));
+        }
+    }
+}

@@ -1,0 +1,512 @@
+package dev.junction;
+
+import dev.junction.index.IntRelation;
+import it.unimi.dsi.fastutil.ints.IntArrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.DoublePredicate;
+import java.util.function.IntPredicate;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+
+/**
+ * The implementations of {@link LinkColumn}: one class per value type over the relation's {@link ColumnStore}.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Keys.</b> A value is keyed by its link in the storage's orientation ({@link RelationImpl#pairKey});
+ *       a column object taken from the inverse relation swaps its arguments first, so both sides read one
+ *       value.</li>
+ *   <li><b>Reads.</b> Primitive values travel as {@code long} bits through one validated-read routine
+ *       ({@link Base#bits}): the link check, the slot lookup and the array read happen under one optimistic
+ *       stamp, retried under the read lock if a commit raced; the caller's thread reads its own transaction
+ *       first. Nothing unvalidated reaches user code: predicates and sorting run on a validated copy.</li>
+ *   <li><b>Writes</b> run in the calling thread's transaction (or one of their own) and go to its
+ *       {@link ColumnStore.Overlay}; the value is written last, after every check, so a failed call changes
+ *       nothing.</li>
+ * </ul>
+ */
+final class LinkColumns {
+
+    private LinkColumns() {
+    }
+
+    /** What the ordered and filtered collections read in one consistent step. */
+    private static final class Collected {
+        int[] ids;
+        long[] bits;
+        Object[] objects;
+        Object[] entities;
+    }
+
+    abstract static class Base<L, R> implements LinkColumn<L, R> {
+        final String name;
+        final RelationImpl<L, R> rel;
+        final RelationImpl<?, ?> primary;
+        final ColumnStore store;
+        final Junction junction;
+        final StampedLock seq;
+        /** The column's index within the arrays of its type. */
+        final int k;
+        final boolean flipped;
+        Base<R, L> inverse;
+
+        Base(String name, RelationImpl<L, R> rel, int k) {
+            this.name = name;
+            this.rel = rel;
+            this.primary = rel.primary;
+            this.store = rel.primary.columns;
+            this.junction = rel.left.junction;
+            this.seq = junction.seq;
+            this.k = k;
+            this.flipped = rel.flipped;
+        }
+
+        /** The same column for the inverse relation. */
+        abstract Base<R, L> flip();
+
+        abstract long bitsAt(ColumnStore cs, int slot);
+
+        abstract long defaultBits();
+
+        abstract void putBits(ColumnStore cs, int slot, long bits);
+
+        Object objectAt(ColumnStore cs, int slot) {
+            throw new AssertionError();
+        }
+
+        Object defaultObject() {
+            throw new AssertionError();
+        }
+
+        void putObject(ColumnStore cs, int slot, Object v) {
+            throw new AssertionError();
+        }
+
+        boolean isObject() {
+            return false;
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+
+        @Override
+        public final Relation<L, R> relation() {
+            return rel;
+        }
+
+        @Override
+        public LinkColumn<R, L> inverse() {
+            if (rel.kind() == IntRelation.Kind.SYMMETRIC) {
+                @SuppressWarnings("unchecked") LinkColumn<R, L> self = (LinkColumn<R, L>) this;
+                return self;
+            }
+            Base<R, L> i = inverse;
+            if (i == null) {
+                i = flip();
+                i.inverse = this;
+                inverse = i;
+            }
+            return i;
+        }
+
+        final String what() {
+            return "column '" + name + "' of relation '" + rel.name + "'";
+        }
+
+        final NoSuchElementException notLinked(Object l, Object r) {
+            return new NoSuchElementException(what() + ": (" + l + ", " + r + ") is not linked");
+        }
+
+        // ---- reads ---------------------------------------------------------------------------------------
+
+        /** The store holding {@code key}'s values as this thread sees them, or null for the defaults. */
+        private ColumnStore holder(long key) {
+            Txn t = junction.ownTxn();
+            ColumnStore.Overlay o = t == null ? null : t.columnOverlays.get(store);
+            if (o != null) return o.storeOf(key);
+            return store.slot(key) >= 0 ? store : null;
+        }
+
+        private IntRelation reading() {
+            Txn t = junction.ownTxn();
+            if (t != null) {
+                DeltaRelation d = t.deltas.get(primary);
+                if (d != null) return d;
+            }
+            return primary.store;
+        }
+
+        /** The storage key of the link {@code (l, r)} (ids oriented like this column), checked to be linked. */
+        private long linkedKey(Object le, Object re, int l, int r) {
+            if (le != null) {
+                l = rel.left.find(le);
+                r = l < 0 ? -1 : rel.right.find(re);
+                if (r < 0) throw notLinked(le, re);
+            }
+            int sl = flipped ? r : l;
+            int sr = flipped ? l : r;
+            if (!reading().contains(sl, sr)) { // checks the ids
+                throw le != null ? notLinked(le, re) : notLinked(l, r);
+            }
+            return primary.pairKey(sl, sr);
+        }
+
+        private long bitsNow(Object le, Object re, int l, int r) {
+            long key = linkedKey(le, re, l, r);
+            ColumnStore cs = holder(key);
+            return cs == null ? defaultBits() : bitsAt(cs, cs.slot(key));
+        }
+
+        private Object objectNow(Object le, Object re, int l, int r) {
+            long key = linkedKey(le, re, l, r);
+            ColumnStore cs = holder(key);
+            return cs == null ? defaultObject() : objectAt(cs, cs.slot(key));
+        }
+
+        /** A primitive value as bits, read consistently: by entities if {@code le} is not null, else by ids. */
+        final long bits(Object le, Object re, int l, int r) {
+            if (le != null || re != null) {
+                Objects.requireNonNull(le, () -> what() + ": left entity is null");
+                Objects.requireNonNull(re, () -> what() + ": right entity is null");
+            }
+            if (junction.ownTxn() != null) return bitsNow(le, re, l, r);
+            long st = seq.tryOptimisticRead();
+            if (st != 0L) {
+                try {
+                    long v = bitsNow(le, re, l, r);
+                    if (seq.validate(st)) return v;
+                } catch (RuntimeException e) {
+                    if (seq.validate(st)) throw e;
+                }
+            }
+            st = seq.readLock();
+            try {
+                return bitsNow(le, re, l, r);
+            } finally {
+                seq.unlockRead(st);
+            }
+        }
+
+        final Object object(Object le, Object re, int l, int r) {
+            if (le != null || re != null) {
+                Objects.requireNonNull(le, () -> what() + ": left entity is null");
+                Objects.requireNonNull(re, () -> what() + ": right entity is null");
+            }
+            return junction.read0(() -> objectNow(le, re, l, r));
+        }
+
+        // ---- writes --------------------------------------------------------------------------------------
+
+        /** Sets a value in this thread's transaction (or one of its own). */
+        final void write(Object le, Object re, int l, int r, long bits, Object obj) {
+            if (le != null || re != null) {
+                Objects.requireNonNull(le, () -> what() + ": left entity is null");
+                Objects.requireNonNull(re, () -> what() + ": right entity is null");
+            }
+            junction.write(() -> {
+                long key = linkedKey(le, re, l, r);
+                put(junction.ownTxn(), key, bits, obj);
+                return null;
+            });
+        }
+
+        /** Writes a value of a linked pair in transaction {@code t}; allocates first, so it changes nothing if it throws. */
+        final void put(Txn t, long key, long bits, Object obj) {
+            ColumnStore.Overlay o = t.columns(store);
+            int s = o.slotForWrite(key);
+            if (isObject()) putObject(o.own, s, obj); else putBits(o.own, s, bits);
+        }
+
+        // ---- collections ---------------------------------------------------------------------------------
+
+        private Collected collect(Object owner, boolean ofLeft) {
+            Objects.requireNonNull(owner, () -> what() + ": entity is null");
+            return junction.read0(() -> {
+                Side<?, ?> side = ofLeft ? rel.fromLeft : rel.fromRight;
+                Collected c = new Collected();
+                int o = side.ownerTable.find(owner);
+                c.ids = o < 0 ? new int[0] : side.neighbours(o).toIntArray();
+                int n = c.ids.length;
+                if (isObject()) c.objects = new Object[n]; else c.bits = new long[n];
+                c.entities = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    int x = c.ids[i];
+                    int l = ofLeft ? o : x;
+                    int r = ofLeft ? x : o;
+                    long key = primary.pairKey(flipped ? r : l, flipped ? l : r);
+                    ColumnStore cs = holder(key);
+                    if (isObject()) {
+                        c.objects[i] = cs == null ? defaultObject() : objectAt(cs, cs.slot(key));
+                    } else {
+                        c.bits[i] = cs == null ? defaultBits() : bitsAt(cs, cs.slot(key));
+                    }
+                    c.entities[i] = side.otherTable.entity(x);
+                }
+                return c;
+            });
+        }
+
+        /** Compares two values of this column given as bits (primitive columns). */
+        abstract int compareBits(long a, long b);
+
+        @SuppressWarnings("unchecked")
+        private <T> List<T> ordered(Object owner, boolean ofLeft, boolean descending) {
+            Collected c = collect(owner, ofLeft);
+            int n = c.ids.length;
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            if (isObject()) {
+                for (Object v : c.objects) {
+                    if (v != null && !(v instanceof Comparable)) {
+                        throw new IllegalStateException(what() + ": values of " + v.getClass().getName()
+                                + " are not Comparable, so the column cannot order a collection");
+                    }
+                }
+                Object[] vs = c.objects;
+                IntArrays.stableSort(order, (a, b) -> {
+                    int cmp = compareObjects(vs[a], vs[b]);
+                    return descending ? -cmp : cmp;
+                });
+            } else {
+                long[] vs = c.bits;
+                IntArrays.stableSort(order, (a, b) -> {
+                    int cmp = compareBits(vs[a], vs[b]);
+                    return descending ? -cmp : cmp;
+                });
+            }
+            List<T> out = new ArrayList<>(n);
+            for (int i : order) out.add((T) c.entities[i]);
+            return out;
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private static int compareObjects(Object a, Object b) {
+            if (a == null) return b == null ? 0 : -1; // nulls first
+            if (b == null) return 1;
+            return ((Comparable) a).compareTo(b);
+        }
+
+        @Override
+        public final List<R> rightsOrdered(L left, boolean descending) {
+            return ordered(left, true, descending);
+        }
+
+        @Override
+        public final List<L> leftsOrdered(R right, boolean descending) {
+            return ordered(right, false, descending);
+        }
+
+        /** The other entities of {@code owner} whose value matches, ascending by id. */
+        @SuppressWarnings("unchecked")
+        final <T> List<T> whereBits(Object owner, boolean ofLeft, LongPredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            Collected c = collect(owner, ofLeft);
+            List<T> out = new ArrayList<>();
+            for (int i = 0; i < c.ids.length; i++) {
+                if (p.test(c.bits[i])) out.add((T) c.entities[i]);
+            }
+            return out;
+        }
+
+        @SuppressWarnings("unchecked")
+        final <T> List<T> whereObjects(Object owner, boolean ofLeft, Predicate<Object> p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            Collected c = collect(owner, ofLeft);
+            List<T> out = new ArrayList<>();
+            for (int i = 0; i < c.ids.length; i++) {
+                if (p.test(c.objects[i])) out.add((T) c.entities[i]);
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return what() + " (" + type().getName() + ")";
+        }
+    }
+
+    /** A value to link with. */
+    record ValueImpl(Base<?, ?> column, long bits, Object object) implements LinkColumn.Value {
+    }
+
+    // ---- one class per type ----------------------------------------------------------------------------
+
+    static final class LongColumn<L, R> extends Base<L, R> implements LinkColumn.OfLong<L, R> {
+        LongColumn(String name, RelationImpl<L, R> rel, int k) {
+            super(name, rel, k);
+        }
+
+        @Override Base<R, L> flip() { return new LongColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override long bitsAt(ColumnStore cs, int s) { return cs.longs[k][s]; }
+        @Override long defaultBits() { return store.schema.longDefaults[k]; }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.longs[k][s] = v; }
+        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
+        @Override public Class<?> type() { return long.class; }
+        @Override public long defaultValue() { return defaultBits(); }
+        @Override public long get(L left, R right) { return bits(left, right, 0, 0); }
+        @Override public void set(L left, R right, long v) { write(left, right, 0, 0, v, null); }
+        @Override public long getByIds(int left, int right) { return bits(null, null, left, right); }
+        @Override public void setByIds(int left, int right, long v) { write(null, null, left, right, v, null); }
+        @Override public Value value(long v) { return new ValueImpl(this, v, null); }
+        @Override public List<R> rightsWhere(L left, LongPredicate p) { return whereBits(left, true, p); }
+        @Override public List<L> leftsWhere(R right, LongPredicate p) { return whereBits(right, false, p); }
+        @Override public OfLong<R, L> inverse() { return (OfLong<R, L>) super.inverse(); }
+    }
+
+    static final class IntColumn<L, R> extends Base<L, R> implements LinkColumn.OfInt<L, R> {
+        IntColumn(String name, RelationImpl<L, R> rel, int k) {
+            super(name, rel, k);
+        }
+
+        @Override Base<R, L> flip() { return new IntColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override long bitsAt(ColumnStore cs, int s) { return cs.ints[k][s]; }
+        @Override long defaultBits() { return store.schema.intDefaults[k]; }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.ints[k][s] = (int) v; }
+        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
+        @Override public Class<?> type() { return int.class; }
+        @Override public int defaultValue() { return (int) defaultBits(); }
+        @Override public int get(L left, R right) { return (int) bits(left, right, 0, 0); }
+        @Override public void set(L left, R right, int v) { write(left, right, 0, 0, v, null); }
+        @Override public int getByIds(int left, int right) { return (int) bits(null, null, left, right); }
+        @Override public void setByIds(int left, int right, int v) { write(null, null, left, right, v, null); }
+        @Override public Value value(int v) { return new ValueImpl(this, v, null); }
+        @Override public List<R> rightsWhere(L left, IntPredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return whereBits(left, true, b -> p.test((int) b));
+        }
+        @Override public List<L> leftsWhere(R right, IntPredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return whereBits(right, false, b -> p.test((int) b));
+        }
+        @Override public OfInt<R, L> inverse() { return (OfInt<R, L>) super.inverse(); }
+    }
+
+    static final class DoubleColumn<L, R> extends Base<L, R> implements LinkColumn.OfDouble<L, R> {
+        DoubleColumn(String name, RelationImpl<L, R> rel, int k) {
+            super(name, rel, k);
+        }
+
+        @Override Base<R, L> flip() { return new DoubleColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override long bitsAt(ColumnStore cs, int s) { return Double.doubleToRawLongBits(cs.doubles[k][s]); }
+        @Override long defaultBits() { return Double.doubleToRawLongBits(store.schema.doubleDefaults[k]); }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.doubles[k][s] = Double.longBitsToDouble(v); }
+        @Override int compareBits(long a, long b) {
+            return Double.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b));
+        }
+        @Override public Class<?> type() { return double.class; }
+        @Override public double defaultValue() { return Double.longBitsToDouble(defaultBits()); }
+        @Override public double get(L left, R right) { return Double.longBitsToDouble(bits(left, right, 0, 0)); }
+        @Override public void set(L left, R right, double v) {
+            write(left, right, 0, 0, Double.doubleToRawLongBits(v), null);
+        }
+        @Override public double getByIds(int left, int right) {
+            return Double.longBitsToDouble(bits(null, null, left, right));
+        }
+        @Override public void setByIds(int left, int right, double v) {
+            write(null, null, left, right, Double.doubleToRawLongBits(v), null);
+        }
+        @Override public Value value(double v) { return new ValueImpl(this, Double.doubleToRawLongBits(v), null); }
+        @Override public List<R> rightsWhere(L left, DoublePredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return whereBits(left, true, b -> p.test(Double.longBitsToDouble(b)));
+        }
+        @Override public List<L> leftsWhere(R right, DoublePredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return whereBits(right, false, b -> p.test(Double.longBitsToDouble(b)));
+        }
+        @Override public OfDouble<R, L> inverse() { return (OfDouble<R, L>) super.inverse(); }
+    }
+
+    static final class BooleanColumn<L, R> extends Base<L, R> implements LinkColumn.OfBoolean<L, R> {
+        BooleanColumn(String name, RelationImpl<L, R> rel, int k) {
+            super(name, rel, k);
+        }
+
+        @Override Base<R, L> flip() { return new BooleanColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override long bitsAt(ColumnStore cs, int s) { return cs.getBool(k, s) ? 1 : 0; }
+        @Override long defaultBits() { return store.schema.boolDefaults[k] ? 1 : 0; }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.setBool(k, s, v != 0); }
+        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
+        @Override public Class<?> type() { return boolean.class; }
+        @Override public boolean defaultValue() { return defaultBits() != 0; }
+        @Override public boolean get(L left, R right) { return bits(left, right, 0, 0) != 0; }
+        @Override public void set(L left, R right, boolean v) { write(left, right, 0, 0, v ? 1 : 0, null); }
+        @Override public boolean getByIds(int left, int right) { return bits(null, null, left, right) != 0; }
+        @Override public void setByIds(int left, int right, boolean v) { write(null, null, left, right, v ? 1 : 0, null); }
+        @Override public Value value(boolean v) { return new ValueImpl(this, v ? 1 : 0, null); }
+        @Override public List<R> rightsWhere(L left, boolean v) { return whereBits(left, true, b -> (b != 0) == v); }
+        @Override public List<L> leftsWhere(R right, boolean v) { return whereBits(right, false, b -> (b != 0) == v); }
+        @Override public OfBoolean<R, L> inverse() { return (OfBoolean<R, L>) super.inverse(); }
+    }
+
+    static final class ObjectColumn<L, R, V> extends Base<L, R> implements LinkColumn.OfObject<L, R, V> {
+        final Class<V> valueType;
+
+        ObjectColumn(String name, RelationImpl<L, R> rel, int k, Class<V> valueType) {
+            super(name, rel, k);
+            this.valueType = valueType;
+        }
+
+        private V checked(Object v) {
+            if (v != null && !valueType.isInstance(v)) {
+                throw new ClassCastException(what() + " holds " + valueType.getName() + ", not "
+                        + v.getClass().getName() + " (" + v + ")");
+            }
+            return valueType.cast(v);
+        }
+
+        @Override Base<R, L> flip() {
+            return new ObjectColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, valueType);
+        }
+        @Override long bitsAt(ColumnStore cs, int s) { throw new AssertionError(); }
+        @Override long defaultBits() { throw new AssertionError(); }
+        @Override void putBits(ColumnStore cs, int s, long v) { throw new AssertionError(); }
+        @Override Object objectAt(ColumnStore cs, int s) { return cs.objects[k][s]; }
+        @Override Object defaultObject() { return store.schema.objectDefaults[k]; }
+        @Override void putObject(ColumnStore cs, int s, Object v) { cs.objects[k][s] = v; }
+        @Override boolean isObject() { return true; }
+        @Override int compareBits(long a, long b) { throw new AssertionError(); }
+        @Override public Class<?> type() { return valueType; }
+        @Override public V defaultValue() { return valueType.cast(defaultObject()); }
+        @Override public V get(L left, R right) { return valueType.cast(object(left, right, 0, 0)); }
+        @Override public void set(L left, R right, V v) { write(left, right, 0, 0, 0, checked(v)); }
+        @Override public V getByIds(int left, int right) { return valueType.cast(object(null, null, left, right)); }
+        @Override public void setByIds(int left, int right, V v) { write(null, null, left, right, 0, checked(v)); }
+        @Override public Value value(V v) { return new ValueImpl(this, 0, checked(v)); }
+        @Override public List<R> rightsWhere(L left, Predicate<? super V> p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return whereObjects(left, true, o -> p.test(valueType.cast(o)));
+        }
+        @Override public List<L> leftsWhere(R right, Predicate<? super V> p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return whereObjects(right, false, o -> p.test(valueType.cast(o)));
+        }
+        @Override @SuppressWarnings("unchecked") public OfObject<R, L, V> inverse() {
+            return (OfObject<R, L, V>) super.inverse();
+        }
+    }
+
+    /** Checks the values to link with belong to {@code rel}; returns them as implementations. */
+    static ValueImpl[] check(RelationImpl<?, ?> rel, LinkColumn.Value[] values) {
+        Objects.requireNonNull(values, () -> "relation '" + rel.name + "': values are null");
+        ValueImpl[] out = new ValueImpl[values.length];
+        for (int i = 0; i < values.length; i++) {
+            LinkColumn.Value v = values[i];
+            if (v == null) {
+                throw new NullPointerException("relation '" + rel.name + "': value " + i + " is null");
+            }
+            if (!(v instanceof ValueImpl vi) || vi.column().primary != rel.primary) {
+                throw new IllegalArgumentException("relation '" + rel.name + "': " + v.column()
+                        + " is not a column of this relation");
+            }
+            out[i] = vi;
+        }
+        return out;
+    }
+}
