@@ -31,6 +31,10 @@ abstract class AbstractTable<E> implements Table<E> {
     final String name;
     /** The primary relations that use this table at one end or both (for delete cascades). */
     final java.util.List<RelationImpl<?, ?>> usedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The association tables with rows of this table's entities (their rows go first when an entity does). */
+    final java.util.List<AssociationTableImpl<?, ?>> associations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Whether listeners are not told of this table's changes (the rows of an association table). */
+    boolean quiet;
 
     private final BitSet live = new BitSet();
     private final IntArrayList free = new IntArrayList();

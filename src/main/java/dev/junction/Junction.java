@@ -77,6 +77,7 @@ public final class Junction {
     private final String label = "Junction#" + ENGINES.incrementAndGet();
     private final Map<String, AbstractTable<?>> tables = new LinkedHashMap<>();
     private final Map<String, RelationImpl<?, ?>> relations = new LinkedHashMap<>();
+    private final Map<String, AssociationTableImpl<?, ?>> associations = new LinkedHashMap<>();
 
     /** Bumped around every publication of committed changes; readers validate against it. */
     final StampedLock seq = new StampedLock();
@@ -330,6 +331,51 @@ public final class Junction {
     }
 
     /**
+     * Creates an association table whose rows have their own ids and columns, between {@code left} and
+     * {@code right} (orders between customers and products): see {@link AssociationTable}. O(1).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is taken, or a table belongs to another engine
+     */
+    public synchronized <L, R> AssociationTable<L, R> associationTable(String name, Table<L> left, Table<R> right) {
+        checkName(name);
+        AbstractTable<L> l = own(left, name);
+        AbstractTable<R> r = own(right, name);
+        AssociationTableImpl<L, R> a = new AssociationTableImpl<>(this, name, l, r);
+        for (RelationImpl<?, ?> part : java.util.List.of(a.byLeft, a.byRight, a.pairRel)) {
+            part.left.usedBy.add(part);
+            if (part.right != part.left) {
+                part.right.usedBy.add(part);
+            }
+        }
+        l.associations.add(a);
+        if (r != l) {
+            r.associations.add(a);
+        }
+        associations.put(name, a);
+        return a;
+    }
+
+    /**
+     * The association table named {@code name}. O(1).
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws NoSuchElementException if this engine has no association table of that name
+     */
+    public synchronized AssociationTable<?, ?> getAssociationTable(String name) {
+        AssociationTableImpl<?, ?> a = associations.get(Objects.requireNonNull(name, "name is null"));
+        if (a == null) {
+            throw new NoSuchElementException(label + " has no association table '" + name + "'");
+        }
+        return a;
+    }
+
+    /** The association tables, in creation order: an unmodifiable snapshot. */
+    public synchronized Collection<AssociationTable<?, ?>> associationTables() {
+        return java.util.List.copyOf(associations.values());
+    }
+
+    /**
      * The table named {@code name}. O(1).
      *
      * @throws NullPointerException if {@code name} is null
@@ -377,6 +423,9 @@ public final class Junction {
 
     /** Removes every link of {@code id} in every relation that uses {@code table}, at either end (in a transaction). */
     void cascade(Txn t, AbstractTable<?> table, int id) {
+        for (AssociationTableImpl<?, ?> a : table.associations) {
+            a.cascade(t, table, id);
+        }
         for (RelationImpl<?, ?> r : table.usedBy) {
             IntRelation s = t.delta(r);
             if (r.left == table) {
@@ -571,10 +620,10 @@ public final class Junction {
      * A schema change on a relation's columns: not in a transaction or a read view, under both locks, one at a
      * time with the other schema changes.
      */
-    <T> T declareColumn(RelationImpl<?, ?> rel, Supplier<T> op) {
+    <T> T declareColumn(String owner, Supplier<T> op) {
         if (ownTxn() != null) {
-            throw new IllegalStateException("relation '" + rel.name + "': cannot declare a column inside a "
-                    + "transaction; declare columns before using the relation");
+            throw new IllegalStateException(owner + ": cannot declare a column inside a transaction; declare "
+                    + "columns before using it");
         }
         synchronized (this) {
             return writeInPlace(op);
@@ -722,6 +771,14 @@ public final class Junction {
     }
 
     private void emit(byte kind, Object target, int a, int b, Object entity) {
+        if (target instanceof RelationImpl<?, ?> r) {
+            target = r.eventTarget;
+        } else if (target instanceof AbstractTable<?> table && table.quiet) {
+            target = null;
+        }
+        if (target == null) {
+            return; // an internal part of an association table
+        }
         for (ChangeListener l : listeners) {
             try {
                 switch (kind) {
@@ -871,6 +928,9 @@ public final class Junction {
         }
         if (relations.containsKey(name)) {
             throw new IllegalArgumentException(label + " already has a relation named '" + name + "'");
+        }
+        if (associations.containsKey(name)) {
+            throw new IllegalArgumentException(label + " already has an association table named '" + name + "'");
         }
         return name;
     }

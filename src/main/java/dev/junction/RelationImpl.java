@@ -23,6 +23,8 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     final Side<R, L> fromRight;
     private RelationImpl<R, L> inverse;
     private final IntRelation ints;
+    /** What listeners are told changed: this relation, a proxy over it, or null for none (internal parts). */
+    Relation<?, ?> eventTarget = this;
     /** The values of the link columns (on the primary; null until the first column is declared). */
     volatile ColumnStore columns;
     /** The columns, primary orientation (on the primary; copy-on-write). */
@@ -188,7 +190,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     private <C> C declare(String name, byte type, long l, int i, double d, boolean b, Object o, Class<?> cls) {
         java.util.Objects.requireNonNull(name, () -> "relation '" + this.name + "': column name is null");
         RelationImpl<?, ?> p = primary;
-        return left.junction.declareColumn(this, () -> {
+        return left.junction.declareColumn("relation '" + this.name + "'", () -> {
             if (p.columns == null) {
                 p.columns = new ColumnStore(new ColumnStore.Schema());
             }

@@ -1,0 +1,133 @@
+package dev.junction;
+
+import dev.junction.index.IntNeighborSet;
+
+/**
+ * An association table whose rows have their own identity: orders between customers and products, where each
+ * order line is a row with its own id and columns (quantity, unit price, timestamp), and one customer may order
+ * one product many times. SQLAlchemy's association object pattern with a surrogate primary key, plus the
+ * {@code association_proxy} over it. Created with {@link Junction#associationTable}.
+ *
+ * <h2>Views</h2>
+ * <ul>
+ *   <li>{@link #rowsOfLeft} / {@link #rowsOfRight}: the rows of a customer ({@code user.orders}) or of a
+ *       product, live sets of row ids in ascending order; {@code remove(row)} on them deletes the row.</li>
+ *   <li>{@link #pairs()}: the distinct pairs, a {@link Relation} ({@code user.products}): {@code (l, r)} is
+ *       linked exactly when at least one row joins them. It is the association proxy: linking a new pair (or
+ *       adding to {@code pairs().rightsOf(customer)}) creates a row with default values; unlinking a pair
+ *       deletes all its rows. Deleting the last row of a pair unlinks it.</li>
+ * </ul>
+ *
+ * <h2>Cascades</h2>
+ * Removing an entity from the left or right table deletes its rows (like {@code cascade="all, delete-orphan"}
+ * on both relationships), and with them their values and the pairs they made.
+ *
+ * <h2>Ids</h2>
+ * Row ids are ints, like entity ids: handed out lowest-free-first, and reused after a row is deleted (a
+ * deleted row's id may name a new row later; do not keep row ids of deleted rows).
+ *
+ * <h2>Complexity</h2>
+ * {@link #add} costs two index links and, for a new pair, a third; {@link #remove} costs two unlinks plus an
+ * O(min(d<sub>l</sub>, d<sub>r</sub>)) check whether the pair has other rows; {@link #leftIdOf} and
+ * {@link #rightIdOf} are O(1); row columns as in {@link RowColumn}.
+ *
+ * <h2>Thread-safety and transactions</h2>
+ * As for relations: every call is atomic and isolated; inside a {@link Transaction} the owner sees its rows at
+ * once and others at commit; a rollback restores rows, their values and the pairs exactly (row ids included).
+ *
+ * @param <L> the type of the left entities (customers)
+ * @param <R> the type of the right entities (products)
+ */
+public interface AssociationTable<L, R> {
+
+    /** The table's name, unique in its engine among tables, relations and association tables. */
+    String name();
+
+    /** The table of the left entities. */
+    Table<L> leftTable();
+
+    /** The table of the right entities. */
+    Table<R> rightTable();
+
+    /**
+     * Adds a row joining {@code left} and {@code right}, with the given column values (others default), adding
+     * missing entities to their tables; one atomic call.
+     *
+     * @return the new row's id
+     * @throws NullPointerException if an entity, the array or a value is null
+     * @throws IllegalArgumentException if a value is for a column of another table
+     */
+    int add(L left, R right, RowColumn.Value... values);
+
+    /** {@link #add} by entity ids, which need not be in their tables (like {@link Relation#ints()}). */
+    int addByIds(int left, int right, RowColumn.Value... values);
+
+    /**
+     * Deletes a row: its values, and the pair if it was the pair's last row.
+     *
+     * @return false if there was no such row
+     * @throws IllegalArgumentException if {@code row} is negative
+     */
+    boolean remove(int row);
+
+    /** Whether a row of this id exists. */
+    boolean contains(int row);
+
+    /** The number of rows. O(1). */
+    int size();
+
+    /** The left entity of a row. @throws java.util.NoSuchElementException if there is no such row */
+    L leftOf(int row);
+
+    /** The right entity of a row. @throws java.util.NoSuchElementException if there is no such row */
+    R rightOf(int row);
+
+    /** The left entity id of a row. @throws java.util.NoSuchElementException if there is no such row */
+    int leftIdOf(int row);
+
+    /** The right entity id of a row. @throws java.util.NoSuchElementException if there is no such row */
+    int rightIdOf(int row);
+
+    /**
+     * The rows of {@code left} ({@code customer.orders}): a live set of row ids, ascending; {@code remove(row)}
+     * and {@code clear()} delete rows; {@code add} is not supported (use {@link #add}). Empty for an entity not
+     * in its table.
+     */
+    IntNeighborSet rowsOfLeft(L left);
+
+    /** The rows of {@code right}; see {@link #rowsOfLeft}. */
+    IntNeighborSet rowsOfRight(R right);
+
+    /** The rows of the pair {@code (left, right)}, ascending, as a new array. O(min(d<sub>l</sub>, d<sub>r</sub>) log d). */
+    int[] rowsOf(L left, R right);
+
+    /** The rows of {@code left} by entity id; see {@link #rowsOfLeft}. */
+    IntNeighborSet rowsOfLeftId(int left);
+
+    /** The rows of {@code right} by entity id. */
+    IntNeighborSet rowsOfRightId(int right);
+
+    /**
+     * The distinct pairs, as a relation that is also the association proxy: see the class comment. Its
+     * {@code ints()} has the same semantics by ids. It has no link columns (the rows carry the values).
+     */
+    Relation<L, R> pairs();
+
+    /** Declares a {@code long} column on the rows; existing rows get {@code defaultValue}. Not in a transaction. */
+    RowColumn.OfLong longColumn(String name, long defaultValue);
+
+    /** Declares an {@code int} column on the rows. */
+    RowColumn.OfInt intColumn(String name, int defaultValue);
+
+    /** Declares a {@code double} column on the rows. */
+    RowColumn.OfDouble doubleColumn(String name, double defaultValue);
+
+    /** Declares a {@code boolean} column on the rows. */
+    RowColumn.OfBoolean booleanColumn(String name, boolean defaultValue);
+
+    /** Declares a column of objects of {@code type} on the rows. */
+    <V> RowColumn.OfObject<V> objectColumn(String name, Class<V> type, V defaultValue);
+
+    /** The columns, in declaration order. A new list. */
+    java.util.List<RowColumn> columns();
+}

@@ -1,0 +1,368 @@
+package dev.junction;
+
+import it.unimi.dsi.fastutil.ints.IntArrays;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.DoublePredicate;
+import java.util.function.IntPredicate;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
+
+/**
+ * The implementations of {@link RowColumn} over an association table's {@link ColumnStore}, keyed by row id.
+ * Same design as {@link LinkColumns}: primitive values travel as {@code long} bits through one validated read;
+ * writes go to the transaction's overlay after every check; bulk methods copy the values in one consistent
+ * read and then run user code (predicates) and sorting on the copy.
+ */
+final class RowColumns {
+
+    private RowColumns() {
+    }
+
+    abstract static class Base implements RowColumn {
+        final String name;
+        final AssociationTableImpl<?, ?> table;
+        final ColumnStore store;
+        final Junction junction;
+        final int k;
+
+        Base(String name, AssociationTableImpl<?, ?> table, int k) {
+            this.name = name;
+            this.table = table;
+            this.store = table.columns;
+            this.junction = table.junction;
+            this.k = k;
+        }
+
+        abstract long bitsAt(ColumnStore cs, int slot);
+
+        abstract long defaultBits();
+
+        abstract void putBits(ColumnStore cs, int slot, long bits);
+
+        Object objectAt(ColumnStore cs, int slot) {
+            throw new AssertionError();
+        }
+
+        Object defaultObject() {
+            throw new AssertionError();
+        }
+
+        void putObject(ColumnStore cs, int slot, Object v) {
+            throw new AssertionError();
+        }
+
+        boolean isObject() {
+            return false;
+        }
+
+        abstract int compareBits(long a, long b);
+
+        @Override
+        public final String name() {
+            return name;
+        }
+
+        @Override
+        public final AssociationTable<?, ?> table() {
+            return table;
+        }
+
+        final String what() {
+            return "column '" + name + "' of association table '" + table.name + "'";
+        }
+
+        private ColumnStore holder(long key) {
+            Txn t = junction.ownTxn();
+            ColumnStore.Overlay o = t == null ? null : t.columnOverlays.get(store);
+            if (o != null) return o.storeOf(key);
+            return store.slot(key) >= 0 ? store : null;
+        }
+
+        private void checkRow(int row) {
+            if (row < 0) {
+                throw new IllegalArgumentException(what() + ": row id " + row + " is negative");
+            }
+            if (!table.rows.isLive(row)) {
+                throw new NoSuchElementException(what() + ": no row " + row);
+            }
+        }
+
+        final long bitsNow(int row) {
+            checkRow(row);
+            ColumnStore cs = holder(row);
+            return cs == null ? defaultBits() : bitsAt(cs, cs.slot(row));
+        }
+
+        final Object objectNow(int row) {
+            checkRow(row);
+            ColumnStore cs = holder(row);
+            return cs == null ? defaultObject() : objectAt(cs, cs.slot(row));
+        }
+
+        final long bits(int row) {
+            if (junction.ownTxn() != null) return bitsNow(row);
+            var seq = junction.seq;
+            long st = seq.tryOptimisticRead();
+            if (st != 0L) {
+                try {
+                    long v = bitsNow(row);
+                    if (seq.validate(st)) return v;
+                } catch (RuntimeException e) {
+                    if (seq.validate(st)) throw e;
+                }
+            }
+            st = seq.readLock();
+            try {
+                return bitsNow(row);
+            } finally {
+                seq.unlockRead(st);
+            }
+        }
+
+        final Object object(int row) {
+            return junction.read0(() -> objectNow(row));
+        }
+
+        final long[] allBits(int[] rows) {
+            Objects.requireNonNull(rows, () -> what() + ": rows are null");
+            return junction.read0(() -> {
+                long[] out = new long[rows.length];
+                for (int i = 0; i < rows.length; i++) out[i] = bitsNow(rows[i]);
+                return out;
+            });
+        }
+
+        final Object[] allObjects(int[] rows) {
+            Objects.requireNonNull(rows, () -> what() + ": rows are null");
+            return junction.read0(() -> {
+                Object[] out = new Object[rows.length];
+                for (int i = 0; i < rows.length; i++) out[i] = objectNow(rows[i]);
+                return out;
+            });
+        }
+
+        final void write(int row, long bits, Object obj) {
+            junction.write(() -> {
+                checkRow(row);
+                put(junction.ownTxn(), row, bits, obj);
+                return null;
+            });
+        }
+
+        /** Writes a value of a live row in transaction {@code t}; allocates first, so it changes nothing if it throws. */
+        final void put(Txn t, int row, long bits, Object obj) {
+            ColumnStore.Overlay o = t.columns(store);
+            int s = o.slotForWrite(row);
+            if (isObject()) putObject(o.own, s, obj); else putBits(o.own, s, bits);
+        }
+
+        @Override
+        public final int[] sort(int[] rows, boolean descending) {
+            int n = Objects.requireNonNull(rows, () -> what() + ": rows are null").length;
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            if (isObject()) {
+                Object[] vs = allObjects(rows);
+                for (Object v : vs) {
+                    if (v != null && !(v instanceof Comparable)) {
+                        throw new IllegalStateException(what() + ": values of " + v.getClass().getName()
+                                + " are not Comparable, so the column cannot order rows");
+                    }
+                }
+                IntArrays.stableSort(order, (a, b) -> {
+                    int c = compareObjects(vs[a], vs[b]);
+                    if (descending) c = -c;
+                    return c != 0 ? c : Integer.compare(rows[a], rows[b]);
+                });
+            } else {
+                long[] vs = allBits(rows);
+                IntArrays.stableSort(order, (a, b) -> { // ties in ascending row order, whatever the direction
+                    int c = compareBits(vs[a], vs[b]);
+                    if (descending) c = -c;
+                    return c != 0 ? c : Integer.compare(rows[a], rows[b]);
+                });
+            }
+            int[] out = new int[n];
+            for (int i = 0; i < n; i++) out[i] = rows[order[i]];
+            return out;
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private static int compareObjects(Object a, Object b) {
+            if (a == null) return b == null ? 0 : -1;
+            if (b == null) return 1;
+            return ((Comparable) a).compareTo(b);
+        }
+
+        final int[] filterBits(int[] rows, LongPredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            long[] vs = allBits(rows);
+            int[] out = new int[rows.length];
+            int n = 0;
+            for (int i = 0; i < rows.length; i++) {
+                if (p.test(vs[i])) out[n++] = rows[i];
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+
+        @Override
+        public String toString() {
+            return what() + " (" + type().getName() + ")";
+        }
+    }
+
+    /** A value to add a row with. */
+    record ValueImpl(Base column, long bits, Object object) implements RowColumn.Value {
+    }
+
+    static final class LongColumn extends Base implements RowColumn.OfLong {
+        LongColumn(String name, AssociationTableImpl<?, ?> table, int k) {
+            super(name, table, k);
+        }
+
+        @Override long bitsAt(ColumnStore cs, int s) { return cs.longs[k][s]; }
+        @Override long defaultBits() { return store.schema.longDefaults[k]; }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.longs[k][s] = v; }
+        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
+        @Override public Class<?> type() { return long.class; }
+        @Override public long defaultValue() { return defaultBits(); }
+        @Override public long get(int row) { return bits(row); }
+        @Override public void set(int row, long v) { write(row, v, null); }
+        @Override public Value value(long v) { return new ValueImpl(this, v, null); }
+        @Override public int[] filter(int[] rows, LongPredicate p) { return filterBits(rows, p); }
+        @Override public long sum(int[] rows) {
+            long s = 0;
+            for (long v : allBits(rows)) s += v;
+            return s;
+        }
+    }
+
+    static final class IntColumn extends Base implements RowColumn.OfInt {
+        IntColumn(String name, AssociationTableImpl<?, ?> table, int k) {
+            super(name, table, k);
+        }
+
+        @Override long bitsAt(ColumnStore cs, int s) { return cs.ints[k][s]; }
+        @Override long defaultBits() { return store.schema.intDefaults[k]; }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.ints[k][s] = (int) v; }
+        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
+        @Override public Class<?> type() { return int.class; }
+        @Override public int defaultValue() { return (int) defaultBits(); }
+        @Override public int get(int row) { return (int) bits(row); }
+        @Override public void set(int row, int v) { write(row, v, null); }
+        @Override public Value value(int v) { return new ValueImpl(this, v, null); }
+        @Override public int[] filter(int[] rows, IntPredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return filterBits(rows, b -> p.test((int) b));
+        }
+        @Override public long sum(int[] rows) {
+            long s = 0;
+            for (long v : allBits(rows)) s += v;
+            return s;
+        }
+    }
+
+    static final class DoubleColumn extends Base implements RowColumn.OfDouble {
+        DoubleColumn(String name, AssociationTableImpl<?, ?> table, int k) {
+            super(name, table, k);
+        }
+
+        @Override long bitsAt(ColumnStore cs, int s) { return Double.doubleToRawLongBits(cs.doubles[k][s]); }
+        @Override long defaultBits() { return Double.doubleToRawLongBits(store.schema.doubleDefaults[k]); }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.doubles[k][s] = Double.longBitsToDouble(v); }
+        @Override int compareBits(long a, long b) {
+            return Double.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b));
+        }
+        @Override public Class<?> type() { return double.class; }
+        @Override public double defaultValue() { return Double.longBitsToDouble(defaultBits()); }
+        @Override public double get(int row) { return Double.longBitsToDouble(bits(row)); }
+        @Override public void set(int row, double v) { write(row, Double.doubleToRawLongBits(v), null); }
+        @Override public Value value(double v) { return new ValueImpl(this, Double.doubleToRawLongBits(v), null); }
+        @Override public int[] filter(int[] rows, DoublePredicate p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            return filterBits(rows, b -> p.test(Double.longBitsToDouble(b)));
+        }
+        @Override public double sum(int[] rows) {
+            double s = 0;
+            for (long v : allBits(rows)) s += Double.longBitsToDouble(v);
+            return s;
+        }
+    }
+
+    static final class BooleanColumn extends Base implements RowColumn.OfBoolean {
+        BooleanColumn(String name, AssociationTableImpl<?, ?> table, int k) {
+            super(name, table, k);
+        }
+
+        @Override long bitsAt(ColumnStore cs, int s) { return cs.getBool(k, s) ? 1 : 0; }
+        @Override long defaultBits() { return store.schema.boolDefaults[k] ? 1 : 0; }
+        @Override void putBits(ColumnStore cs, int s, long v) { cs.setBool(k, s, v != 0); }
+        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
+        @Override public Class<?> type() { return boolean.class; }
+        @Override public boolean defaultValue() { return defaultBits() != 0; }
+        @Override public boolean get(int row) { return bits(row) != 0; }
+        @Override public void set(int row, boolean v) { write(row, v ? 1 : 0, null); }
+        @Override public Value value(boolean v) { return new ValueImpl(this, v ? 1 : 0, null); }
+        @Override public int[] filter(int[] rows, boolean v) { return filterBits(rows, b -> (b != 0) == v); }
+    }
+
+    static final class ObjectColumn<V> extends Base implements RowColumn.OfObject<V> {
+        final Class<V> valueType;
+
+        ObjectColumn(String name, AssociationTableImpl<?, ?> table, int k, Class<V> valueType) {
+            super(name, table, k);
+            this.valueType = valueType;
+        }
+
+        private V checked(Object v) {
+            if (v != null && !valueType.isInstance(v)) {
+                throw new ClassCastException(what() + " holds " + valueType.getName() + ", not "
+                        + v.getClass().getName() + " (" + v + ")");
+            }
+            return valueType.cast(v);
+        }
+
+        @Override long bitsAt(ColumnStore cs, int s) { throw new AssertionError(); }
+        @Override long defaultBits() { throw new AssertionError(); }
+        @Override void putBits(ColumnStore cs, int s, long v) { throw new AssertionError(); }
+        @Override Object objectAt(ColumnStore cs, int s) { return cs.objects[k][s]; }
+        @Override Object defaultObject() { return store.schema.objectDefaults[k]; }
+        @Override void putObject(ColumnStore cs, int s, Object v) { cs.objects[k][s] = v; }
+        @Override boolean isObject() { return true; }
+        @Override int compareBits(long a, long b) { throw new AssertionError(); }
+        @Override public Class<?> type() { return valueType; }
+        @Override public V defaultValue() { return valueType.cast(defaultObject()); }
+        @Override public V get(int row) { return valueType.cast(object(row)); }
+        @Override public void set(int row, V v) { write(row, 0, checked(v)); }
+        @Override public Value value(V v) { return new ValueImpl(this, 0, checked(v)); }
+        @Override public int[] filter(int[] rows, Predicate<? super V> p) {
+            Objects.requireNonNull(p, () -> what() + ": predicate is null");
+            Object[] vs = allObjects(rows);
+            int[] out = new int[rows.length];
+            int n = 0;
+            for (int i = 0; i < rows.length; i++) {
+                if (p.test(valueType.cast(vs[i]))) out[n++] = rows[i];
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+    }
+
+    /** Checks the values to add a row with belong to {@code table}; returns them as implementations. */
+    static ValueImpl[] check(AssociationTableImpl<?, ?> table, RowColumn.Value[] values) {
+        Objects.requireNonNull(values, () -> "association table '" + table.name + "': values are null");
+        ValueImpl[] out = new ValueImpl[values.length];
+        for (int i = 0; i < values.length; i++) {
+            RowColumn.Value v = values[i];
+            if (v == null) {
+                throw new NullPointerException("association table '" + table.name + "': value " + i + " is null");
+            }
+            if (!(v instanceof ValueImpl vi) || vi.column().table != table) {
+                throw new IllegalArgumentException("association table '" + table.name + "': " + v.column()
+                        + " is not a column of this table");
+            }
+            out[i] = vi;
+        }
+        return out;
+    }
+}
