@@ -209,6 +209,15 @@ final class LinkColumns {
                 Objects.requireNonNull(le, () -> what() + ": left entity is null");
                 Objects.requireNonNull(re, () -> what() + ": right entity is null");
             }
+            if (junction.ownTxn() == null) { // in place: one slot write under the locks, no overlay
+                junction.writeInPlace(() -> {
+                    long key = linkedKey(le, re, l, r);
+                    int s = store.slotForWrite(key); // allocates first: nothing changed if it throws
+                    if (isObject()) putObject(store, s, obj); else putBits(store, s, bits);
+                    return null;
+                });
+                return;
+            }
             junction.write(() -> {
                 long key = linkedKey(le, re, l, r);
                 put(junction.ownTxn(), key, bits, obj);

@@ -143,6 +143,15 @@ final class RowColumns {
         }
 
         final void write(int row, long bits, Object obj) {
+            if (junction.ownTxn() == null) { // in place: one slot write under the locks, no overlay
+                junction.writeInPlace(() -> {
+                    checkRow(row);
+                    int s = store.slotForWrite(row);
+                    if (isObject()) putObject(store, s, obj); else putBits(store, s, bits);
+                    return null;
+                });
+                return;
+            }
             junction.write(() -> {
                 checkRow(row);
                 put(junction.ownTxn(), row, bits, obj);
