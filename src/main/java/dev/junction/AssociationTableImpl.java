@@ -22,8 +22,7 @@ import java.util.function.IntConsumer;
  *
  * <h2>Design notes</h2>
  * <ul>
- *   <li><b>Parts.</b> Rows are the ids of an internal {@link LongTableImpl} (its keys are a counter, never
- *       shown). Two internal relations index them: left entity → rows ({@link #byLeft}) and right entity → rows
+ *   <li><b>Parts.</b> Rows are the ids of an internal {@link RowIdTable} (which stores nothing per row). Two internal relations index them: left entity → rows ({@link #byLeft}) and right entity → rows
  *       ({@link #byRight}); a third holds the distinct pairs ({@link #pairRel}). Row values live in a
  *       {@link ColumnStore} keyed by row id. None of the internal parts is listed by the engine or reachable
  *       by users, so every change goes through this class, which keeps them in step.</li>
@@ -43,14 +42,13 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     final Junction junction;
     final AbstractTable<L> left;
     final AbstractTable<R> right;
-    final LongTableImpl rows;
-    final RelationImpl<L, Long> byLeft;
-    final RelationImpl<R, Long> byRight;
+    final RowIdTable rows;
+    final RelationImpl<L, Integer> byLeft;
+    final RelationImpl<R, Integer> byRight;
     final RelationImpl<L, R> pairRel;
-    final ColumnStore columns = new ColumnStore(new ColumnStore.Schema());
+    /** Row values, dense: a row's slot is its id (row ids are dense, reused lowest-first). */
+    final ColumnStore columns = new ColumnStore(new ColumnStore.Schema(), true);
     private volatile List<RowColumns.Base> columnList = List.of();
-    /** The next internal row key (guarded by the write lock; gaps after a rollback are harmless). */
-    private long nextKey;
     private final Pairs primaryPairs;
 
     AssociationTableImpl(Junction junction, String name, AbstractTable<L> left, AbstractTable<R> right) {
@@ -58,7 +56,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         this.junction = junction;
         this.left = left;
         this.right = right;
-        this.rows = new LongTableImpl(junction, name + ".rows");
+        this.rows = new RowIdTable(junction, name + ".rows");
         this.byLeft = new RelationImpl<>(name + ".left", IntRelation.bipartite(name + ".left"), left, rows);
         this.byRight = new RelationImpl<>(name + ".right", IntRelation.bipartite(name + ".right"), right, rows);
         IntRelation pairStore = left == right ? IntRelation.directed(name) : IntRelation.bipartite(name);
@@ -67,7 +65,6 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         byLeft.eventTarget = null;
         byRight.eventTarget = null;
         pairRel.eventTarget = primaryPairs;
-        rows.quiet = true;
     }
 
     // ---- reading and writing the parts ------------------------------------------------------------------
@@ -143,7 +140,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
     /** Adds a row in transaction {@code t}: the links, then the values (after every check: nothing to undo). */
     private int addRow(Txn t, int l, int r, RowColumns.ValueImpl[] values) {
-        int row = rows.txInsert(t, nextKey++);
+        int row = rows.insert(t);
         t.delta(byLeft).link(l, row);
         t.delta(byRight).link(r, row);
         t.delta(pairRel).link(l, r);

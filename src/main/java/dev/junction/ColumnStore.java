@@ -13,6 +13,8 @@ import java.util.Arrays;
  *       slot through a {@link Long2IntOpenHashMap}; each column is one primitive array ({@code long[]},
  *       {@code int[]}, {@code double[]}, a {@code long[]} bitset for booleans) or an {@code Object[]}, indexed
  *       by slot. No object per link.</li>
+ *   <li><b>Dense mode</b> (association rows): the key is a small row id and is its own slot, so the map and the
+ *       free list go; arrays grow to the largest row id written.</li>
  *   <li><b>Sparse.</b> Only keys with a value set have a slot; an absent key reads the columns' defaults. So
  *       linking costs nothing here, and a column added later gives every existing link its default. The
  *       invariant that makes this right: a key's slot is dropped when its link is unlinked or its row deleted,
@@ -43,9 +45,21 @@ final class ColumnStore {
     private int[] free = new int[0];
     private int freeCount;
 
-    /** An empty store with arrays for every column the schema has now. */
+    /**
+     * Dense mode (association rows, whose keys are small dense row ids): the slot of a key is the key itself, so
+     * there is no map and no free list; a slot that was never written holds the defaults.
+     */
+    final boolean dense;
+
+    /** An empty sparse store with arrays for every column the schema has now. */
     ColumnStore(Schema schema) {
+        this(schema, false);
+    }
+
+    /** An empty store, sparse or {@link #dense}, with arrays for every column the schema has now. */
+    ColumnStore(Schema schema, boolean dense) {
         this.schema = schema;
+        this.dense = dense;
         slots.defaultReturnValue(-1);
         int[] c = schema.countByType;
         longs = new long[c[LONG]][0];
@@ -134,6 +148,7 @@ final class ColumnStore {
 
     /** The slot of {@code key}, or -1 if it has only defaults. */
     int slot(long key) {
+        if (dense) return key < capacity ? (int) key : -1;
         return slots.get(key);
     }
 
@@ -143,6 +158,10 @@ final class ColumnStore {
 
     /** The slot of {@code key}, made (with the defaults) if absent. May allocate; changes nothing if it throws. */
     int slotForWrite(long key) {
+        if (dense) {
+            if (key >= capacity) grow((int) Math.max(key + 1, Math.min(Integer.MAX_VALUE - 8L, capacity + (capacity >> 1))));
+            return (int) key;
+        }
         int s = slots.get(key);
         if (s >= 0) return s;
         if (freeCount == 0 && high == capacity) {
@@ -156,6 +175,10 @@ final class ColumnStore {
 
     /** Drops the slot of {@code key} (its values become the defaults again). Does not allocate. */
     void drop(long key) {
+        if (dense) {
+            if (key < capacity) reset((int) key);
+            return;
+        }
         int s = slots.remove(key);
         if (s < 0) return;
         reset(s);
@@ -165,7 +188,7 @@ final class ColumnStore {
     /** Forgets every value. */
     void clear() {
         slots.clear();
-        for (int s = 0; s < high; s++) reset(s);
+        for (int s = 0, n = dense ? capacity : high; s < n; s++) reset(s);
         high = 0;
         freeCount = 0;
     }
@@ -208,7 +231,7 @@ final class ColumnStore {
             no[k] = Arrays.copyOf(objects[k], cap);
             Arrays.fill(no[k], capacity, cap, c.objectDefaults[k]);
         }
-        int[] nf = Arrays.copyOf(free, cap);
+        int[] nf = dense ? free : Arrays.copyOf(free, cap);
         // all allocated: publish
         longs = nl;
         ints = ni;
@@ -304,6 +327,12 @@ final class ColumnStore {
      * the values and drops the voided keys, and does not allocate.
      */
     long[] publishAllocate(Overlay o) {
+        if (dense) { // one growth to the largest key; growing changes no value, so there is nothing to undo
+            long max = -1;
+            for (Long2IntOpenHashMap.Entry e : o.own.slots.long2IntEntrySet()) max = Math.max(max, e.getLongKey());
+            if (max >= 0) slotForWrite(max);
+            return new long[0];
+        }
         long[] made = new long[o.own.size()];
         int n = 0;
         try {

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The column store and its transaction overlay on their own: sparse defaults, slot reuse, void and unvoid (what
@@ -18,8 +20,12 @@ import org.junit.jupiter.api.Test;
 class ColumnStoreTest {
 
     private static ColumnStore store() {
+        return store(false);
+    }
+
+    private static ColumnStore store(boolean dense) {
         ColumnStore.Schema schema = new ColumnStore.Schema();
-        ColumnStore cs = new ColumnStore(schema);
+        ColumnStore cs = new ColumnStore(schema, dense);
         schema.add("l", ColumnStore.LONG, 7, 0, 0, false, null);
         cs.columnAdded(ColumnStore.LONG);
         schema.add("b", ColumnStore.BOOLEAN, 0, 0, 0, true, null);
@@ -83,11 +89,12 @@ class ColumnStoreTest {
         assertFalse(o.voided.contains(3L));
     }
 
-    @Test
-    void publishMatchesAMapModel() {
+    @ParameterizedTest(name = "dense={0}")
+    @ValueSource(booleans = {false, true})
+    void publishMatchesAMapModel(boolean dense) {
         long seed = System.nanoTime();
         Random rnd = new Random(seed);
-        ColumnStore base = store();
+        ColumnStore base = store(dense);
         Map<Long, Long> model = new HashMap<>();
         for (int round = 0; round < 200; round++) {
             ColumnStore.Overlay o = new ColumnStore.Overlay(base);
@@ -116,7 +123,7 @@ class ColumnStoreTest {
                     model = next;
                 }
             }
-            for (long k = 0; k < 40; k++) {
+            for (long k = 0; k < 45; k++) {
                 int s = base.slot(k);
                 long v = s < 0 ? 7 : base.longs[0][s];
                 long expected = model.getOrDefault(k, 7L);
