@@ -11,11 +11,15 @@ import dev.junction.index.IntNeighborSet;
  * <h2>Views</h2>
  * <ul>
  *   <li>{@link #rowsOfLeft} / {@link #rowsOfRight}: the rows of a customer ({@code user.orders}) or of a
- *       product, live sets of row ids in ascending order; {@code remove(row)} on them deletes the row.</li>
+ *       product, live sets of row ids in ascending order that resolve the entity on every call (like a
+ *       relation's views); {@code remove(row)} and {@code clear()} on them delete rows, other writes are not
+ *       supported; their iterators walk a copy taken when they are made.</li>
  *   <li>{@link #pairs()}: the distinct pairs, a {@link Relation} ({@code user.products}): {@code (l, r)} is
  *       linked exactly when at least one row joins them. It is the association proxy: linking a new pair (or
  *       adding to {@code pairs().rightsOf(customer)}) creates a row with default values; unlinking a pair
- *       deletes all its rows. Deleting the last row of a pair unlinks it.</li>
+ *       deletes all its rows. Deleting the last row of a pair unlinks it. Its set views' bulk writes are atomic
+ *       like a relation's; unlike a relation's, their iterators walk a copy taken when they are made (so an
+ *       iterator's {@code remove}, which deletes rows, does not invalidate it).</li>
  * </ul>
  *
  * <h2>Cascades</h2>
@@ -76,7 +80,13 @@ public interface AssociationTable<L, R> {
     /** The number of rows. O(1). */
     int size();
 
-    /** The left entity of a row. @throws java.util.NoSuchElementException if there is no such row */
+    /**
+     * The left entity of a row. O(1).
+     *
+     * @throws java.util.NoSuchElementException if there is no such row
+     * @throws IllegalArgumentException if {@code row} is negative (so do {@link #rightOf}, {@link #leftIdOf} and
+     *         {@link #rightIdOf})
+     */
     L leftOf(int row);
 
     /** The right entity of a row. @throws java.util.NoSuchElementException if there is no such row */

@@ -267,27 +267,25 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     @Override
     public IntNeighborSet rowsOfLeft(L l) {
         Objects.requireNonNull(l, () -> "association table '" + name + "': left entity is null");
-        int id = junction.readInt(() -> left.find(l));
-        return id < 0 ? new RowSet(-1, true) : new RowSet(id, true);
+        return new RowSet(l, -1, true);
     }
 
     @Override
     public IntNeighborSet rowsOfRight(R r) {
         Objects.requireNonNull(r, () -> "association table '" + name + "': right entity is null");
-        int id = junction.readInt(() -> right.find(r));
-        return id < 0 ? new RowSet(-1, false) : new RowSet(id, false);
+        return new RowSet(r, -1, false);
     }
 
     @Override
     public IntNeighborSet rowsOfLeftId(int l) {
         checkEntityId(l, "left");
-        return new RowSet(l, true);
+        return new RowSet(null, l, true);
     }
 
     @Override
     public IntNeighborSet rowsOfRightId(int r) {
         checkEntityId(r, "right");
-        return new RowSet(r, false);
+        return new RowSet(null, r, false);
     }
 
     @Override
@@ -354,11 +352,11 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
             int k = columns.schema.add(name, type, l, i, d, b, o);
             columns.columnAdded(type);
             RowColumns.Base c = switch (type) {
-                case ColumnStore.LONG -> new RowColumns.LongColumn(name, this, k);
-                case ColumnStore.INT -> new RowColumns.IntColumn(name, this, k);
-                case ColumnStore.DOUBLE -> new RowColumns.DoubleColumn(name, this, k);
-                case ColumnStore.BOOLEAN -> new RowColumns.BooleanColumn(name, this, k);
-                default -> new RowColumns.ObjectColumn<>(name, this, k, cls);
+                case ColumnStore.LONG -> new RowColumns.LongColumn(name, this, k, l);
+                case ColumnStore.INT -> new RowColumns.IntColumn(name, this, k, i);
+                case ColumnStore.DOUBLE -> new RowColumns.DoubleColumn(name, this, k, Double.doubleToRawLongBits(d));
+                case ColumnStore.BOOLEAN -> new RowColumns.BooleanColumn(name, this, k, b ? 1 : 0);
+                default -> new RowColumns.ObjectColumn<>(name, this, k, cls, o);
             };
             ArrayList<RowColumns.Base> list = new ArrayList<>(columnList);
             list.add(c);
@@ -379,58 +377,91 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
     // ---- views --------------------------------------------------------------------------------------------
 
-    /** The rows of one entity: a live view of the internal index; {@code remove} deletes rows. */
+    /**
+     * The rows of one entity: a live view that resolves the entity's id on every call (so it follows the entity
+     * if it is removed and added again, and never shows another entity that got its old id); reads are
+     * validated against commits; iterators walk a copy taken when they are made; {@code remove} and
+     * {@code clear} delete rows.
+     */
     private final class RowSet extends AbstractIntSet implements IntNeighborSet {
-        private final int owner;
+        /** The entity, or null for a view by id. */
+        private final Object entity;
+        private final int givenId;
         private final boolean ofLeft;
-        private final IntNeighborSet view;
 
-        RowSet(int owner, boolean ofLeft) {
-            this.owner = owner;
+        RowSet(Object entity, int givenId, boolean ofLeft) {
+            this.entity = entity;
+            this.givenId = givenId;
             this.ofLeft = ofLeft;
-            this.view = owner < 0 ? null : (ofLeft ? byLeft : byRight).ints().rightsOf(owner);
+        }
+
+        /** The entity's id as this thread sees it now, or -1 (call inside a read or write). */
+        private int id() {
+            return entity == null ? givenId : (ofLeft ? left : right).find(entity);
+        }
+
+        private IntRelation index() {
+            return reading(ofLeft ? byLeft : byRight);
+        }
+
+        private int[] rows() {
+            return junction.read0(() -> {
+                int id = id();
+                return id < 0 ? new int[0] : index().rightsOf(id).toIntArray();
+            });
         }
 
         @Override
         public int owner() {
-            return owner;
+            return junction.readInt(this::id);
         }
 
         @Override
         public int size() {
-            return view == null ? 0 : view.size();
+            return junction.readInt(() -> {
+                int id = id();
+                return id < 0 ? 0 : index().degreeOfLeft(id);
+            });
         }
 
         @Override
         public boolean contains(int row) {
-            return view != null && view.contains(row);
+            return row >= 0 && junction.readBool(() -> {
+                int id = id();
+                return id >= 0 && index().contains(id, row);
+            });
         }
 
         @Override
         public IntIterator iterator() {
-            return iteratorAfter(-1);
+            return it.unimi.dsi.fastutil.ints.IntIterators.wrap(rows());
         }
 
         @Override
         public IntIterator iteratorAfter(int after) {
-            return view == null ? it.unimi.dsi.fastutil.ints.IntIterators.EMPTY_ITERATOR : view.iteratorAfter(after);
+            int[] all = rows();
+            int from = Arrays.binarySearch(all, after);
+            from = from >= 0 ? from + 1 : -from - 1;
+            return it.unimi.dsi.fastutil.ints.IntIterators.wrap(all, from, all.length - from);
         }
 
         @Override
         public int copyTo(int[] dest) {
-            Objects.requireNonNull(dest, "dest");
-            return view == null ? 0 : view.copyTo(dest);
+            Objects.requireNonNull(dest, () -> "association table '" + name + "': dest is null");
+            int[] all = rows();
+            if (all.length <= dest.length) System.arraycopy(all, 0, dest, 0, all.length);
+            return all.length;
         }
 
         @Override
         public int[] toIntArray() {
-            return view == null ? new int[0] : view.toIntArray();
+            return rows();
         }
 
         @Override
         public void forEach(IntConsumer action) {
-            Objects.requireNonNull(action, "action");
-            if (view != null) view.forEach(action);
+            Objects.requireNonNull(action, () -> "association table '" + name + "': action is null");
+            for (int row : rows()) action.accept(row);
         }
 
         @Override
@@ -442,9 +473,10 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         /** Deletes {@code row} if it is one of this entity's rows. */
         @Override
         public boolean remove(int row) {
-            if (view == null || row < 0) return false;
+            if (row < 0) return false;
             return junction.writeBool(() -> {
-                if (!reading(ofLeft ? byLeft : byRight).contains(owner, row)) return false;
+                int id = id();
+                if (id < 0 || !index().contains(id, row)) return false;
                 removeRow(junction.ownTxn(), row);
                 return true;
             });
@@ -453,8 +485,10 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         /** Deletes all of this entity's rows. */
         @Override
         public void clear() {
-            if (view == null) return;
-            junction.writeInt(() -> removeAllOf(junction.ownTxn(), owner, ofLeft));
+            junction.writeInt(() -> {
+                int id = id();
+                return id < 0 ? 0 : removeAllOf(junction.ownTxn(), id, ofLeft);
+            });
         }
     }
 
@@ -572,12 +606,12 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
         @Override
         public Set<Object> rightsOf(Object a) {
-            return new ProxySet(this, a, view().rightsOf(a), false);
+            return new ProxySet(this, a, view().rightsOf(a));
         }
 
         @Override
         public Set<Object> leftsOf(Object b) {
-            return new ProxySet((Pairs) inverse(), b, view().leftsOf(b), true);
+            return new ProxySet((Pairs) inverse(), b, view().leftsOf(b));
         }
 
         @Override
@@ -666,7 +700,8 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
         @Override
         public boolean link(Object a, Object b, LinkColumn.Value... values) {
-            if (values != null && values.length > 0) throw noColumns();
+            Objects.requireNonNull(values, () -> "association table '" + name + "': values are null");
+            if (values.length > 0) throw noColumns();
             return link(a, b);
         }
 
@@ -677,13 +712,16 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         }
     }
 
-    /** A live view of the others of one entity in the pairs; writes go through the proxy. */
-    private static final class ProxySet extends AbstractSet<Object> {
-        private final AssociationTableImpl<?, ?>.Pairs pairs;
+    /**
+     * A live view of the others of one entity in the pairs; writes go through the proxy, and each call (bulk ones
+     * included) is one atomic write. Iterators walk a copy taken when they are made.
+     */
+    private final class ProxySet extends AbstractSet<Object> {
+        private final Pairs pairs;
         private final Object owner;
         private final Set<Object> view;
 
-        ProxySet(AssociationTableImpl<?, ?>.Pairs pairs, Object owner, Set<Object> view, boolean unused) {
+        ProxySet(Pairs pairs, Object owner, Set<Object> view) {
             this.pairs = pairs;
             this.owner = owner;
             this.view = view;
@@ -712,6 +750,53 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         @Override
         public void clear() {
             pairs.setRights(owner, List.of());
+        }
+
+        @Override
+        public boolean addAll(Collection<?> c) {
+            Object[] items = pairs.view().fromLeft.snapshot(c); // null checks before anything changes
+            return junction.writeBool(() -> {
+                boolean changed = false;
+                for (Object o : items) changed |= pairs.link(owner, o);
+                return changed;
+            });
+        }
+
+        @Override
+        public boolean removeAll(Collection<?> c) {
+            Objects.requireNonNull(c, () -> "association table '" + name + "': collection is null");
+            Object[] items = junction.read0(c::toArray);
+            return junction.writeBool(() -> {
+                boolean changed = false;
+                for (Object o : items) {
+                    if (o != null) changed |= pairs.unlink(owner, o);
+                }
+                return changed;
+            });
+        }
+
+        @Override
+        public boolean retainAll(Collection<?> c) {
+            Objects.requireNonNull(c, () -> "association table '" + name + "': collection is null");
+            return junction.writeBool(() -> {
+                boolean changed = false;
+                for (Object o : view.toArray()) {
+                    if (!c.contains(o)) changed |= pairs.unlink(owner, o);
+                }
+                return changed;
+            });
+        }
+
+        @Override
+        public boolean removeIf(java.util.function.Predicate<? super Object> filter) {
+            Objects.requireNonNull(filter, () -> "association table '" + name + "': filter is null");
+            return junction.writeBool(() -> {
+                boolean changed = false;
+                for (Object o : view.toArray()) {
+                    if (filter.test(o)) changed |= pairs.unlink(owner, o);
+                }
+                return changed;
+            });
         }
 
         /** Iterates a snapshot taken now; {@code remove} unlinks the pair (deleting its rows). */
@@ -840,7 +925,11 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
         @Override
         public boolean replaceLefts(int r, int[] ls) {
-            return inverse().replaceRights(r, ls);
+            check(r, "right");
+            Objects.requireNonNull(ls, () -> "relation '" + name + "': the new lefts are null");
+            for (int l : ls) check(l, "left");
+            Pairs inv = (Pairs) proxy().inverse();
+            return junction.writeBool(() -> inv.replaceIds(junction.ownTxn(), r, ls));
         }
 
         @Override

@@ -185,14 +185,6 @@ final class ColumnStore {
         free[freeCount++] = s; // free has room for every slot ever made
     }
 
-    /** Forgets every value. */
-    void clear() {
-        slots.clear();
-        for (int s = 0, n = dense ? capacity : high; s < n; s++) reset(s);
-        high = 0;
-        freeCount = 0;
-    }
-
     private void reset(int s) {
         Schema c = schema;
         for (int k = 0; k < longs.length; k++) longs[k][s] = c.longDefaults[k];
@@ -290,6 +282,22 @@ final class ColumnStore {
             return s;
         }
 
+        /** A one-slot copy of the overlay values of {@code key} (which has an overlay slot). */
+        ColumnStore copyOf(long key) {
+            ColumnStore copy = new ColumnStore(own.schema);
+            copy.copySlot(own, own.slot(key), copy.slotForWrite(0L));
+            return copy;
+        }
+
+        /** Undoes a logged write: drops the overlay slot it made, or restores the slot's previous values. */
+        void unwrite(long key, ColumnStore saved) {
+            if (saved == null) {
+                own.drop(key);
+            } else {
+                own.copySlot(saved, 0, own.slotForWrite(key));
+            }
+        }
+
         /**
          * Voids {@code key} (its link was unlinked or its row deleted); returns what {@link #unvoid} needs to
          * undo it: null if there was nothing to save.
@@ -299,9 +307,7 @@ final class ColumnStore {
             Object[] saved = null;
             boolean was = voided.contains(key);
             if (s >= 0) {
-                ColumnStore copy = new ColumnStore(own.schema);
-                copy.copySlot(own, s, copy.slotForWrite(0L));
-                saved = new Object[] {copy, was};
+                saved = new Object[] {copyOf(key), was};
                 own.drop(key);
             } else if (!was) {
                 saved = new Object[] {null, false};

@@ -600,6 +600,27 @@ public final class Junction {
         return changed ? 1 : 0;
     }
 
+    /**
+     * A write outside a transaction, in place: {@code prepare} under the write lock only (it may run user code,
+     * such as key functions, which may read the engine), then {@code apply} under the write stamp too (no user
+     * code there); {@code apply} must be all or nothing.
+     */
+    <P, T> T writeInPlace(Supplier<P> prepare, Function<P, T> apply) {
+        checkNoView("write");
+        acquireWriter(lockTimeoutNanos);
+        try {
+            P prepared = prepare.get();
+            long st = acquireStamp();
+            try {
+                return apply.apply(prepared);
+            } finally {
+                seq.unlockWrite(st);
+            }
+        } finally {
+            writer.unlock();
+        }
+    }
+
     /** Any write outside a transaction, in place under both locks; {@code op} must be all or nothing. */
     <T> T writeInPlace(Supplier<T> op) {
         checkNoView("write");
@@ -617,17 +638,16 @@ public final class Junction {
     }
 
     /**
-     * A schema change on a relation's columns: not in a transaction or a read view, under both locks, one at a
-     * time with the other schema changes.
+     * A schema change of columns: not in a transaction or a read view, under both locks (which also order
+     * declarations among themselves). Not under the engine's monitor: a transaction's thread may call the
+     * monitor's methods ({@code getTable}) while a declaration waits for its write lock.
      */
     <T> T declareColumn(String owner, Supplier<T> op) {
         if (ownTxn() != null) {
             throw new IllegalStateException(owner + ": cannot declare a column inside a transaction; declare "
                     + "columns before using it");
         }
-        synchronized (this) {
-            return writeInPlace(op);
-        }
+        return writeInPlace(op); // the write lock orders schema changes of columns (no monitor: see getTable)
     }
 
         boolean hasListeners() {
@@ -684,7 +704,8 @@ public final class Junction {
                 relationsDone++;
             }
             for (ColumnStore.Overlay o : t.columnOrder) {
-                made[columnsDone++] = o.base.publishAllocate(o);
+                made[columnsDone] = o.base.publishAllocate(o); // undoes itself if it throws
+                columnsDone++;
             }
         } catch (Throwable e) {
             while (columnsDone > 0) {
@@ -762,7 +783,7 @@ public final class Junction {
         if (batch.length == 1) {
             Txn t = (Txn) batch[0];
             for (int i = 0; i < t.size; i++) {
-                if (t.kinds[i] == Txn.VOID) continue;
+                if (t.kinds[i] >= Txn.VOID) continue; // column bookkeeping, not events
                 emit(t.kinds[i], t.targets[i], t.as[i], t.bs[i], t.entities[i]);
             }
         } else {

@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * Values are stored column-wise in primitive arrays ({@code long[]}, {@code int[]}, {@code double[]}, a bitset
  * for booleans, an {@code Object[]} for object columns), one slot per link whose values were set; a link with
  * only defaults costs nothing. {@code get} and {@code set} are one hash lookup plus an array access, and the
- * {@code *ByIds} forms do not box or allocate when reading. The ordered and filtered collections cost
+ * {@code *ByIds} forms of the primitive columns do not box or allocate when reading. The ordered and filtered collections cost
  * O(d log d) and O(d) for an entity of degree d.
  *
  * <h2>Thread-safety and transactions</h2>

@@ -54,7 +54,13 @@ final class LinkColumns {
         final boolean flipped;
         Base<R, L> inverse;
 
-        Base(String name, RelationImpl<L, R> rel, int k) {
+        /** The default, as bits (primitive columns) or object: a final copy, safe to read without a lock. */
+        final long defBits;
+        final Object defObject;
+
+        Base(String name, RelationImpl<L, R> rel, int k, long defBits, Object defObject) {
+            this.defBits = defBits;
+            this.defObject = defObject;
             this.name = name;
             this.rel = rel;
             this.primary = rel.primary;
@@ -142,19 +148,34 @@ final class LinkColumns {
             return primary.store;
         }
 
-        /** The storage key of the link {@code (l, r)} (ids oriented like this column), checked to be linked. */
-        private long linkedKey(Object le, Object re, int l, int r) {
+        /**
+         * The ids {@code (l, r)} packed in a long: given, or the entities' ids (this runs the tables' key
+         * functions, so never under the write stamp).
+         */
+        private long packedIds(Object le, Object re, int l, int r) {
             if (le != null) {
                 l = rel.left.find(le);
                 r = l < 0 ? -1 : rel.right.find(re);
                 if (r < 0) throw notLinked(le, re);
             }
+            return ((long) l << 32) | (r & 0xFFFFFFFFL);
+        }
+
+        /** The storage key of the link of packed ids (oriented like this column), checked to be linked. */
+        private long keyOfLinked(long ids, Object le, Object re) {
+            int l = (int) (ids >>> 32);
+            int r = (int) ids;
             int sl = flipped ? r : l;
             int sr = flipped ? l : r;
             if (!reading().contains(sl, sr)) { // checks the ids
                 throw le != null ? notLinked(le, re) : notLinked(l, r);
             }
             return primary.pairKey(sl, sr);
+        }
+
+        /** The storage key of the link {@code (l, r)} (ids oriented like this column), checked to be linked. */
+        private long linkedKey(Object le, Object re, int l, int r) {
+            return keyOfLinked(packedIds(le, re, l, r), le, re);
         }
 
         private long bitsNow(Object le, Object re, int l, int r) {
@@ -210,8 +231,8 @@ final class LinkColumns {
                 Objects.requireNonNull(re, () -> what() + ": right entity is null");
             }
             if (junction.ownTxn() == null) { // in place: one slot write under the locks, no overlay
-                junction.writeInPlace(() -> {
-                    long key = linkedKey(le, re, l, r);
+                junction.writeInPlace(() -> packedIds(le, re, l, r), ids -> { // key functions before the stamp
+                    long key = keyOfLinked(ids, le, re);
                     int s = store.slotForWrite(key); // allocates first: nothing changed if it throws
                     if (isObject()) putObject(store, s, obj); else putBits(store, s, bits);
                     return null;
@@ -225,11 +246,10 @@ final class LinkColumns {
             });
         }
 
-        /** Writes a value of a linked pair in transaction {@code t}; allocates first, so it changes nothing if it throws. */
+        /** Writes a value of a linked pair in transaction {@code t}; logged, so a failed operation undoes it. */
         final void put(Txn t, long key, long bits, Object obj) {
-            ColumnStore.Overlay o = t.columns(store);
-            int s = o.slotForWrite(key);
-            if (isObject()) putObject(o.own, s, obj); else putBits(o.own, s, bits);
+            int s = t.slotForWrite(store, key);
+            if (isObject()) putObject(t.columns(store).own, s, obj); else putBits(t.columns(store).own, s, bits);
         }
 
         // ---- collections ---------------------------------------------------------------------------------
@@ -347,13 +367,13 @@ final class LinkColumns {
     // ---- one class per type ----------------------------------------------------------------------------
 
     static final class LongColumn<L, R> extends Base<L, R> implements LinkColumn.OfLong<L, R> {
-        LongColumn(String name, RelationImpl<L, R> rel, int k) {
-            super(name, rel, k);
+        LongColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
+            super(name, rel, k, defBits, null);
         }
 
-        @Override Base<R, L> flip() { return new LongColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override Base<R, L> flip() { return new LongColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
         @Override long bitsAt(ColumnStore cs, int s) { return cs.longs[k][s]; }
-        @Override long defaultBits() { return store.schema.longDefaults[k]; }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.longs[k][s] = v; }
         @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return long.class; }
@@ -369,13 +389,13 @@ final class LinkColumns {
     }
 
     static final class IntColumn<L, R> extends Base<L, R> implements LinkColumn.OfInt<L, R> {
-        IntColumn(String name, RelationImpl<L, R> rel, int k) {
-            super(name, rel, k);
+        IntColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
+            super(name, rel, k, defBits, null);
         }
 
-        @Override Base<R, L> flip() { return new IntColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override Base<R, L> flip() { return new IntColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
         @Override long bitsAt(ColumnStore cs, int s) { return cs.ints[k][s]; }
-        @Override long defaultBits() { return store.schema.intDefaults[k]; }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.ints[k][s] = (int) v; }
         @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return int.class; }
@@ -397,13 +417,13 @@ final class LinkColumns {
     }
 
     static final class DoubleColumn<L, R> extends Base<L, R> implements LinkColumn.OfDouble<L, R> {
-        DoubleColumn(String name, RelationImpl<L, R> rel, int k) {
-            super(name, rel, k);
+        DoubleColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
+            super(name, rel, k, defBits, null);
         }
 
-        @Override Base<R, L> flip() { return new DoubleColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override Base<R, L> flip() { return new DoubleColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
         @Override long bitsAt(ColumnStore cs, int s) { return Double.doubleToRawLongBits(cs.doubles[k][s]); }
-        @Override long defaultBits() { return Double.doubleToRawLongBits(store.schema.doubleDefaults[k]); }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.doubles[k][s] = Double.longBitsToDouble(v); }
         @Override int compareBits(long a, long b) {
             return Double.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b));
@@ -433,13 +453,13 @@ final class LinkColumns {
     }
 
     static final class BooleanColumn<L, R> extends Base<L, R> implements LinkColumn.OfBoolean<L, R> {
-        BooleanColumn(String name, RelationImpl<L, R> rel, int k) {
-            super(name, rel, k);
+        BooleanColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
+            super(name, rel, k, defBits, null);
         }
 
-        @Override Base<R, L> flip() { return new BooleanColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k); }
+        @Override Base<R, L> flip() { return new BooleanColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
         @Override long bitsAt(ColumnStore cs, int s) { return cs.getBool(k, s) ? 1 : 0; }
-        @Override long defaultBits() { return store.schema.boolDefaults[k] ? 1 : 0; }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.setBool(k, s, v != 0); }
         @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return boolean.class; }
@@ -457,8 +477,8 @@ final class LinkColumns {
     static final class ObjectColumn<L, R, V> extends Base<L, R> implements LinkColumn.OfObject<L, R, V> {
         final Class<V> valueType;
 
-        ObjectColumn(String name, RelationImpl<L, R> rel, int k, Class<V> valueType) {
-            super(name, rel, k);
+        ObjectColumn(String name, RelationImpl<L, R> rel, int k, Class<V> valueType, Object def) {
+            super(name, rel, k, 0, def);
             this.valueType = valueType;
         }
 
@@ -471,13 +491,13 @@ final class LinkColumns {
         }
 
         @Override Base<R, L> flip() {
-            return new ObjectColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, valueType);
+            return new ObjectColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, valueType, defObject);
         }
         @Override long bitsAt(ColumnStore cs, int s) { throw new AssertionError(); }
         @Override long defaultBits() { throw new AssertionError(); }
         @Override void putBits(ColumnStore cs, int s, long v) { throw new AssertionError(); }
         @Override Object objectAt(ColumnStore cs, int s) { return cs.objects[k][s]; }
-        @Override Object defaultObject() { return store.schema.objectDefaults[k]; }
+        @Override Object defaultObject() { return defObject; }
         @Override void putObject(ColumnStore cs, int s, Object v) { cs.objects[k][s] = v; }
         @Override boolean isObject() { return true; }
         @Override int compareBits(long a, long b) { throw new AssertionError(); }

@@ -202,11 +202,11 @@ final class RelationImpl<L, R> implements Relation<L, R> {
             int k = cs.schema.add(name, type, l, i, d, b, o);
             cs.columnAdded(type);
             LinkColumns.Base<?, ?> c = switch (type) {
-                case ColumnStore.LONG -> new LinkColumns.LongColumn<>(name, p, k);
-                case ColumnStore.INT -> new LinkColumns.IntColumn<>(name, p, k);
-                case ColumnStore.DOUBLE -> new LinkColumns.DoubleColumn<>(name, p, k);
-                case ColumnStore.BOOLEAN -> new LinkColumns.BooleanColumn<>(name, p, k);
-                default -> new LinkColumns.ObjectColumn<>(name, p, k, cls);
+                case ColumnStore.LONG -> new LinkColumns.LongColumn<>(name, p, k, l);
+                case ColumnStore.INT -> new LinkColumns.IntColumn<>(name, p, k, i);
+                case ColumnStore.DOUBLE -> new LinkColumns.DoubleColumn<>(name, p, k, Double.doubleToRawLongBits(d));
+                case ColumnStore.BOOLEAN -> new LinkColumns.BooleanColumn<>(name, p, k, b ? 1 : 0);
+                default -> new LinkColumns.ObjectColumn<>(name, p, k, cls, o);
             };
             java.util.ArrayList<LinkColumns.Base<?, ?>> list = new java.util.ArrayList<>(p.columnList);
             list.add(c);

@@ -59,7 +59,7 @@ public interface RowColumn {
         /** The rows whose value matches, in the given order, as a new array. */
         int[] filter(int[] rows, LongPredicate predicate);
 
-        /** The sum of the values of the given rows. */
+        /** The sum of the values of the given rows. @throws ArithmeticException if it overflows a long */
         long sum(int[] rows);
     }
 
@@ -80,7 +80,7 @@ public interface RowColumn {
         /** The rows whose value matches, in the given order, as a new array. */
         int[] filter(int[] rows, IntPredicate predicate);
 
-        /** The sum of the values of the given rows, as a {@code long} (no overflow below 2<sup>31</sup> rows). */
+        /** The sum of the values of the given rows, as a {@code long} (which cannot overflow for an int array of rows). */
         long sum(int[] rows);
     }
 

@@ -26,7 +26,13 @@ final class RowColumns {
         final Junction junction;
         final int k;
 
-        Base(String name, AssociationTableImpl<?, ?> table, int k) {
+        /** The default, as bits (primitive columns) or object: a final copy, safe to read without a lock. */
+        final long defBits;
+        final Object defObject;
+
+        Base(String name, AssociationTableImpl<?, ?> table, int k, long defBits, Object defObject) {
+            this.defBits = defBits;
+            this.defObject = defObject;
             this.name = name;
             this.table = table;
             this.store = table.columns;
@@ -159,11 +165,10 @@ final class RowColumns {
             });
         }
 
-        /** Writes a value of a live row in transaction {@code t}; allocates first, so it changes nothing if it throws. */
+        /** Writes a value of a live row in transaction {@code t}; logged, so a failed operation undoes it. */
         final void put(Txn t, int row, long bits, Object obj) {
-            ColumnStore.Overlay o = t.columns(store);
-            int s = o.slotForWrite(row);
-            if (isObject()) putObject(o.own, s, obj); else putBits(o.own, s, bits);
+            int s = t.slotForWrite(store, row);
+            if (isObject()) putObject(t.columns(store).own, s, obj); else putBits(t.columns(store).own, s, bits);
         }
 
         @Override
@@ -226,12 +231,12 @@ final class RowColumns {
     }
 
     static final class LongColumn extends Base implements RowColumn.OfLong {
-        LongColumn(String name, AssociationTableImpl<?, ?> table, int k) {
-            super(name, table, k);
+        LongColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
+            super(name, table, k, defBits, null);
         }
 
         @Override long bitsAt(ColumnStore cs, int s) { return cs.longs[k][s]; }
-        @Override long defaultBits() { return store.schema.longDefaults[k]; }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.longs[k][s] = v; }
         @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return long.class; }
@@ -242,18 +247,18 @@ final class RowColumns {
         @Override public int[] filter(int[] rows, LongPredicate p) { return filterBits(rows, p); }
         @Override public long sum(int[] rows) {
             long s = 0;
-            for (long v : allBits(rows)) s += v;
+            for (long v : allBits(rows)) s = Math.addExact(s, v);
             return s;
         }
     }
 
     static final class IntColumn extends Base implements RowColumn.OfInt {
-        IntColumn(String name, AssociationTableImpl<?, ?> table, int k) {
-            super(name, table, k);
+        IntColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
+            super(name, table, k, defBits, null);
         }
 
         @Override long bitsAt(ColumnStore cs, int s) { return cs.ints[k][s]; }
-        @Override long defaultBits() { return store.schema.intDefaults[k]; }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.ints[k][s] = (int) v; }
         @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return int.class; }
@@ -267,18 +272,18 @@ final class RowColumns {
         }
         @Override public long sum(int[] rows) {
             long s = 0;
-            for (long v : allBits(rows)) s += v;
+            for (long v : allBits(rows)) s = Math.addExact(s, v);
             return s;
         }
     }
 
     static final class DoubleColumn extends Base implements RowColumn.OfDouble {
-        DoubleColumn(String name, AssociationTableImpl<?, ?> table, int k) {
-            super(name, table, k);
+        DoubleColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
+            super(name, table, k, defBits, null);
         }
 
         @Override long bitsAt(ColumnStore cs, int s) { return Double.doubleToRawLongBits(cs.doubles[k][s]); }
-        @Override long defaultBits() { return Double.doubleToRawLongBits(store.schema.doubleDefaults[k]); }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.doubles[k][s] = Double.longBitsToDouble(v); }
         @Override int compareBits(long a, long b) {
             return Double.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b));
@@ -300,12 +305,12 @@ final class RowColumns {
     }
 
     static final class BooleanColumn extends Base implements RowColumn.OfBoolean {
-        BooleanColumn(String name, AssociationTableImpl<?, ?> table, int k) {
-            super(name, table, k);
+        BooleanColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
+            super(name, table, k, defBits, null);
         }
 
         @Override long bitsAt(ColumnStore cs, int s) { return cs.getBool(k, s) ? 1 : 0; }
-        @Override long defaultBits() { return store.schema.boolDefaults[k] ? 1 : 0; }
+        @Override long defaultBits() { return defBits; }
         @Override void putBits(ColumnStore cs, int s, long v) { cs.setBool(k, s, v != 0); }
         @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return boolean.class; }
@@ -319,8 +324,8 @@ final class RowColumns {
     static final class ObjectColumn<V> extends Base implements RowColumn.OfObject<V> {
         final Class<V> valueType;
 
-        ObjectColumn(String name, AssociationTableImpl<?, ?> table, int k, Class<V> valueType) {
-            super(name, table, k);
+        ObjectColumn(String name, AssociationTableImpl<?, ?> table, int k, Class<V> valueType, Object def) {
+            super(name, table, k, 0, def);
             this.valueType = valueType;
         }
 
@@ -336,7 +341,7 @@ final class RowColumns {
         @Override long defaultBits() { throw new AssertionError(); }
         @Override void putBits(ColumnStore cs, int s, long v) { throw new AssertionError(); }
         @Override Object objectAt(ColumnStore cs, int s) { return cs.objects[k][s]; }
-        @Override Object defaultObject() { return store.schema.objectDefaults[k]; }
+        @Override Object defaultObject() { return defObject; }
         @Override void putObject(ColumnStore cs, int s, Object v) { cs.objects[k][s] = v; }
         @Override boolean isObject() { return true; }
         @Override int compareBits(long a, long b) { throw new AssertionError(); }

@@ -25,6 +25,8 @@ final class Txn implements Transaction {
     static final byte LINK = 0, UNLINK = 1, ADD = 2, REMOVE = 3, REMOVE_NEW = 4;
     /** Not an event: the values of a key were voided in a column overlay (undone by restoring them). */
     static final byte VOID = 5;
+    /** Not an event: a value was written in a column overlay (undone by restoring the overlay slot). */
+    static final byte SET = 6;
 
     final Junction junction;
     final Thread owner;
@@ -99,6 +101,18 @@ final class Txn implements Transaction {
         }
     }
 
+    /**
+     * The overlay slot of {@code key} in {@code store} for writing a value, logged first so that a failed
+     * operation (or failed nested work) can restore the slot as it was: dropped if this write made it, else its
+     * previous values.
+     */
+    int slotForWrite(ColumnStore store, long key) {
+        ColumnStore.Overlay o = columns(store);
+        Object saved = o.own.slot(key) >= 0 ? o.copyOf(key) : null;
+        record(SET, o, (int) (key >>> 32), (int) key, saved);
+        return o.slotForWrite(key); // if this throws, undoing the entry above changes nothing
+    }
+
     /** Registers a table whose overlay this transaction uses. */
     void touch(AbstractTable<?> table) {
         if (!table.txTouched) {
@@ -145,6 +159,8 @@ final class Txn implements Transaction {
                     case ADD -> ((AbstractTable<?>) t).txUndoAdd(a);
                     case VOID -> ((ColumnStore.Overlay) t).unvoid(((long) a << 32) | (b & 0xFFFFFFFFL),
                             (Object[]) entities[size]);
+                    case SET -> ((ColumnStore.Overlay) t).unwrite(((long) a << 32) | (b & 0xFFFFFFFFL),
+                            (ColumnStore) entities[size]);
                     default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
                 }
                 targets[size] = null;
