@@ -329,15 +329,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
     @Override
     public <V> RowColumn.OfObject<V> objectColumn(String name, Class<V> type, V defaultValue) {
-        Objects.requireNonNull(type, () -> "association table '" + this.name + "': column type is null");
-        if (type.isPrimitive()) {
-            throw new IllegalArgumentException("association table '" + this.name + "': column '" + name
-                    + "' of primitive " + type + ": use the primitive column of that type");
-        }
-        if (defaultValue != null && !type.isInstance(defaultValue)) {
-            throw new ClassCastException("association table '" + this.name + "': default of column '" + name
-                    + "' is a " + defaultValue.getClass().getName() + ", not a " + type.getName());
-        }
+        ColumnStore.checkObjectColumn("association table '" + this.name + "'", name, type, defaultValue);
         return declare(name, ColumnStore.OBJECT, 0, 0, 0, false, defaultValue, type);
     }
 
@@ -345,12 +337,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     private <C> C declare(String name, byte type, long l, int i, double d, boolean b, Object o, Class<?> cls) {
         Objects.requireNonNull(name, () -> "association table '" + this.name + "': column name is null");
         return junction.declareColumn("association table '" + this.name + "'", () -> {
-            if (columns.schema.find(name) >= 0) {
-                throw new IllegalArgumentException("association table '" + this.name
-                        + "' already has a column named '" + name + "'");
-            }
-            int k = columns.schema.add(name, type, l, i, d, b, o);
-            columns.columnAdded(type);
+            int k = columns.declare("association table '" + this.name + "'", name, type, l, i, d, b, o);
             RowColumns.Base c = switch (type) {
                 case ColumnStore.LONG -> new RowColumns.LongColumn(name, this, k, l);
                 case ColumnStore.INT -> new RowColumns.IntColumn(name, this, k, i);

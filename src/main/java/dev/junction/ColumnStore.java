@@ -110,8 +110,36 @@ final class ColumnStore {
         }
     }
 
+    /**
+     * Declares a column: checks the name is free, adds it to the schema and makes room for it (under the
+     * engine's locks). Returns its index within its type.
+     *
+     * @throws IllegalArgumentException if {@code owner} (named in the message) has a column of that name
+     */
+    int declare(String owner, String name, byte type, long l, int i, double d, boolean b, Object o) {
+        if (schema.find(name) >= 0) {
+            throw new IllegalArgumentException(owner + " already has a column named '" + name + "'");
+        }
+        int k = schema.add(name, type, l, i, d, b, o);
+        columnAdded(type);
+        return k;
+    }
+
+    /** Checks the type and default of an object column before it is declared. */
+    static void checkObjectColumn(String owner, String name, Class<?> type, Object defaultValue) {
+        java.util.Objects.requireNonNull(type, () -> owner + ": column type is null");
+        if (type.isPrimitive()) {
+            throw new IllegalArgumentException(owner + ": column '" + name + "' of primitive " + type
+                    + ": use the primitive column of that type");
+        }
+        if (defaultValue != null && !type.isInstance(defaultValue)) {
+            throw new ClassCastException(owner + ": default of column '" + name + "' is a "
+                    + defaultValue.getClass().getName() + ", not a " + type.getName());
+        }
+    }
+
     /** Makes room for a column the schema just gained (filled with its default where slots are in use). */
-    void columnAdded(byte type) {
+    private void columnAdded(byte type) {
         int k = schema.countByType[type] - 1;
         switch (type) {
             case LONG -> {
@@ -232,6 +260,67 @@ final class ColumnStore {
         objects = no;
         free = nf;
         capacity = cap;
+    }
+
+    /** The value of column {@code k} of primitive {@code type} at slot {@code s}, as {@code long} bits. */
+    long bits(byte type, int k, int s) {
+        return switch (type) {
+            case LONG -> longs[k][s];
+            case INT -> ints[k][s];
+            case DOUBLE -> Double.doubleToRawLongBits(doubles[k][s]);
+            case BOOLEAN -> getBool(k, s) ? 1 : 0;
+            default -> throw new AssertionError("object column");
+        };
+    }
+
+    /** Writes {@code bits} as the value of column {@code k} of primitive {@code type} at slot {@code s}. */
+    void putBits(byte type, int k, int s, long bits) {
+        switch (type) {
+            case LONG -> longs[k][s] = bits;
+            case INT -> ints[k][s] = (int) bits;
+            case DOUBLE -> doubles[k][s] = Double.longBitsToDouble(bits);
+            case BOOLEAN -> setBool(k, s, bits != 0);
+            default -> throw new AssertionError("object column");
+        }
+    }
+
+    /**
+     * The positions {@code 0..n-1} of the values {@code bits} (primitive {@code type}) or {@code objects}
+     * ({@link Comparable}, nulls first), ordered by value, ascending or descending, stable: ties keep their
+     * positions' order, or the order of {@code tieKeys} if given.
+     *
+     * @throws IllegalStateException if an object is not {@link Comparable} ({@code what} names the column)
+     */
+    static int[] order(byte type, long[] bits, Object[] objects, int[] tieKeys, boolean descending, String what) {
+        int n = type == OBJECT ? objects.length : bits.length;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        if (type == OBJECT) {
+            for (Object v : objects) {
+                if (v != null && !(v instanceof Comparable)) {
+                    throw new IllegalStateException(what + ": values of " + v.getClass().getName()
+                            + " are not Comparable, so the column cannot order them");
+                }
+            }
+        }
+        it.unimi.dsi.fastutil.ints.IntArrays.stableSort(order, (a, b) -> {
+            int c = type == OBJECT ? compareObjects(objects[a], objects[b]) : compareBits(type, bits[a], bits[b]);
+            if (descending) c = -c;
+            return c != 0 || tieKeys == null ? c : Integer.compare(tieKeys[a], tieKeys[b]);
+        });
+        return order;
+    }
+
+    static int compareBits(byte type, long a, long b) {
+        return type == DOUBLE ? Double.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b))
+                : Long.compare(a, b);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareObjects(Object a, Object b) {
+        if (a == null) return b == null ? 0 : -1;
+        if (b == null) return 1;
+        return ((Comparable) a).compareTo(b);
     }
 
     boolean getBool(int k, int s) {

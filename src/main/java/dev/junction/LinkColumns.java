@@ -1,7 +1,6 @@
 package dev.junction;
 
 import dev.junction.index.IntRelation;
-import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -42,59 +41,23 @@ final class LinkColumns {
         Object[] entities;
     }
 
-    abstract static class Base<L, R> implements LinkColumn<L, R> {
-        final String name;
+    abstract static class Base<L, R> extends ColumnHandle implements LinkColumn<L, R> {
         final RelationImpl<L, R> rel;
         final RelationImpl<?, ?> primary;
-        final ColumnStore store;
-        final Junction junction;
         final StampedLock seq;
-        /** The column's index within the arrays of its type. */
-        final int k;
         final boolean flipped;
         Base<R, L> inverse;
 
-        /** The default, as bits (primitive columns) or object: a final copy, safe to read without a lock. */
-        final long defBits;
-        final Object defObject;
-
-        Base(String name, RelationImpl<L, R> rel, int k, long defBits, Object defObject) {
-            this.defBits = defBits;
-            this.defObject = defObject;
-            this.name = name;
+        Base(String name, RelationImpl<L, R> rel, byte type, int k, long defBits, Object defObject) {
+            super(name, rel.primary.columns, rel.left.junction, type, k, defBits, defObject);
             this.rel = rel;
             this.primary = rel.primary;
-            this.store = rel.primary.columns;
-            this.junction = rel.left.junction;
             this.seq = junction.seq;
-            this.k = k;
             this.flipped = rel.flipped;
         }
 
         /** The same column for the inverse relation. */
         abstract Base<R, L> flip();
-
-        abstract long bitsAt(ColumnStore cs, int slot);
-
-        abstract long defaultBits();
-
-        abstract void putBits(ColumnStore cs, int slot, long bits);
-
-        Object objectAt(ColumnStore cs, int slot) {
-            throw new AssertionError();
-        }
-
-        Object defaultObject() {
-            throw new AssertionError();
-        }
-
-        void putObject(ColumnStore cs, int slot, Object v) {
-            throw new AssertionError();
-        }
-
-        boolean isObject() {
-            return false;
-        }
 
         @Override
         public final String name() {
@@ -234,7 +197,7 @@ final class LinkColumns {
                 junction.writeInPlace(() -> packedIds(le, re, l, r), ids -> { // key functions before the stamp
                     long key = keyOfLinked(ids, le, re);
                     int s = store.slotForWrite(key); // allocates first: nothing changed if it throws
-                    if (isObject()) putObject(store, s, obj); else putBits(store, s, bits);
+                    put(store, s, bits, obj);
                     return null;
                 });
                 return;
@@ -249,7 +212,7 @@ final class LinkColumns {
         /** Writes a value of a linked pair in transaction {@code t}; logged, so a failed operation undoes it. */
         final void put(Txn t, long key, long bits, Object obj) {
             int s = t.slotForWrite(store, key);
-            if (isObject()) putObject(t.columns(store).own, s, obj); else putBits(t.columns(store).own, s, bits);
+            put(t.columns(store).own, s, bits, obj);
         }
 
         // ---- collections ---------------------------------------------------------------------------------
@@ -281,44 +244,13 @@ final class LinkColumns {
             });
         }
 
-        /** Compares two values of this column given as bits (primitive columns). */
-        abstract int compareBits(long a, long b);
-
         @SuppressWarnings("unchecked")
         private <T> List<T> ordered(Object owner, boolean ofLeft, boolean descending) {
-            Collected c = collect(owner, ofLeft);
-            int n = c.ids.length;
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            if (isObject()) {
-                for (Object v : c.objects) {
-                    if (v != null && !(v instanceof Comparable)) {
-                        throw new IllegalStateException(what() + ": values of " + v.getClass().getName()
-                                + " are not Comparable, so the column cannot order a collection");
-                    }
-                }
-                Object[] vs = c.objects;
-                IntArrays.stableSort(order, (a, b) -> {
-                    int cmp = compareObjects(vs[a], vs[b]);
-                    return descending ? -cmp : cmp;
-                });
-            } else {
-                long[] vs = c.bits;
-                IntArrays.stableSort(order, (a, b) -> {
-                    int cmp = compareBits(vs[a], vs[b]);
-                    return descending ? -cmp : cmp;
-                });
-            }
-            List<T> out = new ArrayList<>(n);
+            Collected c = collect(owner, ofLeft); // ids ascending: stable ties stay in id order
+            int[] order = ColumnStore.order(type, c.bits, c.objects, null, descending, what());
+            List<T> out = new ArrayList<>(order.length);
             for (int i : order) out.add((T) c.entities[i]);
             return out;
-        }
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        private static int compareObjects(Object a, Object b) {
-            if (a == null) return b == null ? 0 : -1; // nulls first
-            if (b == null) return 1;
-            return ((Comparable) a).compareTo(b);
         }
 
         @Override
@@ -368,14 +300,10 @@ final class LinkColumns {
 
     static final class LongColumn<L, R> extends Base<L, R> implements LinkColumn.OfLong<L, R> {
         LongColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
-            super(name, rel, k, defBits, null);
+            super(name, rel, ColumnStore.LONG, k, defBits, null);
         }
 
         @Override Base<R, L> flip() { return new LongColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
-        @Override long bitsAt(ColumnStore cs, int s) { return cs.longs[k][s]; }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.longs[k][s] = v; }
-        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return long.class; }
         @Override public long defaultValue() { return defaultBits(); }
         @Override public long get(L left, R right) { return bits(left, right, 0, 0); }
@@ -390,14 +318,10 @@ final class LinkColumns {
 
     static final class IntColumn<L, R> extends Base<L, R> implements LinkColumn.OfInt<L, R> {
         IntColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
-            super(name, rel, k, defBits, null);
+            super(name, rel, ColumnStore.INT, k, defBits, null);
         }
 
         @Override Base<R, L> flip() { return new IntColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
-        @Override long bitsAt(ColumnStore cs, int s) { return cs.ints[k][s]; }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.ints[k][s] = (int) v; }
-        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return int.class; }
         @Override public int defaultValue() { return (int) defaultBits(); }
         @Override public int get(L left, R right) { return (int) bits(left, right, 0, 0); }
@@ -418,16 +342,10 @@ final class LinkColumns {
 
     static final class DoubleColumn<L, R> extends Base<L, R> implements LinkColumn.OfDouble<L, R> {
         DoubleColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
-            super(name, rel, k, defBits, null);
+            super(name, rel, ColumnStore.DOUBLE, k, defBits, null);
         }
 
         @Override Base<R, L> flip() { return new DoubleColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
-        @Override long bitsAt(ColumnStore cs, int s) { return Double.doubleToRawLongBits(cs.doubles[k][s]); }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.doubles[k][s] = Double.longBitsToDouble(v); }
-        @Override int compareBits(long a, long b) {
-            return Double.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b));
-        }
         @Override public Class<?> type() { return double.class; }
         @Override public double defaultValue() { return Double.longBitsToDouble(defaultBits()); }
         @Override public double get(L left, R right) { return Double.longBitsToDouble(bits(left, right, 0, 0)); }
@@ -454,14 +372,10 @@ final class LinkColumns {
 
     static final class BooleanColumn<L, R> extends Base<L, R> implements LinkColumn.OfBoolean<L, R> {
         BooleanColumn(String name, RelationImpl<L, R> rel, int k, long defBits) {
-            super(name, rel, k, defBits, null);
+            super(name, rel, ColumnStore.BOOLEAN, k, defBits, null);
         }
 
         @Override Base<R, L> flip() { return new BooleanColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, defBits); }
-        @Override long bitsAt(ColumnStore cs, int s) { return cs.getBool(k, s) ? 1 : 0; }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.setBool(k, s, v != 0); }
-        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return boolean.class; }
         @Override public boolean defaultValue() { return defaultBits() != 0; }
         @Override public boolean get(L left, R right) { return bits(left, right, 0, 0) != 0; }
@@ -478,7 +392,7 @@ final class LinkColumns {
         final Class<V> valueType;
 
         ObjectColumn(String name, RelationImpl<L, R> rel, int k, Class<V> valueType, Object def) {
-            super(name, rel, k, 0, def);
+            super(name, rel, ColumnStore.OBJECT, k, 0, def);
             this.valueType = valueType;
         }
 
@@ -493,14 +407,6 @@ final class LinkColumns {
         @Override Base<R, L> flip() {
             return new ObjectColumn<>(name, (RelationImpl<R, L>) rel.inverse(), k, valueType, defObject);
         }
-        @Override long bitsAt(ColumnStore cs, int s) { throw new AssertionError(); }
-        @Override long defaultBits() { throw new AssertionError(); }
-        @Override void putBits(ColumnStore cs, int s, long v) { throw new AssertionError(); }
-        @Override Object objectAt(ColumnStore cs, int s) { return cs.objects[k][s]; }
-        @Override Object defaultObject() { return defObject; }
-        @Override void putObject(ColumnStore cs, int s, Object v) { cs.objects[k][s] = v; }
-        @Override boolean isObject() { return true; }
-        @Override int compareBits(long a, long b) { throw new AssertionError(); }
         @Override public Class<?> type() { return valueType; }
         @Override public V defaultValue() { return valueType.cast(defaultObject()); }
         @Override public V get(L left, R right) { return valueType.cast(object(left, right, 0, 0)); }

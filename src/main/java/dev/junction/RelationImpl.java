@@ -174,15 +174,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
 
     @Override
     public <V> LinkColumn.OfObject<L, R, V> objectColumn(String name, Class<V> type, V defaultValue) {
-        java.util.Objects.requireNonNull(type, () -> "relation '" + this.name + "': column type is null");
-        if (type.isPrimitive()) {
-            throw new IllegalArgumentException("relation '" + this.name + "': column '" + name + "' of primitive "
-                    + type + ": use the primitive column of that type");
-        }
-        if (defaultValue != null && !type.isInstance(defaultValue)) {
-            throw new ClassCastException("relation '" + this.name + "': default of column '" + name + "' is a "
-                    + defaultValue.getClass().getName() + ", not a " + type.getName());
-        }
+        ColumnStore.checkObjectColumn("relation '" + this.name + "'", name, type, defaultValue);
         return declare(name, ColumnStore.OBJECT, 0, 0, 0, false, defaultValue, type);
     }
 
@@ -194,13 +186,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
             if (p.columns == null) {
                 p.columns = new ColumnStore(new ColumnStore.Schema());
             }
-            ColumnStore cs = p.columns;
-            if (cs.schema.find(name) >= 0) {
-                throw new IllegalArgumentException("relation '" + this.name + "' already has a column named '"
-                        + name + "'");
-            }
-            int k = cs.schema.add(name, type, l, i, d, b, o);
-            cs.columnAdded(type);
+            int k = p.columns.declare("relation '" + this.name + "'", name, type, l, i, d, b, o);
             LinkColumns.Base<?, ?> c = switch (type) {
                 case ColumnStore.LONG -> new LinkColumns.LongColumn<>(name, p, k, l);
                 case ColumnStore.INT -> new LinkColumns.IntColumn<>(name, p, k, i);

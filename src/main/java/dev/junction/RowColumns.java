@@ -1,6 +1,5 @@
 package dev.junction;
 
-import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.DoublePredicate;
@@ -19,50 +18,13 @@ final class RowColumns {
     private RowColumns() {
     }
 
-    abstract static class Base implements RowColumn {
-        final String name;
+    abstract static class Base extends ColumnHandle implements RowColumn {
         final AssociationTableImpl<?, ?> table;
-        final ColumnStore store;
-        final Junction junction;
-        final int k;
 
-        /** The default, as bits (primitive columns) or object: a final copy, safe to read without a lock. */
-        final long defBits;
-        final Object defObject;
-
-        Base(String name, AssociationTableImpl<?, ?> table, int k, long defBits, Object defObject) {
-            this.defBits = defBits;
-            this.defObject = defObject;
-            this.name = name;
+        Base(String name, AssociationTableImpl<?, ?> table, byte type, int k, long defBits, Object defObject) {
+            super(name, table.columns, table.junction, type, k, defBits, defObject);
             this.table = table;
-            this.store = table.columns;
-            this.junction = table.junction;
-            this.k = k;
         }
-
-        abstract long bitsAt(ColumnStore cs, int slot);
-
-        abstract long defaultBits();
-
-        abstract void putBits(ColumnStore cs, int slot, long bits);
-
-        Object objectAt(ColumnStore cs, int slot) {
-            throw new AssertionError();
-        }
-
-        Object defaultObject() {
-            throw new AssertionError();
-        }
-
-        void putObject(ColumnStore cs, int slot, Object v) {
-            throw new AssertionError();
-        }
-
-        boolean isObject() {
-            return false;
-        }
-
-        abstract int compareBits(long a, long b);
 
         @Override
         public final String name() {
@@ -153,7 +115,7 @@ final class RowColumns {
                 junction.writeInPlace(() -> {
                     checkRow(row);
                     int s = store.slotForWrite(row);
-                    if (isObject()) putObject(store, s, obj); else putBits(store, s, bits);
+                    put(store, s, bits, obj);
                     return null;
                 });
                 return;
@@ -168,45 +130,17 @@ final class RowColumns {
         /** Writes a value of a live row in transaction {@code t}; logged, so a failed operation undoes it. */
         final void put(Txn t, int row, long bits, Object obj) {
             int s = t.slotForWrite(store, row);
-            if (isObject()) putObject(t.columns(store).own, s, obj); else putBits(t.columns(store).own, s, bits);
+            put(t.columns(store).own, s, bits, obj);
         }
 
         @Override
         public final int[] sort(int[] rows, boolean descending) {
-            int n = Objects.requireNonNull(rows, () -> what() + ": rows are null").length;
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            if (isObject()) {
-                Object[] vs = allObjects(rows);
-                for (Object v : vs) {
-                    if (v != null && !(v instanceof Comparable)) {
-                        throw new IllegalStateException(what() + ": values of " + v.getClass().getName()
-                                + " are not Comparable, so the column cannot order rows");
-                    }
-                }
-                IntArrays.stableSort(order, (a, b) -> {
-                    int c = compareObjects(vs[a], vs[b]);
-                    if (descending) c = -c;
-                    return c != 0 ? c : Integer.compare(rows[a], rows[b]);
-                });
-            } else {
-                long[] vs = allBits(rows);
-                IntArrays.stableSort(order, (a, b) -> { // ties in ascending row order, whatever the direction
-                    int c = compareBits(vs[a], vs[b]);
-                    if (descending) c = -c;
-                    return c != 0 ? c : Integer.compare(rows[a], rows[b]);
-                });
-            }
-            int[] out = new int[n];
-            for (int i = 0; i < n; i++) out[i] = rows[order[i]];
+            Objects.requireNonNull(rows, () -> what() + ": rows are null");
+            int[] order = isObject() ? ColumnStore.order(type, null, allObjects(rows), rows, descending, what())
+                    : ColumnStore.order(type, allBits(rows), null, rows, descending, what());
+            int[] out = new int[order.length];
+            for (int i = 0; i < order.length; i++) out[i] = rows[order[i]];
             return out;
-        }
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        private static int compareObjects(Object a, Object b) {
-            if (a == null) return b == null ? 0 : -1;
-            if (b == null) return 1;
-            return ((Comparable) a).compareTo(b);
         }
 
         final int[] filterBits(int[] rows, LongPredicate p) {
@@ -232,13 +166,9 @@ final class RowColumns {
 
     static final class LongColumn extends Base implements RowColumn.OfLong {
         LongColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
-            super(name, table, k, defBits, null);
+            super(name, table, ColumnStore.LONG, k, defBits, null);
         }
 
-        @Override long bitsAt(ColumnStore cs, int s) { return cs.longs[k][s]; }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.longs[k][s] = v; }
-        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return long.class; }
         @Override public long defaultValue() { return defaultBits(); }
         @Override public long get(int row) { return bits(row); }
@@ -254,13 +184,9 @@ final class RowColumns {
 
     static final class IntColumn extends Base implements RowColumn.OfInt {
         IntColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
-            super(name, table, k, defBits, null);
+            super(name, table, ColumnStore.INT, k, defBits, null);
         }
 
-        @Override long bitsAt(ColumnStore cs, int s) { return cs.ints[k][s]; }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.ints[k][s] = (int) v; }
-        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return int.class; }
         @Override public int defaultValue() { return (int) defaultBits(); }
         @Override public int get(int row) { return (int) bits(row); }
@@ -279,15 +205,9 @@ final class RowColumns {
 
     static final class DoubleColumn extends Base implements RowColumn.OfDouble {
         DoubleColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
-            super(name, table, k, defBits, null);
+            super(name, table, ColumnStore.DOUBLE, k, defBits, null);
         }
 
-        @Override long bitsAt(ColumnStore cs, int s) { return Double.doubleToRawLongBits(cs.doubles[k][s]); }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.doubles[k][s] = Double.longBitsToDouble(v); }
-        @Override int compareBits(long a, long b) {
-            return Double.compare(Double.longBitsToDouble(a), Double.longBitsToDouble(b));
-        }
         @Override public Class<?> type() { return double.class; }
         @Override public double defaultValue() { return Double.longBitsToDouble(defaultBits()); }
         @Override public double get(int row) { return Double.longBitsToDouble(bits(row)); }
@@ -306,13 +226,9 @@ final class RowColumns {
 
     static final class BooleanColumn extends Base implements RowColumn.OfBoolean {
         BooleanColumn(String name, AssociationTableImpl<?, ?> table, int k, long defBits) {
-            super(name, table, k, defBits, null);
+            super(name, table, ColumnStore.BOOLEAN, k, defBits, null);
         }
 
-        @Override long bitsAt(ColumnStore cs, int s) { return cs.getBool(k, s) ? 1 : 0; }
-        @Override long defaultBits() { return defBits; }
-        @Override void putBits(ColumnStore cs, int s, long v) { cs.setBool(k, s, v != 0); }
-        @Override int compareBits(long a, long b) { return Long.compare(a, b); }
         @Override public Class<?> type() { return boolean.class; }
         @Override public boolean defaultValue() { return defaultBits() != 0; }
         @Override public boolean get(int row) { return bits(row) != 0; }
@@ -325,7 +241,7 @@ final class RowColumns {
         final Class<V> valueType;
 
         ObjectColumn(String name, AssociationTableImpl<?, ?> table, int k, Class<V> valueType, Object def) {
-            super(name, table, k, 0, def);
+            super(name, table, ColumnStore.OBJECT, k, 0, def);
             this.valueType = valueType;
         }
 
@@ -337,14 +253,6 @@ final class RowColumns {
             return valueType.cast(v);
         }
 
-        @Override long bitsAt(ColumnStore cs, int s) { throw new AssertionError(); }
-        @Override long defaultBits() { throw new AssertionError(); }
-        @Override void putBits(ColumnStore cs, int s, long v) { throw new AssertionError(); }
-        @Override Object objectAt(ColumnStore cs, int s) { return cs.objects[k][s]; }
-        @Override Object defaultObject() { return defObject; }
-        @Override void putObject(ColumnStore cs, int s, Object v) { cs.objects[k][s] = v; }
-        @Override boolean isObject() { return true; }
-        @Override int compareBits(long a, long b) { throw new AssertionError(); }
         @Override public Class<?> type() { return valueType; }
         @Override public V defaultValue() { return valueType.cast(defaultObject()); }
         @Override public V get(int row) { return valueType.cast(object(row)); }

@@ -26,12 +26,9 @@ class ColumnStoreTest {
     private static ColumnStore store(boolean dense) {
         ColumnStore.Schema schema = new ColumnStore.Schema();
         ColumnStore cs = new ColumnStore(schema, dense);
-        schema.add("l", ColumnStore.LONG, 7, 0, 0, false, null);
-        cs.columnAdded(ColumnStore.LONG);
-        schema.add("b", ColumnStore.BOOLEAN, 0, 0, 0, true, null);
-        cs.columnAdded(ColumnStore.BOOLEAN);
-        schema.add("o", ColumnStore.OBJECT, 0, 0, 0, false, "d");
-        cs.columnAdded(ColumnStore.OBJECT);
+        cs.declare("test", "l", ColumnStore.LONG, 7, 0, 0, false, null);
+        cs.declare("test", "b", ColumnStore.BOOLEAN, 0, 0, 0, true, null);
+        cs.declare("test", "o", ColumnStore.OBJECT, 0, 0, 0, false, "d");
         return cs;
     }
 
