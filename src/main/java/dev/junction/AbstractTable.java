@@ -273,6 +273,80 @@ abstract class AbstractTable<E> implements Table<E> {
         txClear();
     }
 
+    // ---- snapshots ------------------------------------------------------------------------------------
+
+    /** The id allocator's high-water mark: every id below it is live or free (committed state). */
+    final int highWaterMark() {
+        return highWater;
+    }
+
+    /** The free ids, bottom of the stack first (the last is reused first). A copy. */
+    final int[] freeStack() {
+        return free.toIntArray();
+    }
+
+    /** The committed live ids (the set itself: read it under a read view or the locks). */
+    final BitSet liveIds() {
+        return live;
+    }
+
+    /** The committed entity of a live id (for snapshots). */
+    final E committedEntity(int id) {
+        return baseEntity(id);
+    }
+
+    /** Whether nothing was ever added (a snapshot may be loaded into it). */
+    final boolean pristine() {
+        return highWater == 0 && size == 0 && !txTouched;
+    }
+
+    /**
+     * Loading a snapshot, phase 1 (under the write lock only: key functions may run): stages the entities in
+     * the overlay maps, which no reader looks at because no transaction uses them.
+     */
+    @SuppressWarnings("unchecked")
+    final void restoreStage(int[] ids, Object[] entities) {
+        for (int i = 0; i < ids.length; i++) {
+            txPut(ids[i], (E) entities[i]);
+        }
+    }
+
+    /**
+     * Loading, phase 2 (under the write stamp): publishes the staged entities at their ids and sets the
+     * allocator. Returns the id of an entity whose key another entity already had, or -1.
+     */
+    final int restorePublish(int[] ids, int highWaterMark, int[] freeStack) {
+        if (ids.length > 0) {
+            baseReserve(highWaterMark - 1);
+        }
+        free.ensureCapacity(freeStack.length);
+        for (int id : ids) {
+            live.set(id);
+            if (baseInsert(id) >= 0) {
+                return id;
+            }
+        }
+        highWater = highWaterMark;
+        free.addElements(0, freeStack);
+        size = ids.length;
+        modCount++;
+        txClear();
+        return -1;
+    }
+
+    /** Undoes a load that failed: empties this table (which was {@link #pristine()} before it). */
+    final void restoreReset() {
+        for (int id = live.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : live.nextSetBit(id + 1)) {
+            dropSlot(id);
+        }
+        live.clear();
+        free.clear();
+        highWater = 0;
+        size = 0;
+        modCount++;
+        txClear();
+    }
+
     // ---- Table ----------------------------------------------------------------------------------------
 
     /**

@@ -337,7 +337,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     private <C> C declare(String name, byte type, long l, int i, double d, boolean b, Object o, Class<?> cls) {
         Objects.requireNonNull(name, () -> "association table '" + this.name + "': column name is null");
         return junction.declareColumn("association table '" + this.name + "'", () -> {
-            int k = columns.declare("association table '" + this.name + "'", name, type, l, i, d, b, o);
+            int k = columns.declare("association table '" + this.name + "'", name, type, l, i, d, b, o, cls);
             RowColumns.Base c = switch (type) {
                 case ColumnStore.LONG -> new RowColumns.LongColumn(name, this, k, l);
                 case ColumnStore.INT -> new RowColumns.IntColumn(name, this, k, i);

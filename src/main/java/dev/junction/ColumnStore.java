@@ -80,6 +80,8 @@ final class ColumnStore {
         double[] doubleDefaults = new double[0];
         boolean[] boolDefaults = new boolean[0];
         Object[] objectDefaults = new Object[0];
+        /** The declared class of each object column (values are checked against it). */
+        Class<?>[] objectTypes = new Class<?>[0];
         int[] countByType = new int[5];
 
         int find(String name) {
@@ -90,7 +92,8 @@ final class ColumnStore {
         }
 
         /** Adds a column; returns its index within its type. */
-        int add(String name, byte type, long longDef, int intDef, double doubleDef, boolean boolDef, Object objDef) {
+        int add(String name, byte type, long longDef, int intDef, double doubleDef, boolean boolDef, Object objDef,
+                Class<?> objType) {
             int n = names.length;
             names = Arrays.copyOf(names, n + 1);
             names[n] = name;
@@ -104,7 +107,12 @@ final class ColumnStore {
                 case INT -> { intDefaults = Arrays.copyOf(intDefaults, k + 1); intDefaults[k] = intDef; }
                 case DOUBLE -> { doubleDefaults = Arrays.copyOf(doubleDefaults, k + 1); doubleDefaults[k] = doubleDef; }
                 case BOOLEAN -> { boolDefaults = Arrays.copyOf(boolDefaults, k + 1); boolDefaults[k] = boolDef; }
-                default -> { objectDefaults = Arrays.copyOf(objectDefaults, k + 1); objectDefaults[k] = objDef; }
+                default -> {
+                    objectDefaults = Arrays.copyOf(objectDefaults, k + 1);
+                    objectDefaults[k] = objDef;
+                    objectTypes = Arrays.copyOf(objectTypes, k + 1);
+                    objectTypes[k] = objType == null ? Object.class : objType;
+                }
             }
             return k;
         }
@@ -116,11 +124,11 @@ final class ColumnStore {
      *
      * @throws IllegalArgumentException if {@code owner} (named in the message) has a column of that name
      */
-    int declare(String owner, String name, byte type, long l, int i, double d, boolean b, Object o) {
+    int declare(String owner, String name, byte type, long l, int i, double d, boolean b, Object o, Class<?> cls) {
         if (schema.find(name) >= 0) {
             throw new IllegalArgumentException(owner + " already has a column named '" + name + "'");
         }
-        int k = schema.add(name, type, l, i, d, b, o);
+        int k = schema.add(name, type, l, i, d, b, o, cls);
         columnAdded(type);
         return k;
     }
@@ -211,6 +219,19 @@ final class ColumnStore {
         if (s < 0) return;
         reset(s);
         free[freeCount++] = s; // free has room for every slot ever made
+    }
+
+    /** Forgets every value (undo of a failed snapshot load). */
+    void clear() {
+        slots.clear();
+        for (int s = 0, n = dense ? capacity : high; s < n; s++) reset(s);
+        high = 0;
+        freeCount = 0;
+    }
+
+    /** Whether no value was ever set (dense: no slot made). */
+    boolean isEmpty() {
+        return dense ? capacity == 0 : slots.isEmpty();
     }
 
     private void reset(int s) {

@@ -186,7 +186,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
             if (p.columns == null) {
                 p.columns = new ColumnStore(new ColumnStore.Schema());
             }
-            int k = p.columns.declare("relation '" + this.name + "'", name, type, l, i, d, b, o);
+            int k = p.columns.declare("relation '" + this.name + "'", name, type, l, i, d, b, o, cls);
             LinkColumns.Base<?, ?> c = switch (type) {
                 case ColumnStore.LONG -> new LinkColumns.LongColumn<>(name, p, k, l);
                 case ColumnStore.INT -> new LinkColumns.IntColumn<>(name, p, k, i);

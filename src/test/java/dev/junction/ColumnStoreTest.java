@@ -26,9 +26,9 @@ class ColumnStoreTest {
     private static ColumnStore store(boolean dense) {
         ColumnStore.Schema schema = new ColumnStore.Schema();
         ColumnStore cs = new ColumnStore(schema, dense);
-        cs.declare("test", "l", ColumnStore.LONG, 7, 0, 0, false, null);
-        cs.declare("test", "b", ColumnStore.BOOLEAN, 0, 0, 0, true, null);
-        cs.declare("test", "o", ColumnStore.OBJECT, 0, 0, 0, false, "d");
+        cs.declare("test", "l", ColumnStore.LONG, 7, 0, 0, false, null, null);
+        cs.declare("test", "b", ColumnStore.BOOLEAN, 0, 0, 0, true, null, null);
+        cs.declare("test", "o", ColumnStore.OBJECT, 0, 0, 0, false, "d", String.class);
         return cs;
     }
 

@@ -1,0 +1,292 @@
+package dev.junction;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The byte-level encoding of snapshots: a growable output buffer ({@link Sink}) and a bounds-checked input
+ * cursor ({@link Source}) with unsigned LEB128 varints, zigzag signed varints, length-prefixed UTF-8 strings and
+ * tagged values (the built-in types, or a registered {@link ValueCodec}).
+ *
+ * <p>Every read checks what it needs against the bytes that are left before it allocates or loops, so a damaged
+ * length cannot cause an {@link OutOfMemoryError}, a {@link NegativeArraySizeException} or an endless loop: it
+ * becomes a {@link CorruptSnapshotException} naming the file and the section.
+ */
+final class SnapshotBytes {
+
+    private SnapshotBytes() {
+    }
+
+    /** Value tags. */
+    static final int NULL = 0, STRING = 1, LONG = 2, INT = 3, DOUBLE = 4, BOOLEAN = 5, CODEC = 6;
+
+    /** A growable byte buffer. Not thread-safe. */
+    static final class Sink {
+        byte[] buf;
+        int size;
+
+        Sink(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void ensure(int more) {
+            if (size + more > buf.length) {
+                long cap = Math.max((long) size + more, buf.length * 2L);
+                if (cap > Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("snapshot section larger than 2 GB");
+                }
+                buf = Arrays.copyOf(buf, (int) cap);
+            }
+        }
+
+        void write(int b) {
+            ensure(1);
+            buf[size++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+
+        void varint(int v) {
+            ensure(5);
+            while ((v & ~0x7F) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+        }
+
+        void varlong(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[size++] = (byte) v;
+        }
+
+        void zigzag(long v) {
+            varlong((v << 1) ^ (v >> 63));
+        }
+
+        void int32(int v) {
+            ensure(4);
+            buf[size++] = (byte) (v >>> 24);
+            buf[size++] = (byte) (v >>> 16);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void int64(long v) {
+            int32((int) (v >>> 32));
+            int32((int) v);
+        }
+
+        void utf(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varint(b.length);
+            write(b, 0, b.length);
+        }
+
+        /**
+         * Writes a tagged value: the built-in types directly, others through their codec, whose index in
+         * {@code codecs} (the snapshot's codec table, in order of first use) is written.
+         *
+         * @throws IllegalStateException if no codec is registered for the value's class ({@code what} says where)
+         */
+        void value(Object v, Map<Class<?>, ValueCodec<?>> registry, Map<Class<?>, Integer> codecs,
+                   List<Class<?>> codecOrder, String what) throws IOException {
+            if (v == null) {
+                write(NULL);
+            } else if (v instanceof String s) {
+                write(STRING);
+                utf(s);
+            } else if (v instanceof Long l) {
+                write(LONG);
+                zigzag(l);
+            } else if (v instanceof Integer i) {
+                write(INT);
+                zigzag(i);
+            } else if (v instanceof Double d) {
+                write(DOUBLE);
+                int64(Double.doubleToRawLongBits(d));
+            } else if (v instanceof Boolean b) {
+                write(BOOLEAN);
+                write(b ? 1 : 0);
+            } else {
+                @SuppressWarnings("unchecked")
+                ValueCodec<Object> codec = (ValueCodec<Object>) registry.get(v.getClass());
+                if (codec == null) {
+                    throw new IllegalStateException(what + ": no codec for " + v.getClass().getName()
+                            + "; register one with Junction.registerCodec before saving");
+                }
+                Integer index = codecs.get(v.getClass());
+                if (index == null) {
+                    index = codecOrder.size();
+                    codecs.put(v.getClass(), index);
+                    codecOrder.add(v.getClass());
+                }
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                codec.write(v, new DataOutputStream(bytes));
+                write(CODEC);
+                varint(index);
+                varint(bytes.size());
+                write(bytes.toByteArray(), 0, bytes.size());
+            }
+        }
+    }
+
+    /** A bounds-checked cursor over a byte range; every problem is a {@link CorruptSnapshotException}. */
+    static final class Source {
+        final Path file;
+        final byte[] buf;
+        int pos;
+        final int limit;
+        /** What is being read, for messages (a section and its name). */
+        String where;
+
+        Source(Path file, byte[] buf, int pos, int limit, String where) {
+            this.file = file;
+            this.buf = buf;
+            this.pos = pos;
+            this.limit = limit;
+            this.where = where;
+        }
+
+        CorruptSnapshotException corrupt(String problem) {
+            return new CorruptSnapshotException(file, where + ": " + problem + " (at byte " + pos + ")");
+        }
+
+        int remaining() {
+            return limit - pos;
+        }
+
+        /** Checks that at least {@code n} more bytes are there (or that {@code n} items of at least 1 byte fit). */
+        void need(long n, String what) throws CorruptSnapshotException {
+            if (n < 0 || n > remaining()) {
+                throw corrupt(what + " needs " + n + " bytes but " + remaining() + " are left");
+            }
+        }
+
+        int u8() throws CorruptSnapshotException {
+            need(1, "a byte");
+            return buf[pos++] & 0xFF;
+        }
+
+        int varint() throws CorruptSnapshotException {
+            long v = varlong();
+            if (v > Integer.MAX_VALUE) throw corrupt("number " + v + " is too large");
+            return (int) v;
+        }
+
+        long varlong() throws CorruptSnapshotException {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = u8();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    if (shift == 63 && b > 1) throw corrupt("varint overflows 64 bits");
+                    return v;
+                }
+            }
+            throw corrupt("varint longer than 10 bytes");
+        }
+
+        long zigzag() throws CorruptSnapshotException {
+            long v = varlong();
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        int int32() throws CorruptSnapshotException {
+            need(4, "an int");
+            int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8)
+                    | (buf[pos + 3] & 0xFF);
+            pos += 4;
+            return v;
+        }
+
+        long int64() throws CorruptSnapshotException {
+            return ((long) int32() << 32) | (int32() & 0xFFFFFFFFL);
+        }
+
+        String utf() throws CorruptSnapshotException {
+            int n = varint();
+            need(n, "a string");
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        /** Reads a count of items that take at least {@code minBytes} each, checked against what is left. */
+        int count(String what, int minBytes) throws CorruptSnapshotException {
+            int n = varint();
+            need((long) n * minBytes, n + " " + what);
+            return n;
+        }
+
+        Object value(ValueCodec<?>[] codecs) throws IOException {
+            int tag = u8();
+            switch (tag) {
+                case NULL:
+                    return null;
+                case STRING:
+                    return utf();
+                case LONG:
+                    return zigzag();
+                case INT: {
+                    long v = zigzag();
+                    if (v != (int) v) throw corrupt("int value " + v + " out of range");
+                    return (int) v;
+                }
+                case DOUBLE:
+                    return Double.longBitsToDouble(int64());
+                case BOOLEAN: {
+                    int b = u8();
+                    if (b > 1) throw corrupt("boolean byte " + b);
+                    return b == 1;
+                }
+                case CODEC: {
+                    int index = varint();
+                    if (index >= codecs.length) throw corrupt("codec " + index + " of " + codecs.length);
+                    int n = varint();
+                    need(n, "a coded value");
+                    DataInputStream in = new DataInputStream(new ByteArrayInputStream(buf, pos, n));
+                    Object v;
+                    try {
+                        v = codecs[index].read(in);
+                    } catch (IOException | RuntimeException e) {
+                        CorruptSnapshotException c = corrupt("codec for " + codecs[index].type().getName()
+                                + " failed: " + e);
+                        c.initCause(e);
+                        throw c;
+                    }
+                    if (in.available() != 0) {
+                        throw corrupt("codec for " + codecs[index].type().getName() + " left " + in.available()
+                                + " of " + n + " bytes unread");
+                    }
+                    pos += n;
+                    return v;
+                }
+                default:
+                    throw corrupt("unknown value tag " + tag);
+            }
+        }
+    }
+
+    /** Codec lookups by identity of class, for saving. */
+    static Map<Class<?>, Integer> newCodecIndex() {
+        return new IdentityHashMap<>();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.junction;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * How a snapshot writes and reads values of one class: the entities of tables whose entities are not
+ * {@code String}, {@code Long}, {@code Integer}, {@code Double} or {@code Boolean} (which are built in), and the
+ * values of object columns of such classes. Register one with {@link Junction#registerCodec} before
+ * {@link Junction#save} and {@link Junction#load}; a snapshot names the codecs it used by their class's name.
+ *
+ * <p>{@code read} must return a value equal to the one {@code write} was given, reading exactly the bytes it
+ * wrote. Implementations are called under the engine's write lock (on load) or a read view (on save): they
+ * must not use the engine.
+ *
+ * @param <T> the class of the values
+ */
+public interface ValueCodec<T> {
+
+    /** The class of the values this codec writes (matched exactly, not by subtype). */
+    Class<T> type();
+
+    /** Writes {@code value} (never null). */
+    void write(T value, DataOutput out) throws IOException;
+
+    /** Reads a value written by {@link #write}. */
+    T read(DataInput in) throws IOException;
+}
