@@ -319,19 +319,27 @@ abstract class AbstractTable<E> implements Table<E> {
         if (ids.length > 0) {
             baseReserve(highWaterMark - 1);
         }
-        free.ensureCapacity(freeStack.length);
         for (int id : ids) {
             live.set(id);
             if (baseInsert(id) >= 0) {
                 return id;
             }
         }
+        restoreAllocator(ids, highWaterMark, freeStack);
+        txClear();
+        return -1;
+    }
+
+    /** Loading: marks {@code ids} live and sets the allocator (the subclass stored the entities itself). */
+    final void restoreAllocator(int[] ids, int highWaterMark, int[] freeStack) {
+        for (int id : ids) {
+            live.set(id);
+        }
         highWater = highWaterMark;
+        free.clear();
         free.addElements(0, freeStack);
         size = ids.length;
         modCount++;
-        txClear();
-        return -1;
     }
 
     /** Undoes a load that failed: empties this table (which was {@link #pristine()} before it). */

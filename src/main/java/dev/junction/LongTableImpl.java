@@ -109,6 +109,25 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
         }
     }
 
+    /**
+     * Loading a snapshot into this pristine table, under the write stamp: the keys at their ids, straight into
+     * committed storage (no key function to run, so no staging and no boxing). Returns an id whose key another id
+     * already had, or -1.
+     */
+    int restoreKeys(int[] ids, long[] ks, int highWaterMark, int[] freeStack) {
+        if (ids.length > 0) {
+            baseReserve(highWaterMark - 1);
+        }
+        for (int i = 0; i < ids.length; i++) {
+            keys[ids[i]] = ks[i];
+            if (this.ids.put(ks[i], ids[i]) >= 0) {
+                return ids[i];
+            }
+        }
+        restoreAllocator(ids, highWaterMark, freeStack);
+        return -1;
+    }
+
     @Override
     public int add(long key) {
         return junction.writeInt(() -> {

@@ -294,7 +294,10 @@ final class Snapshot {
         int highWater;
         int[] free;
         int[] ids;
+        /** Entities (objects) or null (rows, longs). */
         Object[] entities;
+        /** Keys of a table of longs. */
+        long[] keys;
     }
 
     /** Decoded links: parallel arrays. */
@@ -478,7 +481,7 @@ final class Snapshot {
                     + t.highWater);
         }
         t.ids = new int[liveCount];
-        t.entities = new Object[liveCount];
+        if (t.kind == LONGS) t.keys = new long[liveCount]; else t.entities = new Object[liveCount];
         long prev = -1;
         for (int i = 0; i < liveCount; i++) {
             long id = prev + 1 + in.varint();
@@ -488,7 +491,7 @@ final class Snapshot {
             t.ids[i] = (int) id;
             prev = id;
             if (t.kind == LONGS) {
-                t.entities[i] = in.zigzag();
+                t.keys[i] = in.zigzag();
             } else if (t.kind == OBJECTS) {
                 Object e = in.value(codecs);
                 if (e == null) throw in.corrupt("null entity at id " + id);
@@ -695,19 +698,17 @@ final class Snapshot {
                         + "' has links");
             }
         }
-
         // phase 1, write lock only: stage entities (key functions run here)
-        int staged = 0;
         try {
             for (int i = 0; i < c.tables.size(); i++) {
-                targetTables.get(i).restoreStage(c.tables.get(i).ids, c.tables.get(i).entities);
-                staged++;
+                if (!(targetTables.get(i) instanceof LongTableImpl)) { // tables of longs load directly in phase 2
+                    targetTables.get(i).restoreStage(c.tables.get(i).ids, c.tables.get(i).entities);
+                }
             }
         } catch (RuntimeException | Error e) {
             for (AbstractTable<?> t : targetTables) t.restoreReset();
             throw e;
         }
-
         // phase 2, write stamp: publish everything, or nothing
         CorruptSnapshotException[] problem = {null};
         try {
@@ -715,7 +716,9 @@ final class Snapshot {
             try {
                 for (int i = 0; i < c.tables.size(); i++) {
                     TableData t = c.tables.get(i);
-                    int dup = targetTables.get(i).restorePublish(t.ids, t.highWater, t.free);
+                    int dup = targetTables.get(i) instanceof LongTableImpl longs
+                            ? longs.restoreKeys(t.ids, t.keys, t.highWater, t.free)
+                            : targetTables.get(i).restorePublish(t.ids, t.highWater, t.free);
                     if (dup >= 0) {
                         problem[0] = new CorruptSnapshotException(file, "table '" + t.name + "': the entity at id "
                                 + dup + " has the key of another entity");

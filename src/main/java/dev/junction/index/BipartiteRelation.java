@@ -50,19 +50,22 @@ final class BipartiteRelation extends AbstractIntRelation {
     @Override
     public long linkAll(int[] lefts, int[] rights) {
         checkPairs(lefts, rights);
-        int[][] byL = PairSort.sort(lefts, rights, lefts.length);
+        // input already in (left, right) order (a snapshot, an ORDER BY) skips the first sort
+        boolean presorted = PairSort.isSorted(lefts, rights);
+        int[][] byL = presorted ? new int[][] {lefts.clone(), rights.clone()} : PairSort.sort(lefts, rights, lefts.length);
         int[] ls = byL[0], rs = byL[1];
         int n = 0;
+        boolean empty = links == 0;
         for (int i = 0; i < ls.length; i++) {
             int l = ls[i], r = rs[i];
             if (n > 0 && ls[n - 1] == l && rs[n - 1] == r) continue;
-            if (byLeft.contains(l, r)) continue;
+            if (!empty && byLeft.contains(l, r)) continue;
             ls[n] = l;
             rs[n] = r;
             n++;
         }
         if (n == 0) return 0;
-        int[][] byR = PairSort.sort(rs, ls, n);
+        int[][] byR = PairSort.sortByKeyOfSorted(rs, ls, n);
         try {
             insertSorted(byLeft, ls, rs, n);
             insertSorted(byRight, byR[0], byR[1], n);

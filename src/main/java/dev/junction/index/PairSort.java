@@ -32,6 +32,26 @@ final class PairSort {
         return new int[][] {k1, v1};
     }
 
+    /** Whether the pairs are in ascending (owner, other) order, duplicates allowed. O(n). */
+    static boolean isSorted(int[] owners, int[] others) {
+        for (int i = 1; i < owners.length; i++) {
+            int o = owners[i - 1], p = owners[i];
+            if (p < o || (p == o && others[i] < others[i - 1])) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The first {@code n} pairs ({@code keys[i]}, {@code vals[i]}), given in ascending order of {@code vals}
+     * (then keys), sorted by (key, val): one stable counting sort by key keeps the vals ascending within a key;
+     * the general sort when the keys are too spread out for counting.
+     */
+    static int[][] sortByKeyOfSorted(int[] keys, int[] vals, int n) {
+        int[] k = new int[n], v = new int[n];
+        if (countingSort(keys, vals, n, k, v)) return new int[][] {k, v};
+        return sort(keys, vals, n);
+    }
+
     /**
      * Stable counting sort of the first {@code n} pairs by {@code key}, into {@code outKey}/{@code outVal}, if the
      * keys span at most {@code 2n + 1024} values; returns {@code false} (and writes nothing) otherwise.
