@@ -457,7 +457,7 @@ public final class Junction {
      * saved it, ids included. The whole file is read and checked (checksums, lengths against the file's size,
      * the allocators' and rows' invariants) before anything changes, then applied at once; no listener is told.
      *
-     * @throws CorruptSnapshotException if the file is not a snapshot, is from a newer format version, is
+     * @throws CorruptFileException if the file is not a snapshot, is from a newer format version, is
      *         truncated or damaged, or contradicts itself; the engine is unchanged
      * @throws IllegalStateException if the engine's schema does not match, it is not empty, a codec the file
      *         needs is not registered, or inside a transaction or a read view; the engine is unchanged
@@ -480,6 +480,64 @@ public final class Junction {
                     seq.unlockWrite(st);
                 }
             });
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** Starts journaling every commit (under the write lock, so no commit is half in and half out). */
+    void attachJournal(Journal j) {
+        acquireWriter(lockTimeoutNanos);
+        try {
+            if (journal != null) {
+                throw new IllegalStateException(label + " is already journaled");
+            }
+            journal = j;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** Stops journaling; returns the journal (to close), or null. */
+    Journal detachJournal() {
+        acquireWriter(lockTimeoutNanos);
+        try {
+            Journal j = journal;
+            journal = null;
+            return j;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** I/O work under the write lock (no commit can run meanwhile): a checkpoint's journal switch and encoding. */
+    interface IOSupplier<T> {
+        T get() throws IOException;
+    }
+
+    <T> T rotateJournal(IOSupplier<T> work) throws IOException {
+        if (ownTxn() != null) {
+            throw new IllegalStateException(label + ": cannot checkpoint inside a transaction");
+        }
+        checkNoView("checkpoint");
+        acquireWriter(lockTimeoutNanos);
+        try {
+            return work.get();
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    /** Runs {@code body} under the write lock and stamp (a failed load's reset). */
+    void underWriteStamp(Runnable body) {
+        acquireWriter(lockTimeoutNanos);
+        try {
+            long st = acquireStamp();
+            try {
+                body.run();
+            } finally {
+                seq.unlockWrite(st);
+            }
         } finally {
             writer.unlock();
         }
@@ -621,13 +679,17 @@ public final class Junction {
 
     /**
      * A single link or unlink outside a transaction, in place: the write lock, then the write stamp for the
-     * change itself. No overlay, no allocation.
+     * change itself. No overlay, no allocation. 1 if it changed the relation, 0 if not, {@link #IN_TXN} (nothing
+     * done) if the engine is journaled.
      */
-    boolean writeInPlace(RelationImpl<?, ?> rel, int left, int right, boolean link) {
+    int writeInPlace(RelationImpl<?, ?> rel, int left, int right, boolean link) {
         checkNoView("write");
         acquireWriter(lockTimeoutNanos);
         boolean changed;
         try {
+            if (journal != null) {
+                return IN_TXN; // every change must reach the journal: the transaction path
+            }
             long st = acquireStamp();
             try {
                 changed = link ? rel.store.link(left, right) : rel.store.unlink(left, right);
@@ -646,13 +708,13 @@ public final class Junction {
         if (changed && !listeners.isEmpty()) {
             deliver();
         }
-        return changed;
+        return changed ? 1 : 0;
     }
 
     /**
      * A typed single link or unlink outside a transaction, in place if both entities exist: 1 if it changed the
      * relation, 0 if not, -1 (nothing done) if an entity is missing (a link then needs a transaction to add it;
-     * an unlink has nothing to do).
+     * an unlink has nothing to do), {@link #IN_TXN} (nothing done) if the engine is journaled.
      */
     int linkInPlace(Side<?, ?> side, Object owner, Object other, boolean link) {
         checkNoView("write");
@@ -660,6 +722,9 @@ public final class Junction {
         boolean changed;
         int l, r;
         try {
+            if (journal != null) {
+                return IN_TXN;
+            }
             int o = side.ownerTable.find(owner);
             int x = o < 0 ? -1 : side.otherTable.find(other);
             if (x < 0) {
@@ -697,6 +762,9 @@ public final class Junction {
         checkNoView("write");
         acquireWriter(lockTimeoutNanos);
         try {
+            if (journal != null) {
+                throw NOT_IN_PLACE;
+            }
             P prepared = prepare.get();
             long st = acquireStamp();
             try {
@@ -709,11 +777,23 @@ public final class Junction {
         }
     }
 
-    /** Any write outside a transaction, in place under both locks; {@code op} must be all or nothing. */
+    /**
+     * Any write outside a transaction, in place under both locks; {@code op} must be all or nothing.
+     *
+     * @throws RuntimeException {@link #NOT_IN_PLACE} (nothing done) if the engine is journaled: the caller
+     *         takes the transaction path
+     */
     <T> T writeInPlace(Supplier<T> op) {
+        return locked(op, true);
+    }
+
+    private <T> T locked(Supplier<T> op, boolean data) {
         checkNoView("write");
         acquireWriter(lockTimeoutNanos);
         try {
+            if (data && journal != null) {
+                throw NOT_IN_PLACE;
+            }
             long st = acquireStamp();
             try {
                 return op.get();
@@ -735,10 +815,25 @@ public final class Junction {
             throw new IllegalStateException(owner + ": cannot declare a column inside a transaction; declare "
                     + "columns before using it");
         }
-        return writeInPlace(op); // the write lock orders schema changes of columns (no monitor: see getTable)
+        return locked(op, false); // the write lock orders schema changes of columns (no monitor: see getTable)
     }
 
-        boolean hasListeners() {
+        /** From the in-place paths: nothing was done, take the transaction path (the engine is journaled). */
+    static final int IN_TXN = -2;
+
+    /** Thrown (preallocated, no stack) by the in-place paths when the engine is journaled: nothing was done. */
+    static final RuntimeException NOT_IN_PLACE = new RuntimeException("journaled: not in place", null, false, false) {
+    };
+
+    /** The journal every commit is written to, or null (in memory only); set under the write lock. */
+    volatile Journal journal;
+
+    /** Whether in-place writes are off (a journal records every change through transactions). */
+    boolean journaled() {
+        return journal != null;
+    }
+
+    boolean hasListeners() {
         return !listeners.isEmpty();
     }
 
@@ -752,6 +847,25 @@ public final class Junction {
                     + t.failed, t.failed);
         }
         checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
+        Journal j = journal;
+        long ticket = -1;
+        int recordLength = 0;
+        if (j != null) { // write-ahead: the record is in the journal (and forced, if every commit) before publishing
+            try {
+                if (Journal.hasChanges(t)) {
+                    byte[] record = Journal.encode(t, codecs);
+                    recordLength = record.length;
+                    ticket = j.append(record);
+                }
+            } catch (IOException e) {
+                end(t);
+                throw new java.io.UncheckedIOException(label + ": the journal " + j.file + " could not be written; "
+                        + "the transaction was rolled back", e);
+            } catch (Throwable e) {
+                end(t);
+                throw e;
+            }
+        }
         try {
             long st = acquireStamp();
             try {
@@ -760,6 +874,9 @@ public final class Junction {
                 seq.unlockWrite(st);
             }
         } catch (Throwable e) {
+            if (ticket >= 0) {
+                j.undoAppend(ticket, recordLength); // not published: not in the journal either
+            }
             end(t);
             throw e;
         }
@@ -771,6 +888,9 @@ public final class Junction {
             }
         }
         finish(t);
+        if (ticket >= 0 && !j.policy.everyCommit) {
+            j.awaitDurable(ticket); // group commit: wait for the flush, without the write lock
+        }
         if (events) {
             deliver();
         }

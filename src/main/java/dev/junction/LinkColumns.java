@@ -193,14 +193,18 @@ final class LinkColumns {
                 Objects.requireNonNull(le, () -> what() + ": left entity is null");
                 Objects.requireNonNull(re, () -> what() + ": right entity is null");
             }
-            if (junction.ownTxn() == null) { // in place: one slot write under the locks, no overlay
-                junction.writeInPlace(() -> packedIds(le, re, l, r), ids -> { // key functions before the stamp
-                    long key = keyOfLinked(ids, le, re);
-                    int s = store.slotForWrite(key); // allocates first: nothing changed if it throws
-                    put(store, s, bits, obj);
-                    return null;
-                });
-                return;
+            if (junction.ownTxn() == null && !junction.journaled()) { // in place: one slot write, no overlay
+                try {
+                    junction.writeInPlace(() -> packedIds(le, re, l, r), ids -> { // key functions before the stamp
+                        long key = keyOfLinked(ids, le, re);
+                        int s = store.slotForWrite(key); // allocates first: nothing changed if it throws
+                        put(store, s, bits, obj);
+                        return null;
+                    });
+                    return;
+                } catch (RuntimeException e) {
+                    if (e != Junction.NOT_IN_PLACE) throw e; // journaled meanwhile: the transaction path
+                }
             }
             junction.write(() -> {
                 long key = linkedKey(le, re, l, r);

@@ -111,14 +111,18 @@ final class RowColumns {
         }
 
         final void write(int row, long bits, Object obj) {
-            if (junction.ownTxn() == null) { // in place: one slot write under the locks, no overlay
-                junction.writeInPlace(() -> {
-                    checkRow(row);
-                    int s = store.slotForWrite(row);
-                    put(store, s, bits, obj);
-                    return null;
-                });
-                return;
+            if (junction.ownTxn() == null && !junction.journaled()) { // in place: one slot write, no overlay
+                try {
+                    junction.writeInPlace(() -> {
+                        checkRow(row);
+                        int s = store.slotForWrite(row);
+                        put(store, s, bits, obj);
+                        return null;
+                    });
+                    return;
+                } catch (RuntimeException e) {
+                    if (e != Junction.NOT_IN_PLACE) throw e; // journaled meanwhile: the transaction path
+                }
             }
             junction.write(() -> {
                 checkRow(row);

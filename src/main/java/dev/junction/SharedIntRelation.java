@@ -296,19 +296,19 @@ final class SharedIntRelation implements IntRelation {
     };
 
     /**
-     * A bulk write outside a transaction: in place (no overlay) when nobody listens and the links carry no
-     * column values to drop, else as a transaction. Rechecked under the lock: a column declared meanwhile
+     * A bulk write outside a transaction: in place (no overlay) when nobody listens, the links carry no column
+     * values to drop and no journal records changes, else as a transaction. Rechecked under the lock: a column declared meanwhile
      * sends it to the transaction path, which drops the values of what it unlinks.
      */
     private <T> T inPlaceOr(Supplier<T> inPlace, Supplier<T> inTxn) {
-        if (junction.ownTxn() == null && !junction.hasListeners() && primary.columns == null) {
+        if (junction.ownTxn() == null && !junction.hasListeners() && primary.columns == null && !junction.journaled()) {
             try {
                 return junction.writeInPlace(() -> {
                     if (primary.columns != null) throw HAS_COLUMNS;
                     return inPlace.get();
                 });
             } catch (RuntimeException e) {
-                if (e != HAS_COLUMNS) throw e;
+                if (e != HAS_COLUMNS && e != Junction.NOT_IN_PLACE) throw e;
             }
         }
         return junction.write(inTxn);
@@ -338,7 +338,13 @@ final class SharedIntRelation implements IntRelation {
         if (left < 0 || right < 0) { // checked without reading the index, which a commit may be changing
             base.contains(left, right); // throws the index's own message: same exception, nothing changed
         }
-        return junction.writeInPlace(primary, l, r, link);
+        if (!junction.journaled()) {
+            int changed = junction.writeInPlace(primary, l, r, link);
+            if (changed != Junction.IN_TXN) {
+                return changed == 1;
+            }
+        }
+        return junction.writeBool(() -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
     }
 
     @Override

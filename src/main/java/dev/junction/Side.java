@@ -115,7 +115,7 @@ final class Side<O, T> {
     boolean add(O owner, T other) {
         checkOwner(owner);
         checkElement(other);
-        if (junction.ownTxn() == null) {
+        if (junction.ownTxn() == null && !junction.journaled()) {
             int r = junction.linkInPlace(this, owner, other, true);
             if (r >= 0) {
                 return r == 1;
@@ -132,8 +132,11 @@ final class Side<O, T> {
     boolean remove(Object owner, Object other) {
         checkOwner(owner);
         checkElement(other);
-        if (junction.ownTxn() == null) {
-            return junction.linkInPlace(this, owner, other, false) == 1;
+        if (junction.ownTxn() == null && !junction.journaled()) {
+            int r = junction.linkInPlace(this, owner, other, false);
+            if (r != Junction.IN_TXN) {
+                return r == 1;
+            }
         }
         return junction.writeBool(() -> {
             int o = ownerTable.find(owner);

@@ -51,7 +51,7 @@ import java.util.zip.CRC32C;
  *       bytes that are left (before allocating), and the content's own invariants (allocator state, each row with
  *       one left and one right, pairs equal to the rows' pairs), all before touching the engine; then it applies
  *       the content under the write lock, and undoes everything if a step fails. Any problem with the file is a
- *       {@link CorruptSnapshotException}.</li>
+ *       {@link CorruptFileException}.</li>
  * </ul>
  */
 final class Snapshot {
@@ -70,6 +70,11 @@ final class Snapshot {
 
     /** Encodes the committed state and writes it atomically to {@code file}. */
     static void save(Junction db, Path file) throws IOException {
+        writeAtomically(file, header(), encode(db));
+    }
+
+    /** The sections of a snapshot of the committed state, encoded in a read view (commits wait meanwhile). */
+    static List<byte[]> encode(Junction db) throws IOException {
         List<byte[]> sections = new ArrayList<>();
         try (ReadView view = db.readView()) {
             Encoder e = new Encoder(db);
@@ -104,10 +109,10 @@ final class Snapshot {
         Sink end = new Sink(8);
         end.varint(sections.size());
         sections.add(section(END, end));
-        writeAtomically(file, header(), sections);
+        return sections;
     }
 
-    private static byte[] header() {
+    static byte[] header() {
         ByteBuffer b = ByteBuffer.allocate(HEADER);
         b.put(MAGIC).putInt(VERSION).putInt(0);
         b.putInt(crc(b.array(), 0, 16));
@@ -344,12 +349,12 @@ final class Snapshot {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size > Integer.MAX_VALUE - 8) {
-                throw new CorruptSnapshotException(file, size + " bytes: larger than a snapshot can be (2 GB)");
+                throw new CorruptFileException(file, size + " bytes: larger than a snapshot can be (2 GB)");
             }
             data = new byte[(int) size];
             ByteBuffer b = ByteBuffer.wrap(data);
             while (b.hasRemaining()) {
-                if (ch.read(b) < 0) throw new CorruptSnapshotException(file, "shrank while being read");
+                if (ch.read(b) < 0) throw new CorruptFileException(file, "shrank while being read");
             }
         }
         return decode(file, data, registry);
@@ -357,7 +362,7 @@ final class Snapshot {
 
     static Content decode(Path file, byte[] data, Map<Class<?>, ValueCodec<?>> registry) throws IOException {
         if (data.length < HEADER || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
-            throw new CorruptSnapshotException(file, "not a Junction snapshot (no JUNCTION header)");
+            throw new CorruptFileException(file, "not a Junction snapshot (no JUNCTION header)");
         }
         ByteBuffer h = ByteBuffer.wrap(data);
         h.position(MAGIC.length);
@@ -365,14 +370,14 @@ final class Snapshot {
         int flags = h.getInt();
         int headerCrc = h.getInt();
         if (headerCrc != crc(data, 0, 16)) {
-            throw new CorruptSnapshotException(file, "header checksum mismatch");
+            throw new CorruptFileException(file, "header checksum mismatch");
         }
         if (version > VERSION) {
-            throw new CorruptSnapshotException(file, "format version " + version + " is newer than this Junction "
+            throw new CorruptFileException(file, "format version " + version + " is newer than this Junction "
                     + "reads (" + VERSION + "); use a newer Junction");
         }
         if (version < 1 || flags != 0) {
-            throw new CorruptSnapshotException(file, "unknown format version " + version + " / flags " + flags);
+            throw new CorruptFileException(file, "unknown format version " + version + " / flags " + flags);
         }
         Content content = new Content();
         ValueCodec<?>[] codecs = null;
@@ -381,7 +386,7 @@ final class Snapshot {
         boolean ended = false;
         while (!ended) {
             if (data.length - pos < SECTION_HEADER) {
-                throw new CorruptSnapshotException(file, "truncated: section " + count + " at byte " + pos
+                throw new CorruptFileException(file, "truncated: section " + count + " at byte " + pos
                         + " is cut short (no END section)");
             }
             ByteBuffer sh = ByteBuffer.wrap(data, pos, SECTION_HEADER);
@@ -390,17 +395,17 @@ final class Snapshot {
             int payloadCrc = sh.getInt();
             int shCrc = sh.getInt();
             if (shCrc != crc(data, pos, 16)) {
-                throw new CorruptSnapshotException(file, "section " + count + " at byte " + pos
+                throw new CorruptFileException(file, "section " + count + " at byte " + pos
                         + ": header checksum mismatch");
             }
             int start = pos + SECTION_HEADER;
             if (length < 0 || length > data.length - start) {
-                throw new CorruptSnapshotException(file, "truncated: section " + count + " at byte " + pos
+                throw new CorruptFileException(file, "truncated: section " + count + " at byte " + pos
                         + " declares " + length + " bytes but " + (data.length - start) + " are left");
             }
             int end = start + (int) length;
             if (payloadCrc != crc(data, start, (int) length)) {
-                throw new CorruptSnapshotException(file, "section " + count + " at byte " + pos
+                throw new CorruptFileException(file, "section " + count + " at byte " + pos
                         + ": payload checksum mismatch");
             }
             Source in = new Source(file, data, start, end, "section " + count);
@@ -431,7 +436,7 @@ final class Snapshot {
             count++;
         }
         if (pos != data.length) {
-            throw new CorruptSnapshotException(file, (data.length - pos) + " bytes after the END section");
+            throw new CorruptFileException(file, (data.length - pos) + " bytes after the END section");
         }
         return content;
     }
@@ -501,7 +506,7 @@ final class Snapshot {
         return t;
     }
 
-    private static Links links(Source in) throws CorruptSnapshotException {
+    private static Links links(Source in) throws CorruptFileException {
         long n = in.varlong();
         in.need(n, n + " links");
         Links k = new Links();
@@ -599,7 +604,7 @@ final class Snapshot {
     }
 
     /** Each live row has exactly one left and one right, only live rows have them, the pairs are theirs. */
-    private static void checkRows(Source in, AssociationData a) throws CorruptSnapshotException {
+    private static void checkRows(Source in, AssociationData a) throws CorruptFileException {
         int n = a.rows.highWater;
         BitSet live = new BitSet(n);
         for (int id : a.rows.ids) live.set(id);
@@ -625,7 +630,7 @@ final class Snapshot {
     }
 
     private static int[] endsOf(Source in, Links links, BitSet live, int n, String role)
-            throws CorruptSnapshotException {
+            throws CorruptFileException {
         int[] end = new int[n];
         Arrays.fill(end, -1);
         for (int i = 0; i < links.lefts.length; i++) {
@@ -684,20 +689,7 @@ final class Snapshot {
             rowColumns.add(columnMap(file, "association table '" + a.name + "'", target.columns.schema, a.columns));
             targetAssociations.add(target);
         }
-        for (AbstractTable<?> t : db.tablesInOrder()) {
-            if (!t.pristine()) throw new IllegalStateException(file + ": cannot load into an engine whose table '"
-                    + t.name + "' was used; load into a freshly declared engine");
-        }
-        for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
-            if (!a.rows.pristine()) throw new IllegalStateException(file + ": cannot load into an engine whose "
-                    + "association table '" + a.name + "' was used");
-        }
-        for (RelationImpl<?, ?> r : db.relationsInOrder()) {
-            if (r.store.size() != 0 || (r.columns != null && !r.columns.isEmpty())) {
-                throw new IllegalStateException(file + ": cannot load into an engine whose relation '" + r.name
-                        + "' has links");
-            }
-        }
+        checkEmpty(db, file);
         // phase 1, write lock only: stage entities (key functions run here)
         try {
             for (int i = 0; i < c.tables.size(); i++) {
@@ -710,7 +702,7 @@ final class Snapshot {
             throw e;
         }
         // phase 2, write stamp: publish everything, or nothing
-        CorruptSnapshotException[] problem = {null};
+        CorruptFileException[] problem = {null};
         try {
             stamp.accept(() -> {
             try {
@@ -720,7 +712,7 @@ final class Snapshot {
                             ? longs.restoreKeys(t.ids, t.keys, t.highWater, t.free)
                             : targetTables.get(i).restorePublish(t.ids, t.highWater, t.free);
                     if (dup >= 0) {
-                        problem[0] = new CorruptSnapshotException(file, "table '" + t.name + "': the entity at id "
+                        problem[0] = new CorruptFileException(file, "table '" + t.name + "': the entity at id "
                                 + dup + " has the key of another entity");
                         throw new Abort();
                     }
@@ -729,12 +721,12 @@ final class Snapshot {
                     RelationData r = c.relations.get(i);
                     RelationImpl<?, ?> target = targetRelations.get(i);
                     if (target.store.linkAll(r.links.lefts, r.links.rights) != r.links.lefts.length) {
-                        problem[0] = new CorruptSnapshotException(file, "relation '" + r.name + "' lists a link twice");
+                        problem[0] = new CorruptFileException(file, "relation '" + r.name + "' lists a link twice");
                         throw new Abort();
                     }
                     if (!putColumns(target.columns, relationColumns.get(i), r.columns, key ->
                             target.store.contains((int) (key >>> 32), (int) key))) {
-                        problem[0] = new CorruptSnapshotException(file, "relation '" + r.name
+                        problem[0] = new CorruptFileException(file, "relation '" + r.name
                                 + "' has values for a pair that is not linked, or of the wrong type");
                         throw new Abort();
                     }
@@ -746,12 +738,12 @@ final class Snapshot {
                     target.byLeft.store.linkAll(a.byLeft.lefts, a.byLeft.rights);
                     target.byRight.store.linkAll(a.byRight.lefts, a.byRight.rights);
                     if (target.pairRel.store.linkAll(a.pairs.lefts, a.pairs.rights) != a.pairs.lefts.length) {
-                        problem[0] = new CorruptSnapshotException(file, "association table '" + a.name
+                        problem[0] = new CorruptFileException(file, "association table '" + a.name
                                 + "' lists a pair twice");
                         throw new Abort();
                     }
                     if (!putColumns(target.columns, rowColumns.get(i), a.columns, key -> true)) {
-                        problem[0] = new CorruptSnapshotException(file, "association table '" + a.name
+                        problem[0] = new CorruptFileException(file, "association table '" + a.name
                                 + "' has a value of the wrong type");
                         throw new Abort();
                     }
@@ -773,6 +765,29 @@ final class Snapshot {
         Abort() {
             super(null, null, false, false);
         }
+    }
+
+    /** Throws unless every part of the engine is empty and unused (a load or a recovery may go into it). */
+    static void checkEmpty(Junction db, Path file) {
+        for (AbstractTable<?> t : db.tablesInOrder()) {
+            if (!t.pristine()) throw new IllegalStateException(file + ": cannot load into an engine whose table '"
+                    + t.name + "' was used; load into a freshly declared engine");
+        }
+        for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
+            if (!a.rows.pristine()) throw new IllegalStateException(file + ": cannot load into an engine whose "
+                    + "association table '" + a.name + "' was used");
+        }
+        for (RelationImpl<?, ?> r : db.relationsInOrder()) {
+            if (r.store.size() != 0 || (r.columns != null && !r.columns.isEmpty())) {
+                throw new IllegalStateException(file + ": cannot load into an engine whose relation '" + r.name
+                        + "' has links");
+            }
+        }
+    }
+
+    /** Empties every part of an engine that was empty before a load or a recovery that failed. */
+    static void resetAll(Junction db) {
+        db.underWriteStamp(() -> reset(db));
     }
 
     /** Empties every part (they were empty before the load). */

@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p>Every read checks what it needs against the bytes that are left before it allocates or loops, so a damaged
  * length cannot cause an {@link OutOfMemoryError}, a {@link NegativeArraySizeException} or an endless loop: it
- * becomes a {@link CorruptSnapshotException} naming the file and the section.
+ * becomes a {@link CorruptFileException} naming the file and the section.
  */
 final class SnapshotBytes {
 
@@ -148,7 +148,7 @@ final class SnapshotBytes {
         }
     }
 
-    /** A bounds-checked cursor over a byte range; every problem is a {@link CorruptSnapshotException}. */
+    /** A bounds-checked cursor over a byte range; every problem is a {@link CorruptFileException}. */
     static final class Source {
         final Path file;
         final byte[] buf;
@@ -165,8 +165,8 @@ final class SnapshotBytes {
             this.where = where;
         }
 
-        CorruptSnapshotException corrupt(String problem) {
-            return new CorruptSnapshotException(file, where + ": " + problem + " (at byte " + pos + ")");
+        CorruptFileException corrupt(String problem) {
+            return new CorruptFileException(file, where + ": " + problem + " (at byte " + pos + ")");
         }
 
         int remaining() {
@@ -174,24 +174,24 @@ final class SnapshotBytes {
         }
 
         /** Checks that at least {@code n} more bytes are there (or that {@code n} items of at least 1 byte fit). */
-        void need(long n, String what) throws CorruptSnapshotException {
+        void need(long n, String what) throws CorruptFileException {
             if (n < 0 || n > remaining()) {
                 throw corrupt(what + " needs " + n + " bytes but " + remaining() + " are left");
             }
         }
 
-        int u8() throws CorruptSnapshotException {
+        int u8() throws CorruptFileException {
             need(1, "a byte");
             return buf[pos++] & 0xFF;
         }
 
-        int varint() throws CorruptSnapshotException {
+        int varint() throws CorruptFileException {
             long v = varlong();
             if (v > Integer.MAX_VALUE) throw corrupt("number " + v + " is too large");
             return (int) v;
         }
 
-        long varlong() throws CorruptSnapshotException {
+        long varlong() throws CorruptFileException {
             long v = 0;
             for (int shift = 0; shift < 64; shift += 7) {
                 int b = u8();
@@ -204,12 +204,12 @@ final class SnapshotBytes {
             throw corrupt("varint longer than 10 bytes");
         }
 
-        long zigzag() throws CorruptSnapshotException {
+        long zigzag() throws CorruptFileException {
             long v = varlong();
             return (v >>> 1) ^ -(v & 1);
         }
 
-        int int32() throws CorruptSnapshotException {
+        int int32() throws CorruptFileException {
             need(4, "an int");
             int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8)
                     | (buf[pos + 3] & 0xFF);
@@ -217,11 +217,11 @@ final class SnapshotBytes {
             return v;
         }
 
-        long int64() throws CorruptSnapshotException {
+        long int64() throws CorruptFileException {
             return ((long) int32() << 32) | (int32() & 0xFFFFFFFFL);
         }
 
-        String utf() throws CorruptSnapshotException {
+        String utf() throws CorruptFileException {
             int n = varint();
             need(n, "a string");
             String s = new String(buf, pos, n, StandardCharsets.UTF_8);
@@ -230,7 +230,7 @@ final class SnapshotBytes {
         }
 
         /** Reads a count of items that take at least {@code minBytes} each, checked against what is left. */
-        int count(String what, int minBytes) throws CorruptSnapshotException {
+        int count(String what, int minBytes) throws CorruptFileException {
             int n = varint();
             need((long) n * minBytes, n + " " + what);
             return n;
@@ -267,7 +267,7 @@ final class SnapshotBytes {
                     try {
                         v = codecs[index].read(in);
                     } catch (IOException | RuntimeException e) {
-                        CorruptSnapshotException c = corrupt("codec for " + codecs[index].type().getName()
+                        CorruptFileException c = corrupt("codec for " + codecs[index].type().getName()
                                 + " failed: " + e);
                         c.initCause(e);
                         throw c;

@@ -136,6 +136,12 @@ class SnapshotTest {
         /** A world with something of everything, including removed entities and rows. */
         static World sample() {
             World w = new World();
+            populate(w);
+            return w;
+        }
+
+        /** Something of everything, including removed entities and rows, each change its own commit. */
+        static void populate(World w) {
             Book dune = new Book("Dune", 1965);
             Book emma = new Book("Emma", 1815);
             Book ulysses = new Book("Ulysses", 1922);
@@ -164,7 +170,6 @@ class SnapshotTest {
             w.loans.remove(gone);
             w.loans.remove(r1);
             w.loans.add(105 * 1_000_000_007L, emma, w.where.value("home"));
-            return w;
         }
     }
 
@@ -243,7 +248,7 @@ class SnapshotTest {
     // ---- bad files ----------------------------------------------------------------------------------------
 
     private static void assertCorrupt(Path file, World target, String expected) {
-        CorruptSnapshotException e = assertThrows(CorruptSnapshotException.class, () -> target.db.load(file));
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> target.db.load(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(expected), "'" + e.getMessage() + "' should say " + expected);
         assertEquals(new World().dump(), target.dump(), "a failed load must leave the engine empty");
@@ -349,7 +354,7 @@ class SnapshotTest {
 
     /**
      * Seeded mutations of a real snapshot: flipped bytes, truncations, inserted junk, overwritten lengths. A
-     * mutated file either loads exactly the original data or is refused with {@link CorruptSnapshotException};
+     * mutated file either loads exactly the original data or is refused with {@link CorruptFileException};
      * nothing else is acceptable. A second class of mutations re-signs the damaged section (fixes its
      * checksums) to reach the decoder's own checks: those may decode into other valid data, but must never
      * fail in any other way (no {@code OutOfMemoryError}, no {@code NegativeArraySizeException}, no hang).
@@ -377,7 +382,7 @@ class SnapshotTest {
                 if (!resign) {
                     assertEquals(expected, target.dump(), "seed " + seed + " round " + round + ": loaded other data");
                 }
-            } catch (CorruptSnapshotException e) {
+            } catch (CorruptFileException e) {
                 refused++;
                 assertEquals(new World().dump(), target.dump(), "seed " + seed + " round " + round
                         + ": a refused load changed the engine");

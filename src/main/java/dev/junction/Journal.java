@@ -1,0 +1,636 @@
+package dev.junction;
+
+import dev.junction.SnapshotBytes.Sink;
+import dev.junction.SnapshotBytes.Source;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The append-only journal of committed transactions: one file per generation, written before a commit is
+ * published, read back and replayed on open.
+ *
+ * <h2>Format (version 1; fixed-size integers big-endian)</h2>
+ * <pre>
+ * file    = header | record*
+ * header  = magic "JNCTJRNL" (8) | version u32 | generation u64 | CRC32C u32 of the 20 bytes before
+ * record  = payload length u32 | CRC32C u32 of the length's 4 bytes and the payload | payload
+ * payload = parts | codecs | ops | columns        (encodings as in snapshots, {@link SnapshotBytes})
+ * parts   = v count, then per part: kind byte, name str   (the tables, relations and column stores it names)
+ * codecs  = v count, class names
+ * ops     = v count, then per change in commit order: LINK/UNLINK: kind, v part, v left, v right;
+ *           ADD: kind, v part, v id, entity form byte (0 tagged value, 1 z long, 2 none) and entity;
+ *           REMOVE: kind, v part, v id
+ * columns = v count, then per column store: v part, v columns (name str, type byte each),
+ *           v voided keys (v long each), v written keys (v long key, one value per column each)
+ * </pre>
+ *
+ * <h2>Reading</h2>
+ * A record whose header or payload runs past the end of the file, or that fails its checksum while nothing but
+ * zeros follows it, is the torn tail of a write the process died in: it is dropped and the file truncated there.
+ * A record that fails its checksum with other bytes after it is damage in the middle: a
+ * {@link CorruptFileException}, never a silent skip. Replaying a record applies its changes in one transaction
+ * and checks that they land as they did (a link was absent, an id comes out the same), so a journal that does not
+ * belong to the state it is replayed on is refused too.
+ *
+ * <h2>Writing and durability</h2>
+ * {@link #append} writes a record under the engine's write lock, before the commit is published; with
+ * {@link SyncPolicy#everyCommit()} the file is forced before the commit publishes (a commit that returns is on
+ * disk); with {@link SyncPolicy#groupCommit} a flusher thread forces the file once per window and commits wait for
+ * it after releasing the write lock, so concurrent commits share one force. If a write fails, the record is cut
+ * off again and the transaction rolls back; if that fails too, the journal refuses every later commit.
+ */
+final class Journal implements AutoCloseable {
+
+    static final byte[] MAGIC = "JNCTJRNL".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int HEADER = 24;
+
+    /** Part kinds: what a record's part names. */
+    static final byte P_TABLE = 0, P_RELATION = 1, P_ROWS = 2, P_ASSOC_LEFT = 3, P_ASSOC_RIGHT = 4,
+            P_ASSOC_PAIRS = 5, P_RELATION_COLUMNS = 6, P_ASSOC_COLUMNS = 7;
+
+    final Path file;
+    final long generation;
+    final SyncPolicy policy;
+    private final FileChannel channel;
+    /** Guarded by this: bytes written, bytes forced, and the first failure. */
+    private long appended;
+    private long synced;
+    private IOException failure;
+    private boolean closed;
+    private final Thread flusher;
+
+    private Journal(Path file, long generation, SyncPolicy policy, FileChannel channel, long size) {
+        this.file = file;
+        this.generation = generation;
+        this.policy = policy;
+        this.channel = channel;
+        this.appended = size;
+        this.synced = size;
+        if (policy.everyCommit) {
+            flusher = null;
+        } else {
+            flusher = new Thread(this::flushLoop, "junction-journal-" + file.getFileName());
+            flusher.setDaemon(true);
+            flusher.start();
+        }
+    }
+
+    /** Creates a new, empty journal file (header forced, directory forced). */
+    static Journal create(Path file, long generation, SyncPolicy policy) throws IOException {
+        ByteBuffer h = ByteBuffer.allocate(HEADER);
+        h.put(MAGIC).putInt(VERSION).putLong(generation);
+        h.putInt(Snapshot.crc(h.array(), 0, 20));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            Snapshot.writeFully(ch, h.array());
+            ch.force(true);
+            Snapshot.forceDirectory(file.toAbsolutePath().getParent());
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new Journal(file, generation, policy, ch, HEADER);
+    }
+
+    /** Opens an existing journal for appending after its last valid record (a torn tail cut off and forced). */
+    static Journal reopen(Path file, long generation, long validEnd, SyncPolicy policy) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        try {
+            if (ch.size() > validEnd) {
+                ch.truncate(validEnd);
+                ch.force(true);
+            }
+            ch.position(validEnd);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new Journal(file, generation, policy, ch, validEnd);
+    }
+
+    // ---- writing ------------------------------------------------------------------------------------------
+
+    /**
+     * Appends a record (called under the engine's write lock). With every-commit sync, forces it before
+     * returning. Returns the position after it (the ticket for {@link #awaitDurable}). If the write fails, the
+     * partial record is cut off and the exception thrown; if even that fails, the journal is failed for good.
+     */
+    long append(byte[] payload) throws IOException {
+        synchronized (this) {
+            if (failure != null) {
+                throw new IOException(file + ": the journal failed earlier; no commit can be made durable", failure);
+            }
+            if (closed) {
+                throw new IOException(file + ": the journal is closed");
+            }
+        }
+        byte[] rec = new byte[8 + payload.length];
+        ByteBuffer b = ByteBuffer.wrap(rec);
+        b.putInt(payload.length);
+        System.arraycopy(payload, 0, rec, 8, payload.length);
+        b.putInt(4, recordCrc(rec, payload.length));
+        long start;
+        synchronized (this) {
+            start = appended;
+        }
+        try {
+            Snapshot.writeFully(channel, rec);
+            if (policy.everyCommit) {
+                channel.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            cutBack(start, e);
+            throw e;
+        }
+        synchronized (this) {
+            appended = start + rec.length;
+            if (policy.everyCommit) {
+                synced = appended;
+            } else {
+                notifyAll();
+            }
+            return appended;
+        }
+    }
+
+    /** Removes the last record again (its commit failed to publish). */
+    void undoAppend(long end, int payloadLength) {
+        long start = end - 8 - payloadLength;
+        synchronized (this) {
+            appended = start;
+            if (synced > start) synced = start;
+        }
+        cutBack(start, null);
+    }
+
+    private void cutBack(long start, Throwable cause) {
+        try {
+            channel.truncate(start);
+            channel.position(start);
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            if (cause != null) e.addSuppressed(cause);
+            synchronized (this) {
+                failure = e instanceof IOException io ? io : new IOException(e);
+                notifyAll();
+            }
+        }
+    }
+
+    static int recordCrc(byte[] rec, int payloadLength) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(rec, 0, 4);
+        c.update(rec, 8, payloadLength);
+        return (int) c.getValue();
+    }
+
+    /** With group commit: waits until the flusher has forced everything up to {@code ticket}. */
+    void awaitDurable(long ticket) {
+        synchronized (this) {
+            boolean interrupted = false;
+            while (synced < ticket && failure == null) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the commit is published: finish waiting, then restore the flag
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            if (synced < ticket) {
+                throw new UncheckedIOException(file + ": the commit is applied but the journal could not be "
+                        + "forced to disk; it may be lost in a crash, and no further commit is accepted", failure);
+            }
+        }
+    }
+
+    private void flushLoop() {
+        while (true) {
+            long target;
+            synchronized (this) {
+                while (!closed && appended == synced && failure == null) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (failure != null || (closed && appended == synced)) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(policy.windowMillis); // let the commits of one window share one force
+            } catch (InterruptedException e) {
+                // closing: force what there is and stop
+            }
+            synchronized (this) {
+                target = appended;
+            }
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                synchronized (this) {
+                    failure = e;
+                    notifyAll();
+                }
+                return;
+            }
+            synchronized (this) {
+                if (target > synced) synced = target;
+                notifyAll();
+            }
+        }
+    }
+
+    /** Forces everything appended so far (a checkpoint or close). */
+    void sync() throws IOException {
+        long target;
+        synchronized (this) {
+            if (failure != null) throw new IOException(file + ": the journal failed earlier", failure);
+            target = appended;
+        }
+        channel.force(false);
+        synchronized (this) {
+            if (target > synced) synced = target;
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            notifyAll();
+        }
+        try {
+            if (flusher != null) {
+                flusher.interrupt();
+                flusher.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            synchronized (this) {
+                if (failure == null) channel.force(false);
+            }
+        } finally {
+            channel.close();
+        }
+    }
+
+    // ---- encoding a transaction -----------------------------------------------------------------------------
+
+    /** Whether a transaction changed anything the journal records. */
+    static boolean hasChanges(Txn t) {
+        for (int i = 0; i < t.size; i++) {
+            if (t.kinds[i] < Txn.VOID) return true;
+        }
+        for (ColumnStore.Overlay o : t.columnOrder) {
+            if (!o.voided.isEmpty() || o.own.size() > 0) return true;
+        }
+        return false;
+    }
+
+    /** The record of a transaction about to be published (its overlays still hold its values). */
+    static byte[] encode(Txn t, Map<Class<?>, ValueCodec<?>> registry) throws IOException {
+        LinkedHashMap<String, Integer> parts = new LinkedHashMap<>();
+        Map<Class<?>, Integer> codecs = SnapshotBytes.newCodecIndex();
+        List<Class<?>> codecOrder = new ArrayList<>();
+        Sink body = new Sink(64 + t.size * 8);
+        int ops = 0;
+        for (int i = 0; i < t.size; i++) {
+            if (t.kinds[i] < Txn.VOID) ops++;
+        }
+        body.varint(ops);
+        for (int i = 0; i < t.size; i++) {
+            byte kind = t.kinds[i];
+            if (kind >= Txn.VOID) continue;
+            body.write(kind);
+            if (kind == Txn.LINK || kind == Txn.UNLINK) {
+                RelationImpl<?, ?> r = (RelationImpl<?, ?>) t.targets[i];
+                body.varint(part(parts, r.partKind, r.partName));
+                body.varint(t.as[i]);
+                body.varint(t.bs[i]);
+            } else {
+                AbstractTable<?> table = (AbstractTable<?>) t.targets[i];
+                body.varint(part(parts, table.partKind, table.partName));
+                body.varint(t.as[i]);
+                if (kind == Txn.ADD) {
+                    if (table instanceof LongTableImpl) {
+                        body.write(1);
+                        body.zigzag((Long) t.entities[i]);
+                    } else if (table instanceof RowIdTable) {
+                        body.write(2);
+                    } else {
+                        body.write(0);
+                        body.value(t.entities[i], registry, codecs, codecOrder, "table '" + table.name + "'");
+                    }
+                }
+            }
+        }
+        body.varint(t.columnOrder.size());
+        for (ColumnStore.Overlay o : t.columnOrder) {
+            ColumnStore.Schema schema = o.base.schema;
+            body.varint(part(parts, o.base.partKind, o.base.partName));
+            body.varint(schema.names.length);
+            for (int c = 0; c < schema.names.length; c++) {
+                body.utf(schema.names[c]);
+                body.write(schema.types[c]);
+            }
+            long[] voided = o.voided.toLongArray();
+            Arrays.sort(voided);
+            body.varint(voided.length);
+            for (long key : voided) body.varlong(key);
+            body.varint(o.own.size());
+            for (Long2IntOpenHashMap.Entry e : o.own.slots.long2IntEntrySet()) {
+                body.varlong(e.getLongKey());
+                int slot = e.getIntValue();
+                for (int c = 0; c < schema.names.length; c++) {
+                    byte type = schema.types[c];
+                    int k = schema.indexInType[c];
+                    switch (type) {
+                        case ColumnStore.LONG, ColumnStore.INT -> body.zigzag(o.own.bits(type, k, slot));
+                        case ColumnStore.DOUBLE -> body.int64(o.own.bits(type, k, slot));
+                        case ColumnStore.BOOLEAN -> body.write((int) o.own.bits(type, k, slot));
+                        default -> body.value(o.own.objects[k][slot], registry, codecs, codecOrder,
+                                "column '" + schema.names[c] + "' of " + o.base.partName);
+                    }
+                }
+            }
+        }
+        Sink out = new Sink(body.size + 64);
+        out.varint(parts.size());
+        for (String p : parts.keySet()) {
+            out.write(p.charAt(0));
+            out.utf(p.substring(1));
+        }
+        out.varint(codecOrder.size());
+        for (Class<?> c : codecOrder) out.utf(c.getName());
+        out.write(body.buf, 0, body.size);
+        return Arrays.copyOf(out.buf, out.size);
+    }
+
+    private static int part(Map<String, Integer> parts, byte kind, String name) {
+        return parts.computeIfAbsent((char) kind + name, k -> parts.size());
+    }
+
+    // ---- reading and replaying ----------------------------------------------------------------------------
+
+    /** The records of a journal file, and where its valid part ends. */
+    static final class Contents {
+        final List<byte[]> records = new ArrayList<>();
+        long validEnd;
+        boolean tornTail;
+    }
+
+    /** Reads a journal: header checked, records checked; a torn tail dropped only where {@code last} allows it. */
+    static Contents read(Path file, long generation, boolean last) throws IOException {
+        byte[] data = Files.readAllBytes(file);
+        if (data.length < HEADER || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
+            if (last && data.length < HEADER && isPrefixOfHeader(data, generation)) {
+                throw new CorruptFileException(file, "the journal's header is incomplete (a crash while creating it)");
+            }
+            throw new CorruptFileException(file, "not a Junction journal (no JNCTJRNL header)");
+        }
+        ByteBuffer h = ByteBuffer.wrap(data);
+        h.position(MAGIC.length);
+        int version = h.getInt();
+        long gen = h.getLong();
+        int crc = h.getInt();
+        if (crc != Snapshot.crc(data, 0, 20)) throw new CorruptFileException(file, "journal header checksum mismatch");
+        if (version > VERSION) {
+            throw new CorruptFileException(file, "journal format version " + version + " is newer than this Junction "
+                    + "reads (" + VERSION + ")");
+        }
+        if (version < 1) throw new CorruptFileException(file, "unknown journal format version " + version);
+        if (gen != generation) {
+            throw new CorruptFileException(file, "journal of generation " + gen + " under the name of generation "
+                    + generation);
+        }
+        Contents c = new Contents();
+        int pos = HEADER;
+        while (pos < data.length) {
+            int left = data.length - pos;
+            long length = left >= 4 ? ByteBuffer.wrap(data, pos, 4).getInt() & 0xFFFFFFFFL : -1;
+            boolean fits = left >= 8 && length <= left - 8;
+            boolean ok = fits && ByteBuffer.wrap(data, pos + 4, 4).getInt() == recordCrc(Arrays.copyOfRange(data, pos,
+                    pos + 8 + (int) length), (int) length);
+            if (ok) {
+                c.records.add(Arrays.copyOfRange(data, pos + 8, pos + 8 + (int) length));
+                pos += 8 + (int) length;
+                continue;
+            }
+            boolean tail = !fits || pos + 8 + length == data.length || zerosFrom(data, pos);
+            if (tail && last) {
+                c.tornTail = true;
+                break;
+            }
+            throw new CorruptFileException(file, "record " + c.records.size() + " at byte " + pos + " is damaged"
+                    + (tail ? " (a torn end, but this is not the last journal)" : " and records follow it"));
+        }
+        c.validEnd = pos;
+        return c;
+    }
+
+    private static boolean zerosFrom(byte[] data, int pos) {
+        for (int i = pos; i < data.length; i++) {
+            if (data[i] != 0) return false;
+        }
+        return true;
+    }
+
+    private static boolean isPrefixOfHeader(byte[] data, long generation) {
+        int n = Math.min(data.length, MAGIC.length);
+        return Arrays.equals(Arrays.copyOf(data, n), Arrays.copyOf(MAGIC, n));
+    }
+
+    /** The engine's parts by journal name. */
+    static final class Parts {
+        final Map<String, AbstractTable<?>> tables = new HashMap<>();
+        final Map<String, RelationImpl<?, ?>> relations = new HashMap<>();
+        final Map<String, ColumnStore> stores = new HashMap<>();
+
+        Parts(Junction db) {
+            for (AbstractTable<?> t : db.tablesInOrder()) tables.put((char) t.partKind + t.partName, t);
+            for (RelationImpl<?, ?> r : db.relationsInOrder()) {
+                relations.put((char) r.partKind + r.partName, r);
+                if (r.columns != null) stores.put((char) r.columns.partKind + r.partName, r.columns);
+            }
+            for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
+                tables.put((char) a.rows.partKind + a.name, a.rows);
+                relations.put((char) a.byLeft.partKind + a.name, a.byLeft);
+                relations.put((char) a.byRight.partKind + a.name, a.byRight);
+                relations.put((char) a.pairRel.partKind + a.name, a.pairRel);
+                stores.put((char) a.columns.partKind + a.name, a.columns);
+            }
+        }
+    }
+
+    /** Replays one record in a transaction of its own; a mismatch rolls it back and is a corrupt journal. */
+    static void replay(Junction db, Parts parts, Path file, int index, byte[] record) throws IOException {
+        Source in = new Source(file, record, 0, record.length, "record " + index);
+        int nparts = in.count("parts", 2);
+        String[] names = new String[nparts];
+        for (int i = 0; i < nparts; i++) {
+            int kind = in.u8();
+            names[i] = (char) kind + in.utf();
+        }
+        int ncodecs = in.count("codecs", 1);
+        ValueCodec<?>[] codecs = new ValueCodec<?>[ncodecs];
+        for (int i = 0; i < ncodecs; i++) {
+            String name = in.utf();
+            for (Map.Entry<Class<?>, ValueCodec<?>> e : db.codecs().entrySet()) {
+                if (e.getKey().getName().equals(name)) codecs[i] = e.getValue();
+            }
+            if (codecs[i] == null) {
+                throw new IllegalStateException(file + " has values of " + name + ": register a ValueCodec for it "
+                        + "with Junction.registerCodec before opening");
+            }
+        }
+        Txn t = (Txn) db.begin();
+        boolean done = false;
+        try {
+            int ops = in.count("changes", 3);
+            for (int i = 0; i < ops; i++) {
+                int kind = in.u8();
+                int p = in.varint();
+                if (p >= nparts) throw in.corrupt("part " + p + " of " + nparts);
+                String name = names[p];
+                int a = in.varint();
+                switch (kind) {
+                    case Txn.LINK, Txn.UNLINK -> {
+                        RelationImpl<?, ?> r = parts.relations.get(name);
+                        if (r == null) throw missing(file, name);
+                        int b = in.varint();
+                        DeltaRelation d = t.delta(r);
+                        boolean changed = kind == Txn.LINK ? d.link(a, b) : d.unlink(a, b);
+                        if (!changed) {
+                            throw in.corrupt((kind == Txn.LINK ? "link" : "unlink") + " of (" + a + ", " + b
+                                    + ") in '" + name.substring(1) + "' changed nothing: the journal does not "
+                                    + "follow this state");
+                        }
+                    }
+                    case Txn.ADD -> {
+                        AbstractTable<?> table = parts.tables.get(name);
+                        if (table == null) throw missing(file, name);
+                        int form = in.u8();
+                        Object entity = switch (form) {
+                            case 0 -> in.value(codecs);
+                            case 1 -> in.zigzag();
+                            case 2 -> null;
+                            default -> throw in.corrupt("entity form " + form);
+                        };
+                        if (form == 0 && entity == null) throw in.corrupt("null entity");
+                        if (form != 2 && table.find(entity) >= 0) {
+                            throw in.corrupt("entity " + entity + " of table '" + table.name + "' is already there");
+                        }
+                        int id = insert(table, t, entity);
+                        if (id != a) {
+                            throw in.corrupt("entity of table '" + table.name + "' got id " + id + ", the journal "
+                                    + "says " + a + ": the journal does not follow this state");
+                        }
+                    }
+                    case Txn.REMOVE, Txn.REMOVE_NEW -> {
+                        AbstractTable<?> table = parts.tables.get(name);
+                        if (table == null) throw missing(file, name);
+                        if (!table.isLive(a)) throw in.corrupt("removal of id " + a + ", which is not there");
+                        table.txRemove(t, a);
+                    }
+                    default -> throw in.corrupt("unknown change kind " + kind);
+                }
+            }
+            int stores = in.count("column stores", 3);
+            for (int i = 0; i < stores; i++) {
+                int p = in.varint();
+                if (p >= nparts) throw in.corrupt("part " + p + " of " + nparts);
+                ColumnStore cs = parts.stores.get(names[p]);
+                if (cs == null) throw missing(file, names[p]);
+                int ncols = in.count("columns", 2);
+                int[] map = new int[ncols];
+                byte[] types = new byte[ncols];
+                for (int c = 0; c < ncols; c++) {
+                    String col = in.utf();
+                    int type = in.u8();
+                    int k = cs.schema.find(col);
+                    if (k < 0 || cs.schema.types[k] != type) {
+                        throw new IllegalStateException(file + " has column '" + col + "' (type " + type + ") of "
+                                + names[p].substring(1) + ", which this engine does not declare so");
+                    }
+                    map[c] = k;
+                    types[c] = (byte) type;
+                }
+                int nvoid = in.count("voided keys", 1);
+                for (int v = 0; v < nvoid; v++) t.voidKey(cs, in.varlong());
+                int nwritten = in.count("written keys", 1 + ncols);
+                for (int w = 0; w < nwritten; w++) {
+                    long key = in.varlong();
+                    int slot = t.slotForWrite(cs, key);
+                    ColumnStore own = t.columns(cs).own;
+                    for (int c = 0; c < ncols; c++) {
+                        int k = cs.schema.indexInType[map[c]];
+                        switch (types[c]) {
+                            case ColumnStore.LONG -> own.putBits(types[c], k, slot, in.zigzag());
+                            case ColumnStore.INT -> {
+                                long v = in.zigzag();
+                                if (v != (int) v) throw in.corrupt("int value " + v + " out of range");
+                                own.putBits(types[c], k, slot, v);
+                            }
+                            case ColumnStore.DOUBLE -> own.putBits(types[c], k, slot, in.int64());
+                            case ColumnStore.BOOLEAN -> {
+                                int b = in.u8();
+                                if (b > 1) throw in.corrupt("boolean byte " + b);
+                                own.putBits(types[c], k, slot, b);
+                            }
+                            default -> {
+                                Object v = in.value(codecs);
+                                if (v != null && !cs.schema.objectTypes[k].isInstance(v)) {
+                                    throw in.corrupt("value of type " + v.getClass().getName() + " in column '"
+                                            + cs.schema.names[map[c]] + "'");
+                                }
+                                own.objects[k][slot] = v;
+                            }
+                        }
+                    }
+                }
+            }
+            if (in.pos != record.length) throw in.corrupt((record.length - in.pos) + " bytes left over");
+            t.commit();
+            done = true;
+        } catch (IllegalArgumentException e) { // an id the index refuses
+            CorruptFileException c = in.corrupt(e.getMessage());
+            c.initCause(e);
+            throw c;
+        } finally {
+            if (!done && t.isActive()) t.rollback();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E> int insert(AbstractTable<E> table, Txn t, Object entity) {
+        return table.txInsert(t, (E) entity);
+    }
+
+    private static IllegalStateException missing(Path file, String part) {
+        String[] kinds = {"table", "relation", "association table", "association table", "association table",
+            "association table", "relation", "association table"};
+        int k = part.charAt(0);
+        return new IllegalStateException(file + " has changes of " + (k < kinds.length ? kinds[k] : "part") + " '"
+                + part.substring(1) + "', which this engine does not declare; declare the same schema before opening");
+    }
+}

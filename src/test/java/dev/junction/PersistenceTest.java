@@ -1,0 +1,306 @@
+package dev.junction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.junction.SnapshotTest.Book;
+import dev.junction.SnapshotTest.World;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal and checkpoints: every committed transaction of every kind survives closing and reopening (with
+ * both sync policies, and with commits racing a checkpoint); rolled-back ones leave no trace; a torn last record is
+ * dropped, a damaged record in the middle is an error; misuse is refused; and a seeded fuzz over mutations of a
+ * real journal, where every open gives the state after some prefix of the commits or a {@link CorruptFileException}.
+ */
+class PersistenceTest {
+
+    @TempDir
+    Path dir;
+
+    private static final long U = 1_000_000_007L;
+
+    private static List<String> list(Table<String> t) {
+        List<String> out = new ArrayList<>();
+        t.forEach(out::add);
+        return out;
+    }
+
+    private World reopen() throws IOException {
+        World w = new World();
+        Persistence.open(w.db, dir, SyncPolicy.everyCommit()).close();
+        return w;
+    }
+
+    @Test
+    void everyKindOfChangeSurvivesReopening() throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            World.populate(w);
+            try (Transaction t = w.db.begin()) { // rolled back: never in the journal
+                w.tags.add("phantom");
+                w.tagged.link(new Book("Dune", 1965), "phantom");
+            }
+            w.db.inTransaction(() -> { // several kinds in one transaction
+                w.users.add(55L);
+                w.follows.link(55L, 100 * U);
+                w.friends.unlink(105 * U, 100 * U);
+                w.weight.set(new Book("Dune", 1965), "sf", 77);
+                w.tagged.unlink(new Book("Emma", 1815), "classic");
+                w.at.set(w.loans.rowsOfLeft(102 * U).toIntArray()[0], 123);
+            });
+            // in-place paths (no transaction): must reach the journal too
+            w.tagged.ints().link(w.books.idOf(new Book("Emma", 1815)), w.tags.idOf("nz"));
+            w.score.setByIds(w.books.idOf(new Book("Emma", 1815)), w.tags.idOf("nz"), 9.5);
+            w.users.remove(103 * U);
+            int a = w.users.idOf(100 * U);
+            int b = w.users.idOf(102 * U);
+            w.follows.ints().linkAll(new int[] {a, b, a}, new int[] {a, a, w.users.idOf(106 * U)}); // bulk, in place
+            w.friends.ints().removeLeft(w.users.idOf(106 * U));
+        }
+        World back = reopen();
+        assertEquals(w.dump(), back.dump());
+        assertFalse(back.tags.contains("phantom"));
+        assertEquals(w.users.add(9L), back.users.add(9L), "the same next id after recovery");
+    }
+
+    @Test
+    void groupCommitFromSeveralThreadsSurvivesReopening() throws Exception {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.groupCommit(Duration.ofMillis(3)))) {
+            List<Thread> threads = new ArrayList<>();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            for (int k = 0; k < 4; k++) {
+                int base = k * 1000;
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 60; i++) {
+                            w.follows.link((long) base + i, (long) base + i + 1);
+                        }
+                    } catch (Throwable e) {
+                        failed.set(e);
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads) th.join();
+            assertEquals(null, failed.get());
+        }
+        World back = reopen();
+        assertEquals(240, back.follows.size());
+        assertEquals(w.dump(), back.dump());
+    }
+
+    @Test
+    void checkpointsKeepEverythingAndLeaveOneGeneration() throws Exception {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            World.populate(w);
+            p.checkpoint();
+            w.tags.add("after-1");
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < 200; i++) w.users.add(10_000L + i);
+            });
+            writer.start();
+            p.checkpoint(); // races the writer: its commits land in one journal or the other
+            p.checkpoint();
+            writer.join();
+            w.tags.add("after-3");
+            assertEquals(3, p.generation());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
+            assertEquals(List.of("LOCK", "journal-0000000000000003.log", "snapshot-0000000000000003.snap"), names);
+        }
+        World back = reopen();
+        assertEquals(w.dump(), back.dump());
+    }
+
+    @Test
+    void aCrashBetweenJournalSwitchAndSnapshotStillOpens() throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            World.populate(w);
+        }
+        // what a checkpoint leaves if the process dies after starting journal 1, before snapshot 1 is renamed
+        World other = new World();
+        try (Persistence p = Persistence.open(other.db, dir, SyncPolicy.everyCommit())) {
+            Journal.create(Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
+        }
+        Files.writeString(dir.resolve("snapshot-0000000000000001.snap.123.tmp"), "half written");
+        World back = reopen();
+        assertEquals(w.dump(), back.dump());
+    }
+
+    /** Three commits, then the journal's bytes. */
+    private byte[] threeCommits() throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            w.tags.add("a");
+            w.tags.add("b");
+            w.tags.add("c");
+        }
+        return Files.readAllBytes(Persistence.journalFile(dir, 0));
+    }
+
+    @Test
+    void aTornLastRecordIsDroppedAndTheJournalGoesOn() throws IOException {
+        byte[] bytes = threeCommits();
+        Files.write(Persistence.journalFile(dir, 0), Arrays.copyOf(bytes, bytes.length - 3));
+        World back = new World();
+        try (Persistence p = Persistence.open(back.db, dir, SyncPolicy.everyCommit())) {
+            assertTrue(back.tags.contains("b"));
+            assertFalse(back.tags.contains("c"), "the torn record is dropped");
+            back.tags.add("d"); // appended after the cut
+        }
+        World again = reopen();
+        assertEquals(List.of("a", "b", "d"), list(again.tags));
+
+        byte[] zeros = Arrays.copyOf(bytes, bytes.length + 40); // a tail of zeros (a crash after the size grew)
+        Files.write(Persistence.journalFile(dir, 0), zeros);
+        Files.deleteIfExists(Persistence.snapshotFile(dir, 0));
+        World z = reopen();
+        assertEquals(List.of("a", "b", "c"), list(z.tags));
+    }
+
+    @Test
+    void aDamagedRecordInTheMiddleIsAnErrorAndTheEngineStaysEmpty() throws IOException {
+        byte[] bytes = threeCommits();
+        bytes[Journal.HEADER + 9] ^= 0x40; // inside the first record's payload
+        Path file = Persistence.journalFile(dir, 0);
+        Files.write(file, bytes);
+        World back = new World();
+        CorruptFileException e = assertThrows(CorruptFileException.class,
+                () -> Persistence.open(back.db, dir, SyncPolicy.everyCommit()));
+        assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("damaged"), e.getMessage());
+        assertEquals(new World().dump(), back.dump());
+        // the directory is not left locked
+        Files.write(file, threeCommitsAgain());
+    }
+
+    private byte[] threeCommitsAgain() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().equals("LOCK")) Files.delete(f);
+            }
+        }
+        return threeCommits();
+    }
+
+    @Test
+    void misuseIsRefused() throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            w.tags.add("x");
+            World other = new World();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Persistence.open(other.db, dir, SyncPolicy.everyCommit()));
+            assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> Persistence.open(w.db, dir.resolve("b"),
+                    SyncPolicy.everyCommit()), "already journaled");
+            Transaction t = w.db.begin();
+            assertThrows(IllegalStateException.class, p::checkpoint);
+            t.rollback();
+        }
+        World used = new World();
+        used.tags.add("y");
+        assertThrows(IllegalStateException.class, () -> Persistence.open(used.db, dir, SyncPolicy.everyCommit()));
+        Junction noSchema = Junction.create();
+        noSchema.registerCodec(SnapshotTest.BOOKS);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Persistence.open(noSchema, dir, SyncPolicy.everyCommit()));
+        assertTrue(e.getMessage().contains("tags"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SyncPolicy.groupCommit(Duration.ofMillis(-1)));
+        World fine = reopen(); // nothing above spoiled the directory
+        assertTrue(fine.tags.contains("x"));
+    }
+
+    /**
+     * Seeded mutations of a real journal (flipped bytes, truncations, inserted junk, overwritten lengths): each
+     * open gives exactly the state after some prefix of the commits, or a {@link CorruptFileException}.
+     */
+    @Test
+    void fuzzedJournalsOpenToAPrefixOrAreRefused() throws IOException {
+        long seed = Long.getLong("junction.journal.seed", System.nanoTime());
+        int rounds = Integer.getInteger("junction.journal.fuzz", 600);
+        List<String> prefixes = new ArrayList<>();
+        World w = new World();
+        prefixes.add(w.dump());
+        Path source = dir.resolve("source");
+        try (Persistence p = Persistence.open(w.db, source, SyncPolicy.everyCommit())) {
+            w.tags.add("sf");
+            prefixes.add(w.dump());
+            w.tagged.link(new Book("Dune", 1965), "sf", w.note.value("n"), w.weight.value(4));
+            prefixes.add(w.dump());
+            w.loans.add(7L, new Book("Dune", 1965), w.at.value(3));
+            prefixes.add(w.dump());
+            w.db.inTransaction(() -> {
+                w.books.remove(new Book("Dune", 1965));
+                w.users.add(8L);
+            });
+            prefixes.add(w.dump());
+            w.friends.link(7L, 8L);
+            prefixes.add(w.dump());
+        }
+        byte[] good = Files.readAllBytes(Persistence.journalFile(source, 0));
+        Random rnd = new Random(seed);
+        int refused = 0;
+        for (int round = 0; round < rounds; round++) {
+            Path target = dir.resolve("round" + round);
+            Files.createDirectories(target);
+            Files.write(Persistence.journalFile(target, 0), mutate(good, rnd));
+            World back = new World();
+            try {
+                Persistence.open(back.db, target, SyncPolicy.everyCommit()).close();
+                String got = back.dump();
+                assertTrue(prefixes.contains(got), "seed " + seed + " round " + round
+                        + " (rerun: -Djunction.journal.seed=" + seed + "): opened to a state that is no prefix");
+            } catch (CorruptFileException e) {
+                refused++;
+                assertEquals(prefixes.get(0), back.dump(), "seed " + seed + " round " + round + ": not left empty");
+            } catch (Throwable e) {
+                throw new AssertionError("seed " + seed + " round " + round + " (rerun: -Djunction.journal.seed="
+                        + seed + "): unexpected " + e, e);
+            }
+        }
+        assertTrue(refused > 0, "seed " + seed + ": nothing was refused");
+    }
+
+    private static byte[] mutate(byte[] good, Random rnd) {
+        byte[] b = good.clone();
+        switch (rnd.nextInt(4)) {
+            case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
+            case 1 -> b = Arrays.copyOf(b, rnd.nextInt(b.length + 1));
+            case 2 -> {
+                int at = rnd.nextInt(b.length);
+                byte[] junk = new byte[1 + rnd.nextInt(12)];
+                rnd.nextBytes(junk);
+                byte[] out = new byte[b.length + junk.length];
+                System.arraycopy(b, 0, out, 0, at);
+                System.arraycopy(junk, 0, out, at, junk.length);
+                System.arraycopy(b, at, out, at + junk.length, b.length - at);
+                b = out;
+            }
+            default -> {
+                int at = Journal.HEADER + rnd.nextInt(Math.max(1, b.length - Journal.HEADER - 4));
+                ByteBuffer.wrap(b).putInt(at, rnd.nextBoolean() ? Integer.MAX_VALUE : rnd.nextInt(64));
+            }
+        }
+        return b;
+    }
+}
