@@ -48,8 +48,9 @@ import java.util.Map;
  * <h2>Writing and durability</h2>
  * {@link #append} writes a record under the engine's write lock, before the commit is published; with
  * {@link SyncPolicy#everyCommit()} the file is forced before the commit publishes (a commit that returns is on
- * disk); with {@link SyncPolicy#groupCommit} a flusher thread forces the file once per window and commits wait for
- * it after releasing the write lock, so concurrent commits share one force. If a write fails, the record is cut
+ * disk); with {@link SyncPolicy#groupCommit} a flusher thread forces the file as soon as a record is pending (but
+ * at most once per window) and commits wait for it after releasing the write lock, so the commits that arrive
+ * during one force share the next. If a write fails, the record is cut
  * off again and the transaction rolls back; if that fails too, the journal refuses every later commit.
  */
 final class Journal implements AutoCloseable {
@@ -232,10 +233,13 @@ final class Journal implements AutoCloseable {
                     return;
                 }
             }
-            try {
-                Thread.sleep(policy.windowMillis); // let the commits of one window share one force
-            } catch (InterruptedException e) {
-                // closing: force what there is and stop
+            long wait = policy.windowNanos - (System.nanoTime() - lastForce);
+            if (wait > 0) { // at most one force per window: the commits meanwhile share the next one
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    // closing: force what there is and stop
+                }
             }
             synchronized (this) {
                 target = appended;
@@ -249,12 +253,16 @@ final class Journal implements AutoCloseable {
                 }
                 return;
             }
+            lastForce = System.nanoTime();
             synchronized (this) {
                 if (target > synced) synced = target;
                 notifyAll();
             }
         }
     }
+
+    /** When the flusher last forced the file (its own field). */
+    private long lastForce = System.nanoTime() - Long.MAX_VALUE / 4;
 
     /** Forces everything appended so far (a checkpoint or close). */
     void sync() throws IOException {

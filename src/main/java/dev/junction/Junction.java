@@ -436,7 +436,7 @@ public final class Junction {
      * is written to a temporary file in the same directory, forced to disk, renamed over {@code file}, and the
      * directory is forced, so a crash leaves either the old file or the new one. Commits wait while the state is
      * encoded (a read view); the file is written after. About 1 to 3 bytes per link. The format is described
-     * in {@code docs/snapshot-format.md}.
+     * in {@code docs/persistence-format.md}.
      *
      * @throws IOException if the file cannot be written (the old file, if any, is untouched)
      * @throws IllegalStateException inside a transaction, or if an entity or object value has a class that is
