@@ -27,7 +27,7 @@ public final class CrashChild {
 
     public static void main(String[] args) throws Exception {
         Schema s = new Schema();
-        SyncPolicy policy = args[1].equals("group") ? SyncPolicy.groupCommit(Duration.ofMillis(2))
+        SyncPolicy policy = args[1].equals("group") ? SyncPolicy.groupCommit(Duration.ZERO)
                 : SyncPolicy.everyCommit();
         Persistence p = Persistence.open(s.db, Path.of(args[0]), policy);
         int start = s.items.size() == 0 ? 0 : findNext(s);
@@ -41,7 +41,7 @@ public final class CrashChild {
             });
             System.out.println("ACK " + n);
             System.out.flush();
-            if (i % 500 == 499) p.checkpoint();
+            if (i % 200 == 199) p.checkpoint();
         }
     }
 

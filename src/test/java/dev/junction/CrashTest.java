@@ -21,19 +21,34 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Crash safety: a child JVM ({@link CrashChild}) commits transactions and reports each acknowledged one; the test
  * kills it with SIGKILL at a random moment, reopens the directory, and checks that every acknowledged transaction is
  * there, entirely, and that nothing beyond the one in flight is. Several kills per run, the child resuming where the
- * reopened directory ends, with checkpoints along the way. Seeded ({@code -Djunction.crash.seed}), bounded by
- * {@code -Djunction.crash.kills} (default 4 per sync policy).
+ * reopened directory ends, with checkpoints along the way; several seeds per sync policy. Seeded
+ * ({@code -Djunction.crash.seed} replays one), bounded by {@code -Djunction.crash.seeds} (default 3) and
+ * {@code -Djunction.crash.kills} (default 3 per seed).
  */
 class CrashTest {
 
     @TempDir
     Path dir;
 
+    /** The directory of the current seed's run. */
+    private Path runDir;
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"every", "group"})
     void acknowledgedCommitsSurviveSigkill(String policy) throws Exception {
-        long seed = Long.getLong("junction.crash.seed", System.nanoTime());
-        int kills = Integer.getInteger("junction.crash.kills", 4);
+        Long fixed = Long.getLong("junction.crash.seed");
+        int seeds = fixed != null ? 1 : Integer.getInteger("junction.crash.seeds", 3);
+        long base = fixed != null ? fixed : System.nanoTime();
+        for (int i = 0; i < seeds; i++) {
+            Path run = dir.resolve("seed" + i);
+            java.nio.file.Files.createDirectories(run);
+            killRepeatedly(policy, base + i * 7919L, run);
+        }
+    }
+
+    private void killRepeatedly(String policy, long seed, Path dir) throws Exception {
+        this.runDir = dir;
+        int kills = Integer.getInteger("junction.crash.kills", 3);
         Random rnd = new Random(seed);
         String where = "seed " + seed + " policy " + policy + " (rerun: -Djunction.crash.seed=" + seed + ")";
         int acked = -1;
@@ -66,7 +81,7 @@ class CrashTest {
     /** Reopens the directory and checks it; returns the number of the last transaction found. */
     private int check(int acked, String where) throws IOException {
         CrashChild.Schema s = new CrashChild.Schema();
-        try (Persistence p = Persistence.open(s.db, dir, SyncPolicy.everyCommit())) {
+        try (Persistence p = Persistence.open(s.db, runDir, SyncPolicy.everyCommit())) {
             int last = -1;
             for (String e : s.items) last = Math.max(last, Integer.parseInt(e.substring(1)));
             assertTrue(last >= acked, where + ": acknowledged " + acked + " but only " + last + " is there");
@@ -87,13 +102,13 @@ class CrashTest {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-                CrashChild.class.getName(), dir.toString(), policy);
-        pb.redirectError(new File(dir.toFile(), "child-stderr.txt"));
+                CrashChild.class.getName(), runDir.toString(), policy);
+        pb.redirectError(new File(runDir.toFile(), "child-stderr.txt"));
         return pb.start();
     }
 
     private String errors(Process child) throws IOException {
-        File f = new File(dir.toFile(), "child-stderr.txt");
+        File f = new File(runDir.toFile(), "child-stderr.txt");
         return f.exists() ? "; stderr: " + java.nio.file.Files.readString(f.toPath()) : "";
     }
 }

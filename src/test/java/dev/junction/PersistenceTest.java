@@ -237,7 +237,7 @@ class PersistenceTest {
     @Test
     void fuzzedJournalsOpenToAPrefixOrAreRefused() throws IOException {
         long seed = Long.getLong("junction.journal.seed", System.nanoTime());
-        int rounds = Integer.getInteger("junction.journal.fuzz", 600);
+        int rounds = Integer.getInteger("junction.journal.fuzz", 2000);
         List<String> prefixes = new ArrayList<>();
         World w = new World();
         prefixes.add(w.dump());
