@@ -6,11 +6,13 @@ import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
+import java.io.FileDescriptor;
+import java.io.RandomAccessFile;
+import java.util.concurrent.locks.LockSupport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,10 +40,9 @@ import java.util.Map;
  * </pre>
  *
  * <h2>Reading</h2>
- * A record whose header or payload runs past the end of the file, or that fails its checksum while nothing but
- * zeros follows it, is the torn tail of a write the process died in: it is dropped and the file truncated there.
- * A record that fails its checksum with other bytes after it is damage in the middle: a
- * {@link CorruptFileException}, never a silent skip. Replaying a record applies its changes in one transaction
+ * A record that is cut short or fails its checksum, with no valid record anywhere after it, is the torn tail of a
+ * write the process died in: it is dropped and the file truncated there (in the newest journal only). A damaged
+ * record followed by a valid one is damage in the middle: a {@link CorruptFileException}, never a silent skip. Replaying a record applies its changes in one transaction
  * and checks that they land as they did (a link was absent, an id comes out the same), so a journal that does not
  * belong to the state it is replayed on is refused too.
  *
@@ -63,22 +64,31 @@ final class Journal implements AutoCloseable {
     static final byte P_TABLE = 0, P_RELATION = 1, P_ROWS = 2, P_ASSOC_LEFT = 3, P_ASSOC_RIGHT = 4,
             P_ASSOC_PAIRS = 5, P_RELATION_COLUMNS = 6, P_ASSOC_COLUMNS = 7;
 
+    /** The largest journal this version reads back in one piece: checkpoint before it is reached. */
+    static final long MAX_SIZE = Integer.MAX_VALUE - 64;
+
     final Path file;
     final long generation;
     final SyncPolicy policy;
-    private final FileChannel channel;
-    /** Guarded by this: bytes written, bytes forced, and the first failure. */
+    /**
+     * Classic I/O, not a {@code FileChannel}: an interrupted committer must not close the journal under everyone
+     * (a {@code FileChannel} closes itself when a thread is interrupted in an I/O call).
+     */
+    private final RandomAccessFile raf;
+    private final FileDescriptor fd;
+    /** Guarded by this: bytes written, bytes forced, and the first failure (after which nothing is appended). */
     private long appended;
     private long synced;
     private IOException failure;
     private boolean closed;
     private final Thread flusher;
 
-    private Journal(Path file, long generation, SyncPolicy policy, FileChannel channel, long size) {
+    private Journal(Path file, long generation, SyncPolicy policy, RandomAccessFile raf, long size) throws IOException {
         this.file = file;
         this.generation = generation;
         this.policy = policy;
-        this.channel = channel;
+        this.raf = raf;
+        this.fd = raf.getFD();
         this.appended = size;
         this.synced = size;
         if (policy.everyCommit) {
@@ -90,47 +100,57 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Creates a new, empty journal file (header forced, directory forced). */
+    /**
+     * Creates a new, empty journal file: the header goes to a temporary file, which is forced and renamed into
+     * place, and the directory is forced; a crash leaves the journal complete or absent (a stray {@code .tmp}).
+     */
     static Journal create(Path file, long generation, SyncPolicy policy) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         h.put(MAGIC).putInt(VERSION).putLong(generation);
         h.putInt(Snapshot.crc(h.array(), 0, 20));
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
         try {
-            Snapshot.writeFully(ch, h.array());
-            ch.force(true);
-            Snapshot.forceDirectory(file.toAbsolutePath().getParent());
+            try (RandomAccessFile out = new RandomAccessFile(tmp.toFile(), "rw")) {
+                out.write(h.array());
+                out.getFD().sync();
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            Files.deleteIfExists(tmp);
             throw e;
         }
-        return new Journal(file, generation, policy, ch, HEADER);
+        Snapshot.forceDirectory(dir);
+        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
+        raf.seek(HEADER);
+        return new Journal(file, generation, policy, raf, HEADER);
     }
 
     /** Opens an existing journal for appending after its last valid record (a torn tail cut off and forced). */
     static Journal reopen(Path file, long generation, long validEnd, SyncPolicy policy) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
         try {
-            if (ch.size() > validEnd) {
-                ch.truncate(validEnd);
-                ch.force(true);
+            if (raf.length() > validEnd) {
+                raf.setLength(validEnd);
+                raf.getFD().sync();
             }
-            ch.position(validEnd);
+            raf.seek(validEnd);
+            return new Journal(file, generation, policy, raf, validEnd);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            raf.close();
             throw e;
         }
-        return new Journal(file, generation, policy, ch, validEnd);
     }
 
     // ---- writing ------------------------------------------------------------------------------------------
 
     /**
-     * Appends a record (called under the engine's write lock). With every-commit sync, forces it before
+     * Appends a record (called under the engine's write lock and stamp). With every-commit sync, forces it before
      * returning. Returns the position after it (the ticket for {@link #awaitDurable}). If the write fails, the
      * partial record is cut off and the exception thrown; if even that fails, the journal is failed for good.
      */
     long append(byte[] payload) throws IOException {
+        long start;
         synchronized (this) {
             if (failure != null) {
                 throw new IOException(file + ": the journal failed earlier; no commit can be made durable", failure);
@@ -138,20 +158,22 @@ final class Journal implements AutoCloseable {
             if (closed) {
                 throw new IOException(file + ": the journal is closed");
             }
+            start = appended;
+        }
+        if (start + 8L + payload.length > MAX_SIZE) {
+            throw new IOException(file + ": the journal would pass " + MAX_SIZE + " bytes; call "
+                    + "Persistence.checkpoint() to start a new one");
         }
         byte[] rec = new byte[8 + payload.length];
         ByteBuffer b = ByteBuffer.wrap(rec);
         b.putInt(payload.length);
         System.arraycopy(payload, 0, rec, 8, payload.length);
         b.putInt(4, recordCrc(rec, payload.length));
-        long start;
-        synchronized (this) {
-            start = appended;
-        }
         try {
-            Snapshot.writeFully(channel, rec);
+            raf.seek(start);
+            raf.write(rec);
             if (policy.everyCommit) {
-                channel.force(false);
+                fd.sync();
             }
         } catch (IOException | RuntimeException e) {
             cutBack(start, e);
@@ -168,21 +190,27 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Removes the last record again (its commit failed to publish). */
+    /**
+     * Removes the last record again (its commit failed to publish, which only an {@link Error} does) and fails the
+     * journal: the engine's state after such an error is not trusted, so nothing more is made durable.
+     */
     void undoAppend(long end, int payloadLength) {
         long start = end - 8 - payloadLength;
+        cutBack(start, null);
         synchronized (this) {
             appended = start;
-            if (synced > start) synced = start;
+            if (failure == null) {
+                failure = new IOException(file + ": a commit failed while being published; reopen the directory");
+            }
+            notifyAll();
         }
-        cutBack(start, null);
     }
 
     private void cutBack(long start, Throwable cause) {
         try {
-            channel.truncate(start);
-            channel.position(start);
-            channel.force(false);
+            raf.setLength(start);
+            raf.seek(start);
+            fd.sync();
         } catch (IOException | RuntimeException e) {
             if (cause != null) e.addSuppressed(cause);
             synchronized (this) {
@@ -219,33 +247,30 @@ final class Journal implements AutoCloseable {
     }
 
     private void flushLoop() {
+        long lastForce = System.nanoTime() - Long.MAX_VALUE / 4;
         while (true) {
             long target;
             synchronized (this) {
-                while (!closed && appended == synced && failure == null) {
+                while (!closed && appended <= synced && failure == null) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
-                        return;
+                        // nobody interrupts this thread; close() sets closed and notifies
                     }
                 }
-                if (failure != null || (closed && appended == synced)) {
+                if (failure != null || (closed && appended <= synced)) {
                     return;
                 }
             }
             long wait = policy.windowNanos - (System.nanoTime() - lastForce);
             if (wait > 0) { // at most one force per window: the commits meanwhile share the next one
-                try {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                } catch (InterruptedException e) {
-                    // closing: force what there is and stop
-                }
+                LockSupport.parkNanos(wait);
             }
             synchronized (this) {
                 target = appended;
             }
             try {
-                channel.force(false);
+                fd.sync();
             } catch (IOException e) {
                 synchronized (this) {
                     failure = e;
@@ -261,9 +286,6 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** When the flusher last forced the file (its own field). */
-    private long lastForce = System.nanoTime() - Long.MAX_VALUE / 4;
-
     /** Forces everything appended so far (a checkpoint or close). */
     void sync() throws IOException {
         long target;
@@ -271,13 +293,14 @@ final class Journal implements AutoCloseable {
             if (failure != null) throw new IOException(file + ": the journal failed earlier", failure);
             target = appended;
         }
-        channel.force(false);
+        fd.sync();
         synchronized (this) {
             if (target > synced) synced = target;
             notifyAll();
         }
     }
 
+    /** Stops the flusher (after its current force), forces what is left, closes the file. */
     @Override
     public void close() throws IOException {
         synchronized (this) {
@@ -287,18 +310,19 @@ final class Journal implements AutoCloseable {
         }
         try {
             if (flusher != null) {
-                flusher.interrupt();
-                flusher.join(10_000);
+                flusher.join();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
+            boolean ok;
             synchronized (this) {
-                if (failure == null) channel.force(false);
+                ok = failure == null;
             }
+            if (ok) sync();
         } finally {
-            channel.close();
+            raf.close();
         }
     }
 
@@ -409,6 +433,10 @@ final class Journal implements AutoCloseable {
 
     /** Reads a journal: header checked, records checked; a torn tail dropped only where {@code last} allows it. */
     static Contents read(Path file, long generation, boolean last) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_SIZE) {
+            throw new CorruptFileException(file, size + " bytes: larger than a journal can be (" + MAX_SIZE + ")");
+        }
         byte[] data = Files.readAllBytes(file);
         if (data.length < HEADER || !Arrays.equals(Arrays.copyOf(data, MAGIC.length), MAGIC)) {
             if (last && data.length < HEADER && isPrefixOfHeader(data, generation)) {
@@ -444,23 +472,32 @@ final class Journal implements AutoCloseable {
                 pos += 8 + (int) length;
                 continue;
             }
-            boolean tail = !fits || pos + 8 + length == data.length || zerosFrom(data, pos);
-            if (tail && last) {
+            // torn only if no valid record follows anywhere (a damaged length must not hide the records after it)
+            int next = validRecordAfter(data, pos + 1);
+            if (next < 0 && last) {
                 c.tornTail = true;
                 break;
             }
             throw new CorruptFileException(file, "record " + c.records.size() + " at byte " + pos + " is damaged"
-                    + (tail ? " (a torn end, but this is not the last journal)" : " and records follow it"));
+                    + (next < 0 ? " (a torn end, but this is not the last journal)"
+                    : " and a valid record follows at byte " + next));
         }
         c.validEnd = pos;
         return c;
     }
 
-    private static boolean zerosFrom(byte[] data, int pos) {
-        for (int i = pos; i < data.length; i++) {
-            if (data[i] != 0) return false;
+    /** The first position at or after {@code from} where a whole record with a matching checksum starts, or -1. */
+    private static int validRecordAfter(byte[] data, int from) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        for (int p = from; p + 8 <= data.length; p++) {
+            long length = ByteBuffer.wrap(data, p, 4).getInt() & 0xFFFFFFFFL;
+            if (length > data.length - p - 8) continue;
+            c.reset();
+            c.update(data, p, 4);
+            c.update(data, p + 8, (int) length);
+            if ((int) c.getValue() == ByteBuffer.wrap(data, p + 4, 4).getInt()) return p;
         }
-        return true;
+        return -1;
     }
 
     private static boolean isPrefixOfHeader(byte[] data, long generation) {
@@ -512,6 +549,7 @@ final class Journal implements AutoCloseable {
             }
         }
         Txn t = (Txn) db.begin();
+        t.quiet = true;
         boolean done = false;
         try {
             int ops = in.count("changes", 3);
@@ -544,6 +582,10 @@ final class Journal implements AutoCloseable {
                             case 2 -> null;
                             default -> throw in.corrupt("entity form " + form);
                         };
+                        int expected = table instanceof LongTableImpl ? 1 : table instanceof RowIdTable ? 2 : 0;
+                        if (form != expected) {
+                            throw in.corrupt("entity form " + form + " for table '" + table.name + "'");
+                        }
                         if (form == 0 && entity == null) throw in.corrupt("null entity");
                         if (form != 2 && table.find(entity) >= 0) {
                             throw in.corrupt("entity " + entity + " of table '" + table.name + "' is already there");
@@ -584,10 +626,10 @@ final class Journal implements AutoCloseable {
                     types[c] = (byte) type;
                 }
                 int nvoid = in.count("voided keys", 1);
-                for (int v = 0; v < nvoid; v++) t.voidKey(cs, in.varlong());
+                for (int v = 0; v < nvoid; v++) t.voidKey(cs, checkKey(in, parts, cs, in.varlong(), false));
                 int nwritten = in.count("written keys", 1 + ncols);
                 for (int w = 0; w < nwritten; w++) {
-                    long key = in.varlong();
+                    long key = checkKey(in, parts, cs, in.varlong(), true);
                     int slot = t.slotForWrite(cs, key);
                     ColumnStore own = t.columns(cs).own;
                     for (int c = 0; c < ncols; c++) {
@@ -620,13 +662,32 @@ final class Journal implements AutoCloseable {
             if (in.pos != record.length) throw in.corrupt((record.length - in.pos) + " bytes left over");
             t.commit();
             done = true;
-        } catch (IllegalArgumentException e) { // an id the index refuses
-            CorruptFileException c = in.corrupt(e.getMessage());
+        } catch (IllegalStateException e) { // a schema or codec mismatch: said as such
+            throw e;
+        } catch (RuntimeException e) { // an id the index refuses, a value a key function or codec rejects
+            CorruptFileException c = in.corrupt(e.toString());
             c.initCause(e);
             throw c;
         } finally {
             if (!done && t.isActive()) t.rollback();
         }
+    }
+
+    /**
+     * A key of column values: a pair (relation columns), or a row id (association columns) that must be live if
+     * values are written to it (a voided row was deleted in the same transaction).
+     */
+    private static long checkKey(Source in, Parts parts, ColumnStore cs, long key, boolean written)
+            throws CorruptFileException {
+        if (cs.dense) {
+            AbstractTable<?> rows = parts.tables.get((char) P_ROWS + cs.partName);
+            if (key < 0 || key > Integer.MAX_VALUE || rows == null || (written && !rows.isLive((int) key))) {
+                throw in.corrupt("values for row " + key + ", which is not there");
+            }
+        } else if (key < 0) {
+            throw in.corrupt("values for key " + key);
+        }
+        return key;
     }
 
     @SuppressWarnings("unchecked")

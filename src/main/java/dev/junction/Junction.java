@@ -460,7 +460,8 @@ public final class Junction {
      * @throws CorruptFileException if the file is not a snapshot, is from a newer format version, is
      *         truncated or damaged, or contradicts itself; the engine is unchanged
      * @throws IllegalStateException if the engine's schema does not match, it is not empty, a codec the file
-     *         needs is not registered, or inside a transaction or a read view; the engine is unchanged
+     *         needs is not registered, it is journaled ({@link Persistence}: load before opening), or inside a
+     *         transaction or a read view; the engine is unchanged
      * @throws IOException if the file cannot be read
      */
     public void load(Path file) throws IOException {
@@ -469,6 +470,10 @@ public final class Junction {
             throw new IllegalStateException(label + ": cannot load inside a transaction");
         }
         checkNoView("load a snapshot");
+        if (journal != null) {
+            throw new IllegalStateException(label + " is journaled: load a snapshot before Persistence.open (or open "
+                    + "the directory the snapshot belongs to); a load would bypass the journal");
+        }
         Snapshot.Content content = Snapshot.read(file, codecs);
         acquireWriter(lockTimeoutNanos);
         try {
@@ -849,38 +854,35 @@ public final class Junction {
         checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
         Journal j = journal;
         long ticket = -1;
-        int recordLength = 0;
-        if (j != null) { // write-ahead: the record is in the journal (and forced, if every commit) before publishing
-            try {
-                if (Journal.hasChanges(t)) {
-                    byte[] record = Journal.encode(t, codecs);
-                    recordLength = record.length;
-                    ticket = j.append(record);
-                }
-            } catch (IOException e) {
-                end(t);
-                throw new java.io.UncheckedIOException(label + ": the journal " + j.file + " could not be written; "
-                        + "the transaction was rolled back", e);
-            } catch (Throwable e) {
-                end(t);
-                throw e;
-            }
-        }
         try {
-            long st = acquireStamp();
+            long st = acquireStamp(); // first: once the record is in the journal, nothing may stop the publication
             try {
-                publish(t);
+                if (j != null && Journal.hasChanges(t)) { // write-ahead: in the journal (forced, if every commit) first
+                    byte[] record;
+                    try {
+                        record = Journal.encode(t, codecs);
+                        ticket = j.append(record);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(label + ": the journal " + j.file + " could not be "
+                                + "written; the transaction was rolled back", e);
+                    }
+                    try {
+                        publish(t);
+                    } catch (Throwable e) { // an Error while publishing: take the record back, then stop journaling
+                        j.undoAppend(ticket, record.length);
+                        throw e;
+                    }
+                } else {
+                    publish(t);
+                }
             } finally {
                 seq.unlockWrite(st);
             }
         } catch (Throwable e) {
-            if (ticket >= 0) {
-                j.undoAppend(ticket, recordLength); // not published: not in the journal either
-            }
             end(t);
             throw e;
         }
-        boolean events = t.size > 0 && !listeners.isEmpty();
+        boolean events = t.size > 0 && !listeners.isEmpty() && !t.quiet;
         if (events) {
             Object[] batch = {t};
             synchronized (pending) {

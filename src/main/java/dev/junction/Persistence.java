@@ -35,12 +35,16 @@ import java.util.regex.Pattern;
  * generation on, in order, each record as one transaction that must land exactly as it did. The torn last record
  * of the newest journal (the process died while writing it) is dropped and cut off; a damaged record anywhere
  * else, a missing journal or a journal that does not follow the state is a {@link CorruptFileException} naming the
- * file. From then on every commit of the engine is written to the journal before it is published, forced as the
- * {@link SyncPolicy} says; writes that would go in place (no overlay) take the transaction path instead.
+ * file. Replayed commits are not delivered to listeners (they heard them when they first committed). From then on
+ * every commit of the engine is written to the journal before it is published, forced as the {@link SyncPolicy}
+ * says; writes that would go in place (no overlay) take the transaction path instead, and {@link Junction#load} is
+ * refused. Entity and object-column values need codecs as for snapshots ({@link Junction#registerCodec}).
  *
  * <h2>Checkpoints</h2>
- * {@link #checkpoint} starts journal N+1 and encodes the state under the write lock (commits wait for the
- * encoding), then writes snapshot N+1 atomically and deletes generation N. A crash at any point leaves a directory
+ * {@link #checkpoint} forces journal N, starts journal N+1 and encodes the state under the write lock (commits wait
+ * for those forces and the encoding, and may time out if that takes longer than the engine's lock timeout), then
+ * writes snapshot N+1 atomically and deletes generation N. The journal must stay under 2 GB: checkpoint before
+ * (a commit that would pass it fails and rolls back, asking for a checkpoint). A crash at any point leaves a directory
  * that opens to the same state: either snapshot N with journals N and N+1, or snapshot N+1 with journal N+1.
  *
  * <h2>Thread-safety</h2>
@@ -162,16 +166,22 @@ public final class Persistence implements AutoCloseable {
             Snapshot.resetAll(db);
             throw e;
         }
-        Journal journal;
-        if (gens.length == 0) {
-            journal = Journal.create(journalFile(dir, base), base, policy);
-            generation = base;
-        } else {
-            generation = gens[gens.length - 1];
-            journal = Journal.reopen(journalFile(dir, generation), generation, last.validEnd, policy);
+        Journal journal = null;
+        try {
+            deleteBefore(base);
+            if (gens.length == 0) {
+                journal = Journal.create(journalFile(dir, base), base, policy);
+                generation = base;
+            } else {
+                generation = gens[gens.length - 1];
+                journal = Journal.reopen(journalFile(dir, generation), generation, last.validEnd, policy);
+            }
+            db.attachJournal(journal); // last: a failed open leaves the engine unjournaled
+        } catch (IOException | RuntimeException | Error e) {
+            if (journal != null) journal.close();
+            Snapshot.resetAll(db);
+            throw e;
         }
-        db.attachJournal(journal);
-        deleteBefore(base);
     }
 
     /** Deletes the snapshots and journals of generations before {@code gen}. */
@@ -205,10 +215,10 @@ public final class Persistence implements AutoCloseable {
             old.sync();
             Journal fresh = Journal.create(journalFile(dir, next), next, policy);
             db.journal = fresh;
+            generation = next; // from here on the directory is at generation next, whatever fails below
             old.close();
             return Snapshot.encode(db);
         });
-        generation = next;
         Snapshot.writeAtomically(snapshotFile(dir, next), Snapshot.header(), sections);
         deleteBefore(next);
     }
@@ -225,14 +235,15 @@ public final class Persistence implements AutoCloseable {
 
     /**
      * Forces the journal, stops journaling (the engine goes on in memory only, and its later commits are not
-     * durable) and releases the directory. Idempotent.
+     * durable) and releases the directory. Idempotent. Waits for a transaction in progress to end (up to the
+     * engine's lock timeout: then it throws {@link LockTimeoutException} and nothing changed).
      */
     @Override
     public synchronized void close() throws IOException {
         if (closed) return;
+        Journal j = db.detachJournal(); // may time out waiting for a transaction: then nothing changed, try again
         closed = true;
         try {
-            Journal j = db.detachJournal();
             if (j != null) j.close();
         } finally {
             releaseLock();

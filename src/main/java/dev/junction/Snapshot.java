@@ -73,6 +73,9 @@ final class Snapshot {
         writeAtomically(file, header(), encode(db));
     }
 
+    /** The largest snapshot this version loads (it reads the file in one array). */
+    static final long MAX_SIZE = Integer.MAX_VALUE - 8;
+
     /** The sections of a snapshot of the committed state, encoded in a read view (commits wait meanwhile). */
     static List<byte[]> encode(Junction db) throws IOException {
         List<byte[]> sections = new ArrayList<>();
@@ -109,6 +112,12 @@ final class Snapshot {
         Sink end = new Sink(8);
         end.varint(sections.size());
         sections.add(section(END, end));
+        long total = HEADER;
+        for (byte[] b : sections) total += b.length;
+        if (total > MAX_SIZE) { // never write what load would refuse (a checkpoint would then lose its base)
+            throw new IllegalStateException(db + ": the snapshot would be " + total + " bytes, more than this "
+                    + "version can load (" + MAX_SIZE + ")");
+        }
         return sections;
     }
 
@@ -348,7 +357,7 @@ final class Snapshot {
         byte[] data;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size > Integer.MAX_VALUE - 8) {
+            if (size > MAX_SIZE) {
                 throw new CorruptFileException(file, size + " bytes: larger than a snapshot can be (2 GB)");
             }
             data = new byte[(int) size];
@@ -697,6 +706,10 @@ final class Snapshot {
                     targetTables.get(i).restoreStage(c.tables.get(i).ids, c.tables.get(i).entities);
                 }
             }
+        } catch (ClassCastException | NullPointerException e) { // a key function that does not fit the entities
+            for (AbstractTable<?> t : targetTables) t.restoreReset();
+            throw new IllegalStateException("snapshot " + file + " has entities this engine's tables do not take: "
+                    + e, e);
         } catch (RuntimeException | Error e) {
             for (AbstractTable<?> t : targetTables) t.restoreReset();
             throw e;

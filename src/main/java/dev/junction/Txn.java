@@ -38,6 +38,8 @@ final class Txn implements Transaction {
     final IdentityHashMap<ColumnStore, ColumnStore.Overlay> columnOverlays = new IdentityHashMap<>();
     final ArrayList<ColumnStore.Overlay> columnOrder = new ArrayList<>();
     boolean active = true;
+    /** No events at commit (a journal record replayed on open: listeners heard it when it first committed). */
+    boolean quiet;
     Throwable failed;
 
     byte[] kinds = new byte[16];

@@ -10,9 +10,12 @@ import java.io.IOException;
  * values of object columns of such classes. Register one with {@link Junction#registerCodec} before
  * {@link Junction#save} and {@link Junction#load}; a snapshot names the codecs it used by their class's name.
  *
+ * <p>A journaled engine ({@link Persistence}) needs the codecs on every commit that adds such an entity or
+ * value (a commit that cannot be encoded fails and rolls back), and on open.
+ *
  * <p>{@code read} must return a value equal to the one {@code write} was given, reading exactly the bytes it
- * wrote. Implementations are called under the engine's write lock (on load) or a read view (on save): they
- * must not use the engine.
+ * wrote. Implementations are called under the engine's write lock (load, journaled commits, recovery) or a read
+ * view (save): they must not use the engine.
  *
  * @param <T> the class of the values
  */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The journal and checkpoints: every committed transaction of every kind survives closing and reopening (with
  * both sync policies, and with commits racing a checkpoint); rolled-back ones leave no trace; a torn last record is
  * dropped, a damaged record in the middle is an error; misuse is refused; and a seeded fuzz over mutations of a
- * real journal, where every open gives the state after some prefix of the commits or a {@link CorruptFileException}.
+ * real journal, where every open gives the state after some prefix of the commits or a {@link CorruptFileException},
+ * and damage before the last record is always refused.
  */
 class PersistenceTest {
 
@@ -232,7 +233,8 @@ class PersistenceTest {
 
     /**
      * Seeded mutations of a real journal (flipped bytes, truncations, inserted junk, overwritten lengths): each
-     * open gives exactly the state after some prefix of the commits, or a {@link CorruptFileException}.
+     * open gives exactly the state after some prefix of the commits, or a {@link CorruptFileException}; damage
+     * anywhere before the last record (other than a truncation) is always refused, never read as a torn tail.
      */
     @Test
     void fuzzedJournalsOpenToAPrefixOrAreRefused() throws IOException {
@@ -258,16 +260,27 @@ class PersistenceTest {
             prefixes.add(w.dump());
         }
         byte[] good = Files.readAllBytes(Persistence.journalFile(source, 0));
+        int lastRecord = Journal.HEADER; // where the last record starts: damage before it must be refused
+        for (int pos = Journal.HEADER; pos < good.length; pos += 8 + ByteBuffer.wrap(good, pos, 4).getInt()) {
+            lastRecord = pos;
+        }
         Random rnd = new Random(seed);
         int refused = 0;
         for (int round = 0; round < rounds; round++) {
             Path target = dir.resolve("round" + round);
             Files.createDirectories(target);
-            Files.write(Persistence.journalFile(target, 0), mutate(good, rnd));
+            int[] at = new int[2]; // {kind, position}
+            byte[] bad = mutate(good, rnd, at);
+            Files.write(Persistence.journalFile(target, 0), bad);
+            int span = at[0] == 3 ? 4 : 1; // the bytes the mutation changed: all of them before the last record?
+            boolean mustRefuse = at[0] != 1 && at[1] + span <= lastRecord && !Arrays.equals(bad, good);
             World back = new World();
             try {
                 Persistence.open(back.db, target, SyncPolicy.everyCommit()).close();
                 String got = back.dump();
+                assertFalse(mustRefuse, "seed " + seed + " round " + round + " (rerun: -Djunction.journal.seed="
+                        + seed + "): damage (kind " + at[0] + ") at byte " + at[1] + " of " + good.length + ", before the last record at "
+                        + lastRecord + ", was not refused; opened to prefix " + prefixes.indexOf(got));
                 assertTrue(prefixes.contains(got), "seed " + seed + " round " + round
                         + " (rerun: -Djunction.journal.seed=" + seed + "): opened to a state that is no prefix");
             } catch (CorruptFileException e) {
@@ -281,13 +294,24 @@ class PersistenceTest {
         assertTrue(refused > 0, "seed " + seed + ": nothing was refused");
     }
 
-    private static byte[] mutate(byte[] good, Random rnd) {
+    /** A mutated copy; {@code where} receives the kind of mutation (1: truncation) and its position. */
+    private static byte[] mutate(byte[] good, Random rnd, int[] where) {
         byte[] b = good.clone();
-        switch (rnd.nextInt(4)) {
-            case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
-            case 1 -> b = Arrays.copyOf(b, rnd.nextInt(b.length + 1));
+        int kind = rnd.nextInt(4);
+        where[0] = kind;
+        switch (kind) {
+            case 0 -> {
+                int at = rnd.nextInt(b.length);
+                where[1] = at;
+                b[at] ^= (byte) (1 << rnd.nextInt(8));
+            }
+            case 1 -> {
+                where[1] = rnd.nextInt(b.length + 1);
+                b = Arrays.copyOf(b, where[1]);
+            }
             case 2 -> {
                 int at = rnd.nextInt(b.length);
+                where[1] = at;
                 byte[] junk = new byte[1 + rnd.nextInt(12)];
                 rnd.nextBytes(junk);
                 byte[] out = new byte[b.length + junk.length];
@@ -298,6 +322,7 @@ class PersistenceTest {
             }
             default -> {
                 int at = Journal.HEADER + rnd.nextInt(Math.max(1, b.length - Journal.HEADER - 4));
+                where[1] = at;
                 ByteBuffer.wrap(b).putInt(at, rnd.nextBoolean() ? Integer.MAX_VALUE : rnd.nextInt(64));
             }
         }

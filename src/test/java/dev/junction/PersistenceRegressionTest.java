@@ -1,0 +1,358 @@
+package dev.junction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.junction.SnapshotBytes.Sink;
+import dev.junction.SnapshotTest.Book;
+import dev.junction.SnapshotTest.World;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Regressions found in review of persistence: a damaged length is not a torn tail; an interrupted committer does
+ * not break the journal; crafted records are corrupt files, not other exceptions; an oversized journal is refused
+ * cleanly; a failed checkpoint can be retried; recovery tells listeners nothing (and a writing listener cannot
+ * break it); a failed open or close leaves no half state; loading into a journaled engine is refused; closing a
+ * group-commit journal does not fail a waiting committer; a crashed journal creation leaves only a temporary file.
+ */
+class PersistenceRegressionTest {
+
+    @TempDir
+    Path dir;
+
+    private World threeCommits() throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            w.tags.add("a");
+            w.tags.add("b");
+            w.tags.add("c");
+        }
+        return w;
+    }
+
+    /** Writes a journal-0 with one hand-made (validly checksummed) record. */
+    private void craftedJournal(Sink payload) throws IOException {
+        try (Journal j = Journal.create(Persistence.journalFile(dir, 0), 0, SyncPolicy.everyCommit())) {
+            j.append(java.util.Arrays.copyOf(payload.buf, payload.size));
+        }
+    }
+
+    // damage to a middle record's LENGTH field is taken for a torn tail: acknowledged commits are
+    // silently dropped and the file is truncated (evidence destroyed).
+    @Test
+    void damagedLengthOfFirstRecordIsNotATornTail() throws IOException {
+        threeCommits();
+        Path file = Persistence.journalFile(dir, 0);
+        byte[] bytes = Files.readAllBytes(file);
+        long before = bytes.length;
+        ByteBuffer.wrap(bytes).putInt(Journal.HEADER, 0x7FFF0000); // bit rot in record 0's length
+        Files.write(file, bytes);
+        World back = new World();
+        try {
+            Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close();
+        } catch (CorruptFileException expected) {
+            return;
+        }
+        fail("opened silently with " + back.tags.size() + " of 3 acknowledged commits; journal cut from " + before
+                + " to " + Files.size(file) + " bytes");
+    }
+
+    // a committer whose thread is interrupted closes the journal's FileChannel (ClosedByInterruptException);
+    // the cut-back then fails and the journal refuses every later commit of every thread, for good.
+    @Test
+    void oneInterruptedCommitterBreaksTheJournalForEveryone() throws Exception {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            Thread.currentThread().interrupt();
+            try {
+                w.tags.add("a");
+            } catch (RuntimeException ignored) {
+                // this one may fail
+            } finally {
+                Thread.interrupted();
+            }
+            AtomicInteger ok = new AtomicInteger();
+            Thread other = new Thread(() -> {
+                w.tags.add("b");
+                ok.incrementAndGet();
+            });
+            other.start();
+            other.join();
+            assertEquals(1, ok.get(), "a commit on another, non-interrupted thread failed");
+        }
+    }
+
+    // a record adding a tagged String to a table of longs escapes as ClassCastException.
+    @Test
+    void craftedRecordWrongEntityFormIsCorruptFile() throws IOException {
+        Sink s = new Sink(64);
+        s.varint(1);
+        s.write(Journal.P_TABLE);
+        s.utf("users");
+        s.varint(0);                 // codecs
+        s.varint(1);                 // one op
+        s.write(Txn.ADD);
+        s.varint(0);
+        s.varint(0);                 // id 0
+        s.write(0);                  // form 0: tagged value
+        s.write(SnapshotBytes.STRING);
+        s.utf("x");
+        s.varint(0);                 // no column stores
+        craftedJournal(s);
+        World back = new World();
+        assertThrows(CorruptFileException.class, () -> Persistence.open(back.db, dir, SyncPolicy.everyCommit()));
+    }
+
+    // a record adding "no entity" (form 2) to an object table.
+    @Test
+    void craftedRecordNullEntityIsCorruptFile() throws IOException {
+        Sink s = new Sink(64);
+        s.varint(1);
+        s.write(Journal.P_TABLE);
+        s.utf("tags");
+        s.varint(0);
+        s.varint(1);
+        s.write(Txn.ADD);
+        s.varint(0);
+        s.varint(0);
+        s.write(2);                  // form 2: none
+        s.varint(0);
+        craftedJournal(s);
+        World back = new World();
+        try {
+            Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close();
+            fail("opened with tags = " + back.tags.size() + " entities, entity 0 = " + ((AbstractTable<?>) back.tags).committedEntity(0));
+        } catch (CorruptFileException expected) {
+            // right
+        }
+    }
+
+    // a record writing a row-column value at row key 2^31 (dense store) escapes as NegativeArraySizeException.
+    @Test
+    void craftedRecordHugeRowKeyIsCorruptFile() throws IOException {
+        Sink s = new Sink(64);
+        s.varint(1);
+        s.write(Journal.P_ASSOC_COLUMNS);
+        s.utf("loans");
+        s.varint(0);                 // codecs
+        s.varint(0);                 // no ops
+        s.varint(1);                 // one column store
+        s.varint(0);                 // part 0
+        s.varint(1);                 // one column
+        s.utf("at");
+        s.write(ColumnStore.LONG);
+        s.varint(0);                 // no voided keys
+        s.varint(1);                 // one written key
+        s.varlong(1L << 31);
+        s.zigzag(7);
+        craftedJournal(s);
+        World back = new World();
+        assertThrows(CorruptFileException.class, () -> Persistence.open(back.db, dir, SyncPolicy.everyCommit()));
+    }
+
+    // a journal over 2 GiB (no automatic checkpoint bounds it) cannot be opened: OutOfMemoryError escapes.
+    @Test
+    void journalOver2GiBIsNotAnOutOfMemoryError() throws IOException {
+        threeCommits();
+        try (RandomAccessFile f = new RandomAccessFile(Persistence.journalFile(dir, 0).toFile(), "rw")) {
+            f.setLength((1L << 31) + 64); // sparse
+        }
+        World back = new World();
+        try {
+            Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close();
+        } catch (IOException | RuntimeException acceptable) {
+            return;
+        } catch (OutOfMemoryError e) {
+            fail("escaped as " + e);
+        }
+    }
+
+    // a checkpoint that fails after the journal switch (here: a codec failing while the snapshot is
+    // encoded) leaves `generation` behind the engine's journal; every later checkpoint then fails.
+    @Test
+    void checkpointCanBeRetriedAfterAFailure() throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            World.populate(w);
+            w.db.registerCodec(new ValueCodec<Book>() {
+                @Override
+                public Class<Book> type() {
+                    return Book.class;
+                }
+
+                @Override
+                public void write(Book b, java.io.DataOutput out) throws IOException {
+                    throw new IOException("codec failure");
+                }
+
+                @Override
+                public Book read(java.io.DataInput in) {
+                    throw new UnsupportedOperationException();
+                }
+            });
+            assertThrows(IOException.class, p::checkpoint);
+            w.db.registerCodec(SnapshotTest.BOOKS);
+            p.checkpoint(); // was: FileAlreadyExistsException for journal-0000000000000001.log
+            assertEquals(2, p.generation());
+        }
+    }
+
+    // listeners registered before open are told every replayed commit (a load tells none).
+    @Test
+    void recoveryDoesNotReplayEventsToListeners() throws IOException {
+        threeCommits();
+        World back = new World();
+        AtomicInteger events = new AtomicInteger();
+        back.db.addListener(new ChangeListener() {
+            @Override
+            public void added(Table<?> table, int id, Object entity) {
+                events.incrementAndGet();
+            }
+        });
+        Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close();
+        assertEquals(0, events.get(), "recovery delivered replayed commits as events");
+    }
+
+    // open() attaches the journal before deleteBefore(); if that fails, open throws and releases LOCK but the
+    // engine stays journaled (nobody can close it; the caller has no Persistence).
+    @Test
+    void failedOpenDoesNotLeaveTheEngineJournaled() throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            w.tags.add("a");
+            p.checkpoint();
+        }
+        Path old = Persistence.journalFile(dir, 0); // an undeletable leftover of generation 0
+        Files.createDirectories(old);
+        Files.writeString(old.resolve("x"), "x");
+        World back = new World();
+        assertThrows(IOException.class, () -> Persistence.open(back.db, dir, SyncPolicy.everyCommit()));
+        assertFalse(back.db.journaled(), "open threw, yet the engine is journaled");
+        assertEquals(new World().dump(), back.dump(), "a failed open leaves the engine empty");
+    }
+
+    // Junction.load on a journaled engine is a write that bypasses the journal: the loaded state is not
+    // durable, and the commits after it no longer replay (the directory stops opening).
+    @Test
+    void loadIntoAJournaledEngineIsRefusedOrJournaled() throws IOException {
+        Path snap = dir.resolve("backup.snap");
+        World.sample().db.save(snap);
+        Path store = dir.resolve("store");
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, store, SyncPolicy.everyCommit())) {
+            try {
+                w.db.load(snap); // "import a backup"
+            } catch (IllegalStateException refused) {
+                return; // acceptable: refused while journaled
+            }
+            w.tags.add("after-import");
+        }
+        World back = new World();
+        Persistence.open(back.db, store, SyncPolicy.everyCommit()).close(); // CorruptFileException
+        assertEquals(w.dump(), back.dump());
+    }
+
+    // a listener that writes (allowed by ChangeListener) and is registered before open runs again on every
+    // replayed record; its writes are applied unjournaled, then its original, journaled writes replay on top.
+    @Test
+    void writingListenerDoesNotBreakRecovery() throws IOException {
+        World w = new World();
+        w.db.addListener(new ChangeListener() {
+            @Override
+            public void added(Table<?> table, int id, Object entity) {
+                if (table == w.tags) w.users.add(1000L + id);
+            }
+        });
+        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+            w.tags.add("a");
+        }
+        World back = new World();
+        back.db.addListener(new ChangeListener() {
+            @Override
+            public void added(Table<?> table, int id, Object entity) {
+                if (table == back.tags) back.users.add(1000L + id);
+            }
+        });
+        Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close(); // was: CorruptFileException
+        assertEquals(w.dump(), back.dump());
+    }
+
+    @Test
+    void closeThatTimesOutChangesNothingAndCanBeRetried() throws Exception {
+        Junction db = Junction.create(Duration.ofMillis(100));
+        Table<String> tags = db.table("tags");
+        Persistence p = Persistence.open(db, dir, SyncPolicy.everyCommit());
+        CountDownLatch inTxn = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (Transaction t = db.begin()) {
+                inTxn.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        inTxn.await();
+        assertThrows(LockTimeoutException.class, p::close);
+        assertTrue(db.journaled(), "a close that timed out must leave the journal attached");
+        Junction second = Junction.create();
+        second.table("tags");
+        assertThrows(IllegalStateException.class, () -> Persistence.open(second, dir, SyncPolicy.everyCommit()),
+                "the directory must stay locked");
+        release.countDown();
+        holder.join();
+        tags.add("x");
+        p.close();
+        assertFalse(db.journaled());
+        Junction third = Junction.create();
+        Table<String> t3 = third.table("tags");
+        Persistence.open(third, dir, SyncPolicy.everyCommit()).close();
+        assertTrue(t3.contains("x"));
+    }
+
+    @Test
+    void closingAGroupCommitJournalDoesNotFailAWaitingCommitter() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Journal j = Journal.create(dir.resolve("j" + round + ".log"), 0, SyncPolicy.groupCommit(Duration.ZERO));
+            long ticket = j.append(new byte[10]);
+            AtomicReference<Throwable> got = new AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    j.awaitDurable(ticket);
+                } catch (Throwable e) {
+                    got.set(e);
+                }
+            });
+            waiter.start();
+            j.close();
+            waiter.join();
+            assertEquals(null, got.get(), "round " + round);
+        }
+    }
+
+    @Test
+    void aCrashWhileCreatingAJournalLeavesOnlyATemporaryFile() throws IOException {
+        threeCommits();
+        Files.write(dir.resolve("journal-0000000000000001.log.12345.tmp"), new byte[7]); // header half written
+        World back = new World();
+        Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close();
+        assertEquals(3, back.tags.size());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".tmp")), "the leftover is removed");
+        }
+    }
+}
