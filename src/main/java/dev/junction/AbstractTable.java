@@ -394,6 +394,19 @@ abstract class AbstractTable<E> implements Table<E> {
     }
 
     @Override
+    public final int[] ids() {
+        return junction.read0(() -> {
+            int[] out = new int[overlay() != null ? size + txSizeDelta : size];
+            int n = 0;
+            int hw = overlay() != null ? Math.max(txHigh, highWater) : highWater;
+            for (int id = 0; id < hw && n < out.length; id++) {
+                if (isLive(id)) out[n++] = id;
+            }
+            return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        });
+    }
+
+    @Override
     public final int size() {
         return junction.readInt(() -> overlay() != null ? size + txSizeDelta : size);
     }

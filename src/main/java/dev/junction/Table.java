@@ -94,6 +94,12 @@ public interface Table<E> extends Iterable<E> {
     int size();
 
     /**
+     * The ids of the entities, ascending, as a new array: one consistent state (this thread's transaction, or the
+     * committed state). O(size + highest id / 64).
+     */
+    int[] ids();
+
+    /**
      * Iterates over the entities in ascending id order. The iterator's {@code remove} removes the entity as
      * {@link #remove} does (links included). Fail-fast: if the table gains or loses an entity by other means
      * while iterating, the next call throws {@link java.util.ConcurrentModificationException}.

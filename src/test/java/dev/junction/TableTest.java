@@ -25,6 +25,23 @@ class TableTest {
     }
 
     @Test
+    void idsAreTheLiveIdsAscendingAsTheThreadSeesThem() {
+        Junction db = Junction.create();
+        Table<String> t = db.table("t");
+        for (String x : List.of("a", "b", "c", "d")) t.add(x);
+        t.remove("b");
+        assertEquals("[0, 2, 3]", java.util.Arrays.toString(t.ids()));
+        Transaction tx = db.begin();
+        t.remove("a");
+        t.add("e"); // reuses b's id 1, freed before; a's id 0, freed in this transaction, waits for the commit
+        t.add("f");
+        assertEquals("[1, 2, 3, 4]", java.util.Arrays.toString(t.ids()));
+        tx.rollback();
+        assertEquals("[0, 2, 3]", java.util.Arrays.toString(t.ids()));
+        assertEquals(0, Junction.create().table("empty").ids().length);
+    }
+
+    @Test
     void addHandsOutDenseIdsAndKeepsTheFirstEntity() {
         Junction db = Junction.create();
         KeyedTable<Person, String> people = db.table("people", Person::name);
