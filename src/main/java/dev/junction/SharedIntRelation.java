@@ -439,6 +439,31 @@ final class SharedIntRelation implements IntRelation {
         }
 
         @Override
+        public int copyRange(int offset, int[] dest) {
+            if (dest == null) throw new NullPointerException("relation '" + base.name() + "': dest is null");
+            if (offset < 0) {
+                throw new IllegalArgumentException("relation '" + base.name() + "': offset " + offset + " is negative");
+            }
+            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
+            if (o != null) return o.copyRange(offset, dest);
+            long st = seq.tryOptimisticRead();
+            if (st != 0L) {
+                try {
+                    int n = set.copyRange(offset, dest);
+                    if (seq.validate(st)) return n;
+                } catch (RuntimeException e) {
+                    if (seq.validate(st)) throw e;
+                }
+            }
+            st = seq.readLock();
+            try {
+                return set.copyRange(offset, dest);
+            } finally {
+                seq.unlockRead(st);
+            }
+        }
+
+        @Override
         public int[] toIntArray() {
             IntNeighborSet o = overlaySet(set.owner(), ofLeft);
             if (o != null) return o.toIntArray();

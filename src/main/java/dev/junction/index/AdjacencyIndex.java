@@ -160,6 +160,20 @@ final class AdjacencyIndex {
         return out;
     }
 
+    /** Copies ids of ranks {@code offset}.. of the set of {@code id} to {@code dest}; returns how many. */
+    int copyRange(int id, int offset, int[] dest) {
+        long w = wordOf(id);
+        int n = sizeOf(w);
+        if (offset >= n || dest.length == 0) return 0;
+        int len = Math.min(dest.length, n - offset);
+        int a = addrOf(w);
+        if (clsOf(w) == LARGE) {
+            return large[a].copyRange(offset, dest, 0, len);
+        }
+        System.arraycopy(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], (a & SlotArena.CHUNK_MASK) + 1 + offset, dest, 0, len);
+        return len;
+    }
+
     /** Copies the set of {@code id}, ascending, to {@code dest} if it fits; returns the set's size. */
     int copyTo(int id, int[] dest) {
         long w = wordOf(id);

@@ -223,6 +223,42 @@ final class LargeIntSet {
     }
 
     /** Copies the contents, ascending, into {@code dst} starting at {@code off}; returns the count. */
+    /** Copies up to {@code len} ids from rank {@code rank} on to {@code dst[off..]}; returns how many. */
+    int copyRange(int rank, int[] dst, int off, int len) {
+        int i = 0;
+        while (i < containers && rank >= cards[i]) { // whole containers skipped by their counts
+            rank -= cards[i];
+            i++;
+        }
+        int n = off;
+        int end = off + len;
+        for (; i < containers && n < end; i++, rank = 0) {
+            int base = keys[i] << 16;
+            char[] a = arrays[i];
+            if (a != null) {
+                for (int j = rank, c = cards[i]; j < c && n < end; j++) dst[n++] = base | a[j];
+            } else {
+                long[] b = bitmaps[i];
+                int w = 0;
+                while (rank >= Long.bitCount(b[w])) { // whole words skipped by their counts (rank < cards[i])
+                    rank -= Long.bitCount(b[w]);
+                    w++;
+                }
+                long word = b[w];
+                for (int k = 0; k < rank; k++) word &= word - 1; // drop the lowest rank bits of this word
+                while (true) {
+                    while (word != 0 && n < end) {
+                        dst[n++] = base | (w << 6) | Long.numberOfTrailingZeros(word);
+                        word &= word - 1;
+                    }
+                    if (n >= end || ++w >= BITMAP_WORDS) break;
+                    word = b[w];
+                }
+            }
+        }
+        return n - off;
+    }
+
     int copyTo(int[] dst, int off) {
         int n = off;
         for (int i = 0; i < containers; i++) {

@@ -63,6 +63,14 @@ final class NeighborView extends AbstractIntSet implements IntNeighborSet {
     }
 
     @Override
+    public int copyRange(int offset, int[] dest) {
+        Objects.requireNonNull(dest, "dest");
+        if (offset < 0) throw new IllegalArgumentException("relation '" + relation + "': offset " + offset
+                + " is negative");
+        return index.copyRange(owner, offset, dest);
+    }
+
+    @Override
     public int[] toIntArray() {
         return index.toArray(owner);
     }

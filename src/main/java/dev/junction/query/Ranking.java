@@ -105,6 +105,21 @@ public final class Ranking {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
+    /**
+     * An offset page: the ids of ranks {@code offset} to {@code offset + limit - 1} of {@code set}, ascending.
+     * On the index O(limit) plus O(1) (a sorted run) or O(containers) (a compressed bitmap) to reach the offset,
+     * not O(offset).
+     *
+     * @throws IllegalArgumentException if {@code offset} or {@code limit} is negative
+     */
+    public static int[] pageAt(IntNeighborSet set, int offset, int limit) {
+        Objects.requireNonNull(set, "set is null");
+        if (limit < 0) throw new IllegalArgumentException("limit " + limit + " < 0");
+        int[] out = new int[limit];
+        int n = set.copyRange(offset, out);
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
     /** The best {@code limit} of {@code n} (id, score) pairs: a bounded min-heap, then sorted. */
     static Scores top(int[] ids, int[] scores, int n, int limit) {
         int k = Math.min(limit, n);

@@ -55,6 +55,25 @@ class LargeIntSetTest {
         assertEquals(0, set.containers);
     }
 
+    @org.junit.jupiter.api.Test
+    void offsetPagesAcrossArrayAndBitmapContainers() {
+        IntArrayList ids = new IntArrayList();
+        for (int x = 0; x < 9_000; x += 1) ids.add(x);                 // block 0: dense, a bitmap
+        for (int x = 65_536; x < 65_536 + 3_000; x += 7) ids.add(x);  // block 1: sparse, an array
+        for (int x = 3 * 65_536; x < 3 * 65_536 + 60_000; x += 3) ids.add(x); // block 3: a bitmap of every third
+        int[] all = ids.toIntArray();
+        LargeIntSet set = LargeIntSet.ofSorted(all, 0, all.length, 0);
+        assertTrue(set.bitmaps[0] != null && set.arrays[1] != null && set.bitmaps[2] != null, "container kinds");
+        for (int offset = 0; offset <= all.length + 1; offset += offset < 200 ? 1 : 97) {
+            for (int len : new int[] {1, 5, 64, 700}) {
+                int[] page = new int[len];
+                int n = set.copyRange(offset, page, 0, len);
+                assertEquals(Math.max(0, Math.min(len, all.length - offset)), n, "offset " + offset + " len " + len);
+                for (int k = 0; k < n; k++) assertEquals(all[offset + k], page[k], "offset " + offset + " at " + k);
+            }
+        }
+    }
+
     static void checkFully(LargeIntSet set, TreeSet<Integer> model, Supplier<String> ctx) {
         int[] expected = RelationContract.sortedArray(model);
         int[] copy = new int[expected.length + 2];
@@ -62,6 +81,17 @@ class LargeIntSetTest {
         int[] got = new int[expected.length];
         System.arraycopy(copy, 2, got, 0, got.length);
         assertArrayEquals(expected, got, ctx);
+        // offset pages across containers (array and bitmap) and words
+        java.util.SplittableRandom r = new java.util.SplittableRandom(expected.length);
+        for (int k = 0; k < 20; k++) {
+            int offset = expected.length == 0 ? 0 : r.nextInt(expected.length + 2);
+            int len = r.nextInt(300);
+            int[] page = new int[len + 1];
+            int n = set.copyRange(offset, page, 1, len);
+            int want = Math.max(0, Math.min(len, expected.length - offset));
+            assertEquals(want, n, ctx);
+            for (int i = 0; i < n; i++) assertEquals(expected[offset + i], page[1 + i], ctx);
+        }
         IntArrayList each = new IntArrayList();
         LargeCursor cursor = new LargeCursor(set, -1);
         for (int v = cursor.next(); v >= 0; v = cursor.next()) {

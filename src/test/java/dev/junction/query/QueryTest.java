@@ -105,6 +105,14 @@ class QueryTest {
             int page = rnd.nextInt(50);
             int[] want = all.tailSet(after, false).stream().limit(page).mapToInt(Integer::intValue).toArray();
             assertArrayEquals(want, Ranking.pageAfter(rel.rightsOf(l), after, page), at + " pageAfter");
+            int offset = rnd.nextInt(all.size() + 3);
+            int[] wantAt = all.stream().skip(offset).limit(page).mapToInt(Integer::intValue).toArray();
+            assertArrayEquals(wantAt, Ranking.pageAt(rel.rightsOf(l), offset, page), at + " pageAt " + offset);
+            int r = rnd.nextInt(nr);
+            TreeSet<Integer> ls = lefts.getOrDefault(r, new TreeSet<>());
+            int off2 = rnd.nextInt(ls.size() + 2);
+            assertArrayEquals(ls.stream().skip(off2).limit(page).mapToInt(Integer::intValue).toArray(),
+                    Ranking.pageAt(rel.leftsOf(r), off2, page), at + " pageAt lefts " + off2);
         }
 
         // top by degree and orphans over all candidate ids
