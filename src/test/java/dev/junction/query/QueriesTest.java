@@ -1,0 +1,111 @@
+package dev.junction.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.junction.Junction;
+import dev.junction.Relation;
+import dev.junction.Table;
+import dev.junction.Transaction;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The typed queries on posts × tags and authors × books: every answer compared with the same question asked
+ * through the relation's plain views, on a seeded random relation, plus the documented edge cases.
+ */
+class QueriesTest {
+
+    @Test
+    void typedQueriesAgreeWithThePlainViews() {
+        long seed = Long.getLong("junction.query.seed", System.nanoTime());
+        String at = "seed " + seed;
+        Random rnd = new Random(seed);
+        Junction db = Junction.create();
+        Table<String> posts = db.table("posts");
+        Table<String> tags = db.table("tags");
+        Relation<String, String> tagged = db.relation("tagged", posts, tags);
+        for (int p = 0; p < 200; p++) posts.add("p" + p);
+        for (int t = 0; t < 12; t++) tags.add("t" + t);
+        for (int i = 0; i < 900; i++) tagged.link("p" + rnd.nextInt(200), "t" + (int) Math.abs(rnd.nextGaussian() * 4) % 12);
+        for (int round = 0; round < 50; round++) {
+            List<String> ask = new ArrayList<>();
+            for (int k = 1 + rnd.nextInt(3); k > 0; k--) ask.add("t" + rnd.nextInt(13)); // t12 is not a tag
+            List<String> all = new ArrayList<>();
+            List<String> any = new ArrayList<>();
+            List<String> none = new ArrayList<>();
+            for (String p : posts) {
+                Set<String> ts = tagged.rightsOf(p);
+                if (ts.containsAll(ask)) all.add(p);
+                if (ask.stream().anyMatch(ts::contains)) any.add(p);
+                if (ask.stream().noneMatch(ts::contains)) none.add(p);
+            }
+            assertEquals(all, Queries.leftsLinkedToAll(tagged, ask), at + " all " + ask);
+            assertEquals(all.size(), Queries.countLinkedToAll(tagged, ask), at);
+            assertEquals(any, Queries.leftsLinkedToAny(tagged, ask), at + " any " + ask);
+            assertEquals(any.size(), Queries.countLinkedToAny(tagged, ask), at);
+            assertEquals(none, Queries.leftsLinkedToNone(tagged, ask), at + " none " + ask);
+
+            String p = "p" + rnd.nextInt(200);
+            List<Queries.Ranked<String>> expected = new ArrayList<>();
+            for (String q : posts) {
+                if (q.equals(p)) continue;
+                int shared = (int) tagged.rightsOf(q).stream().filter(tagged.rightsOf(p)::contains).count();
+                if (shared > 0) expected.add(new Queries.Ranked<>(q, shared));
+            }
+            expected.sort(Comparator.<Queries.Ranked<String>>comparingInt(r -> -r.score())
+                    .thenComparingInt(r -> posts.idOf(r.entity())));
+            assertEquals(expected.subList(0, Math.min(5, expected.size())), Queries.sharingRights(tagged, p, 5), at);
+
+            String tag = "t" + rnd.nextInt(12);
+            List<String> ofTag = new ArrayList<>(tagged.leftsOf(tag));
+            int offset = rnd.nextInt(ofTag.size() + 2);
+            assertEquals(ofTag.stream().skip(offset).limit(7).collect(Collectors.toList()),
+                    Queries.rightsPage(tagged.inverse(), tag, offset, 7), at + " page " + offset);
+        }
+        List<Queries.Ranked<String>> top = Queries.topLeftsByDegree(tagged.inverse(), 3);
+        List<String> byDegree = new ArrayList<>();
+        tags.forEach(byDegree::add);
+        byDegree.sort(Comparator.<String>comparingInt(t -> -tagged.leftsOf(t).size()).thenComparingInt(tags::idOf));
+        assertEquals(byDegree.subList(0, 3), top.stream().map(Queries.Ranked::entity).toList(), at);
+        List<String> orphans = new ArrayList<>();
+        posts.forEach(q -> {
+            if (tagged.rightsOf(q).isEmpty()) orphans.add(q);
+        });
+        assertEquals(orphans, Queries.orphanLefts(tagged), at);
+        assertEquals(posts.size(), Queries.leftDegrees(tagged).count());
+        assertEquals(tagged.size(), Queries.leftDegrees(tagged).mapToLong(Queries.Ranked::score).sum(), at);
+        assertEquals(tagged.rightsOf("p0").size(), Queries.rightIds(tagged, "p0").count(), at);
+    }
+
+    @Test
+    void coAuthorsInsideATransactionSeeItsChanges() {
+        Junction db = Junction.create();
+        Table<String> authors = db.table("authors");
+        Table<String> books = db.table("books");
+        Relation<String, String> wrote = db.relation("wrote", authors, books);
+        wrote.link("alice", "b1");
+        wrote.link("bob", "b1");
+        wrote.link("bob", "b2");
+        wrote.link("carol", "b2");
+        wrote.link("alice", "b2");
+        assertEquals(List.of(new Queries.Ranked<>("bob", 2), new Queries.Ranked<>("carol", 1)),
+                Queries.sharingRights(wrote, "alice", 10));
+        try (Transaction t = db.begin()) {
+            wrote.link("dave", "b1");
+            wrote.link("dave", "b2");
+            assertEquals(List.of(new Queries.Ranked<>("bob", 2), new Queries.Ranked<>("dave", 2),
+                    new Queries.Ranked<>("carol", 1)), Queries.sharingRights(wrote, "alice", 10));
+        }
+        assertEquals(List.of(), Queries.sharingRights(wrote, "nobody", 3), "an entity not in its table");
+        assertEquals(List.of(), Queries.leftsLinkedToAll(wrote, List.of()), "no right: nothing");
+        assertEquals(List.of(), Queries.leftsLinkedToAll(wrote, List.of("b1", "missing")));
+        assertThrows(NullPointerException.class, () -> Queries.leftsLinkedToAll(wrote, null));
+        assertThrows(IllegalArgumentException.class, () -> Queries.rightsPage(wrote, "alice", -1, 3));
+    }
+}
