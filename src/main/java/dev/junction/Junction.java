@@ -470,23 +470,26 @@ public final class Junction {
             throw new IllegalStateException(label + ": cannot load inside a transaction");
         }
         checkNoView("load a snapshot");
-        if (journal != null) {
-            throw new IllegalStateException(label + " is journaled: load a snapshot before Persistence.open (or open "
-                    + "the directory the snapshot belongs to); a load would bypass the journal");
-        }
         Snapshot.Content content = Snapshot.read(file, codecs);
         acquireWriter(lockTimeoutNanos);
         try {
-            Snapshot.apply(this, file, content, body -> {
-                long st = acquireStamp();
-                try {
-                    body.run();
-                } finally {
-                    seq.unlockWrite(st);
-                }
-            });
+            if (journal != null) { // checked under the lock: a journal attached meanwhile must not be bypassed
+                throw new IllegalStateException(label + " is journaled: load a snapshot before Persistence.open (or "
+                        + "open the directory the snapshot belongs to); a load would bypass the journal");
+            }
+            Snapshot.apply(this, file, content, this::stamped);
         } finally {
             writer.unlock();
+        }
+    }
+
+    /** Runs {@code body} under the write stamp (the caller holds the write lock). */
+    private void stamped(Runnable body) {
+        long st = acquireStamp();
+        try {
+            body.run();
+        } finally {
+            seq.unlockWrite(st);
         }
     }
 
@@ -537,12 +540,7 @@ public final class Junction {
     void underWriteStamp(Runnable body) {
         acquireWriter(lockTimeoutNanos);
         try {
-            long st = acquireStamp();
-            try {
-                body.run();
-            } finally {
-                seq.unlockWrite(st);
-            }
+            stamped(body);
         } finally {
             writer.unlock();
         }
