@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code GROUP BY}) must agree. On a mismatch the sequence is shrunk (operations removed while it still fails) and
  * the seed and the shortest failing sequence are printed.
  *
- * <p>{@code -Djunction.sql.ops=N} (default 1500 per database) and {@code -Djunction.sql.seed=S}.
+ * <p>{@code -Djunction.sql.ops=N} (default 3000 per database) and {@code -Djunction.sql.seed=S}.
  */
 class SqlDifferentialTest {
 
@@ -376,7 +376,7 @@ class SqlDifferentialTest {
     @ValueSource(strings = {"sqlite", "h2"})
     void junctionAgreesWithTheDatabase(String database) throws SQLException {
         long seed = Long.getLong("junction.sql.seed", System.nanoTime());
-        int n = Integer.getInteger("junction.sql.ops", 1500);
+        int n = Integer.getInteger("junction.sql.ops", 3000);
         List<Op> ops = generate(seed, n);
         String[] failure = run(database, ops);
         if (failure != null) {
