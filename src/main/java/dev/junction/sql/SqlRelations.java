@@ -3,7 +3,6 @@ package dev.junction.sql;
 import dev.junction.LinkColumn;
 import dev.junction.Relation;
 import dev.junction.Table;
-import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,19 +30,26 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <h2>Loading</h2>
- * {@link #load} streams the rows (fetch size 10,000), adds missing entities to their tables, and links in batches
- * of 10,000 through {@code linkAll}, so it holds one batch besides the index. It loads into an empty relation only:
- * a row with a {@code NULL} key, a key the mapping rejects, a value that does not fit its link column, or a pair
- * that occurs twice (an association table needs a composite key) stops it with {@link IllegalArgumentException}
- * naming the row, the column and the value, and Junction is put back as it was (the relation emptied again, the
- * entities the load added removed). A table or column that is not there is the driver's {@link SQLException},
- * prefixed with what was being loaded.
+ * {@link #load} reads the rows with a fetch size of 10,000 (whether the driver streams depends on it and its
+ * settings), adds missing entities to their tables, and links in batches of 10,000 through {@code linkAll}, all in
+ * one Junction transaction: nobody sees a partial load, listeners hear it only once it commits, and any failure
+ * rolls back every entity, link and value it added. The transaction's overlay holds the loaded links until the
+ * commit, which costs several times the index's memory for a large load. It loads into an empty relation, not
+ * inside a transaction of the calling thread: a row with a {@code NULL} key, a key the mapping or the table
+ * rejects, a value that does not fit its link column, or a pair that occurs twice (an association table needs a
+ * composite key) stops it with {@link IllegalArgumentException} naming the relation, the row, the column and the
+ * value. A table or column that is not there, or a read that fails, is the driver's {@link SQLException}, prefixed
+ * with what was being loaded.
  *
  * <h2>Saving</h2>
- * {@link #save} writes in one database transaction, in batches: {@link Save#INSERT} adds every pair (to a table
- * created if {@link Mapping#create} is set), {@link Save#REPLACE} deletes the table's rows first,
- * {@link Save#DIFFERENCE} reads what is there and deletes and inserts only the difference. On an error the
- * database transaction is rolled back. It reads the relation in one read view.
+ * {@link #save} reads the relation in one read view (into memory, as key values), then writes in one database
+ * transaction, inserts in batches: {@link Save#INSERT} adds every pair (to a table created if {@link Mapping#create}
+ * is set; some databases commit a {@code CREATE TABLE} on their own), {@link Save#REPLACE} deletes the table's rows
+ * first, {@link Save#DIFFERENCE} reads what is there and deletes stale pairs (and both copies of a pair the table
+ * holds twice, which is then inserted once), inserts the missing, and updates the link columns of the others. Keys
+ * are compared by their exact value, whatever type the driver returns. On any failure the save is undone: the
+ * transaction rolled back, or, if the caller had turned autocommit off, rolled back to a savepoint taken at the
+ * start (the caller's own work stays, and the caller commits).
  *
  * <p>Not thread-safe per connection (JDBC connections are not); the relation may be used by other threads.
  */
@@ -168,16 +174,35 @@ public final class SqlRelations {
         Objects.requireNonNull(connection, "connection is null");
         Objects.requireNonNull(rel, "relation is null");
         Objects.requireNonNull(m, "mapping is null");
+        String what = "loading relation '" + rel.name() + "' from " + (m.query != null ? "query" : "table " + m.table);
+        SQLException[] failure = {null};
+        try {
+            // one Junction transaction: nobody sees a partial load, listeners hear it only if it commits, and a
+            // failure anywhere rolls back every link, value and entity it added
+            return rel.leftTable().junction().inTransaction(() -> {
+                try {
+                    return loadIn(connection, rel, m, progress, what);
+                } catch (SQLException e) {
+                    failure[0] = e;
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (IllegalStateException e) {
+            if (failure[0] != null && e.getCause() == failure[0]) {
+                throw failure[0];
+            }
+            throw e;
+        }
+    }
+
+    private static <L, R> long loadIn(Connection connection, Relation<L, R> rel, Mapping<L, R> m, LongConsumer progress,
+                                      String what) throws SQLException {
         if (rel.size() != 0) {
             throw new IllegalStateException("relation '" + rel.name() + "' has links: load into an empty relation");
         }
         Table<L> lefts = rel.leftTable();
         Table<R> rights = rel.rightTable();
-        IntArrayList addedLefts = new IntArrayList();
-        IntArrayList addedRights = new IntArrayList();
-        String what = "loading relation '" + rel.name() + "' from " + (m.query != null ? "query" : "table " + m.table);
         long rows = 0;
-        boolean ok = false;
         try (Statement st = connection.createStatement()) {
             st.setFetchSize(BATCH);
             ResultSet rs;
@@ -189,30 +214,38 @@ public final class SqlRelations {
             try (rs) {
                 int[] ls = new int[BATCH];
                 int[] rsIds = new int[BATCH];
+                long[] rowNumbers = new long[BATCH];
                 Object[][] values = new Object[m.columns.size()][BATCH];
                 int n = 0;
-                while (rs.next()) {
+                while (next(rs, what, rows)) {
                     rows++;
-                    L l = entity(rs, 1, m.toLeft, what, rows, m.query != null ? "column 1" : m.leftColumn);
-                    R r = entity(rs, 2, m.toRight, what, rows, m.query != null ? "column 2" : m.rightColumn);
-                    ls[n] = idOrAdd(lefts, l, addedLefts);
-                    rsIds[n] = idOrAdd(rights, r, addedRights);
+                    String leftName = m.query != null ? "column 1" : m.leftColumn;
+                    String rightName = m.query != null ? "column 2" : m.rightColumn;
+                    ls[n] = idOrAdd(lefts, entity(rs, 1, m.toLeft, what, rows, leftName), what, rows, leftName);
+                    rsIds[n] = idOrAdd(rights, entity(rs, 2, m.toRight, what, rows, rightName), what, rows, rightName);
+                    rowNumbers[n] = rows;
                     for (int c = 0; c < m.columns.size(); c++) {
                         values[c][n] = value(rs, 3 + c, m.columns.get(c), what, rows);
                     }
                     if (++n == BATCH) {
-                        flush(rel, ls, rsIds, values, n, m, what, rows);
+                        flush(rel, ls, rsIds, rowNumbers, values, n, m, what);
                         n = 0;
                         if (progress != null) progress.accept(rows);
                     }
                 }
-                flush(rel, ls, rsIds, values, n, m, what, rows);
+                flush(rel, ls, rsIds, rowNumbers, values, n, m, what);
             }
-            if (progress != null) progress.accept(rows);
-            ok = true;
-            return rel.size();
-        } finally {
-            if (!ok) undo(rel, lefts, rights, addedLefts, addedRights);
+        }
+        if (progress != null) progress.accept(rows);
+        return rel.size();
+    }
+
+    private static boolean next(ResultSet rs, String what, long rows) throws SQLException {
+        try {
+            return rs.next();
+        } catch (SQLException e) {
+            throw new SQLException(what + ": after row " + rows + ": " + e.getMessage(), e.getSQLState(),
+                    e.getErrorCode(), e);
         }
     }
 
@@ -236,11 +269,13 @@ public final class SqlRelations {
         return e;
     }
 
-    private static <E> int idOrAdd(Table<E> t, E e, IntArrayList added) {
-        if (t.contains(e)) return t.idOf(e);
-        int id = t.add(e);
-        added.add(id);
-        return id;
+    private static <E> int idOrAdd(Table<E> t, E e, String what, long row, String column) {
+        try {
+            return t.add(e); // the present id, or a new one in the load's transaction
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException(what + ": row " + row + ", key column " + column + ": table '"
+                    + t.name() + "' does not take " + e + ": " + ex, ex);
+        }
     }
 
     private static Object value(ResultSet rs, int col, ColumnMapping cm, String what, long row) throws SQLException {
@@ -265,23 +300,20 @@ public final class SqlRelations {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <L, R> void flush(Relation<L, R> rel, int[] ls, int[] rs, Object[][] values, int n, Mapping<L, R> m,
-                                     String what, long rows) {
+    private static <L, R> void flush(Relation<L, R> rel, int[] ls, int[] rs, long[] rowNumbers, Object[][] values, int n,
+                                     Mapping<L, R> m, String what) {
         if (n == 0) return;
         int[] l = java.util.Arrays.copyOf(ls, n);
         int[] r = java.util.Arrays.copyOf(rs, n);
-        long added = rel.ints().linkAll(l, r);
-        if (added != n) { // a pair twice: find it for the message
-            LongOpenHashSet seen = new LongOpenHashSet();
-            for (int i = 0; i < n; i++) {
-                if (!seen.add(((long) l[i] << 32) | r[i])) {
-                    throw new IllegalArgumentException(what + ": the pair (" + rel.leftTable().get(l[i]) + ", "
-                            + rel.rightTable().get(r[i]) + ") occurs twice; an association table needs a composite key");
-                }
+        LongOpenHashSet seen = new LongOpenHashSet(n);
+        for (int i = 0; i < n; i++) { // a pair twice: in this batch, or linked by an earlier one
+            if (!seen.add(((long) l[i] << 32) | r[i]) || rel.ints().contains(l[i], r[i])) {
+                throw new IllegalArgumentException(what + ": row " + rowNumbers[i] + ": the pair ("
+                        + rel.leftTable().get(l[i]) + ", " + rel.rightTable().get(r[i]) + ") occurs twice; an "
+                        + "association table needs a composite key");
             }
-            throw new IllegalArgumentException(what + ": " + (n - added) + " of the " + n + " rows before row " + rows
-                    + " repeat a pair loaded earlier; an association table needs a composite key");
         }
+        rel.ints().linkAll(l, r);
         for (int c = 0; c < m.columns.size(); c++) {
             LinkColumn<?, ?> col = m.columns.get(c).column();
             for (int i = 0; i < n; i++) {
@@ -292,16 +324,6 @@ public final class SqlRelations {
                 else if (col instanceof LinkColumn.OfBoolean bc) bc.setByIds(l[i], r[i], (Boolean) v);
                 else ((LinkColumn.OfObject) col).setByIds(l[i], r[i], v);
             }
-        }
-    }
-
-    private static <L, R> void undo(Relation<L, R> rel, Table<L> lefts, Table<R> rights, IntArrayList addedLefts,
-                                    IntArrayList addedRights) {
-        rel.ints().clear();
-        for (int i = addedLefts.size() - 1; i >= 0; i--) lefts.remove(lefts.get(addedLefts.getInt(i)));
-        for (int i = addedRights.size() - 1; i >= 0; i--) {
-            int id = addedRights.getInt(i);
-            if (rights.containsId(id)) rights.remove(rights.get(id)); // one table at both ends: may be gone already
         }
     }
 
@@ -327,16 +349,19 @@ public final class SqlRelations {
                 L le = rel.leftTable().get(l);
                 R re = rel.rightTable().get(r);
                 Object[] row = new Object[2 + m.columns.size()];
-                row[0] = m.fromLeft.apply(le);
-                row[1] = m.fromRight.apply(re);
+                row[0] = key(m.fromLeft.apply(le), le, rel);
+                row[1] = key(m.fromRight.apply(re), re, rel);
                 for (int c = 0; c < m.columns.size(); c++) row[2 + c] = get(m.columns.get(c).column(), l, r);
                 out.add(row);
             });
             return out;
         });
         boolean auto = connection.getAutoCommit();
-        connection.setAutoCommit(false);
+        // the caller's own transaction (autocommit off) is left to the caller: a savepoint undoes only this save
+        java.sql.Savepoint savepoint = auto ? null : connection.setSavepoint();
+        if (auto) connection.setAutoCommit(false);
         long changed = 0;
+        boolean done = false;
         try {
             if (m.create) create(connection, m, pairs);
             if (mode == Save.REPLACE) {
@@ -350,12 +375,25 @@ public final class SqlRelations {
                 for (Object[] p : pairs) wanted.add(key(p[0], p[1]));
                 java.util.Set<List<Object>> present = new java.util.HashSet<>();
                 List<Object[]> stale = new ArrayList<>();
+                long row = 0;
                 try (Statement st = connection.createStatement();
                      ResultSet rs = st.executeQuery("SELECT " + m.leftColumn + ", " + m.rightColumn + " FROM " + m.table)) {
                     while (rs.next()) {
-                        List<Object> k = key(rs.getObject(1), rs.getObject(2));
-                        if (wanted.contains(k)) present.add(k);
-                        else stale.add(new Object[] {rs.getObject(1), rs.getObject(2)});
+                        row++;
+                        Object l = rs.getObject(1);
+                        Object r = rs.getObject(2);
+                        if (l == null || r == null) {
+                            throw new IllegalArgumentException("saving relation '" + rel.name() + "' to table " + m.table
+                                    + ": row " + row + " has a NULL key (" + m.leftColumn + " = " + l + ", "
+                                    + m.rightColumn + " = " + r + "); nothing was written");
+                        }
+                        List<Object> k = key(l, r);
+                        if (!wanted.contains(k)) {
+                            stale.add(new Object[] {l, r});
+                        } else if (!present.add(k)) { // the pair twice in the table: delete both, insert it once
+                            stale.add(new Object[] {l, r});
+                            present.remove(k);
+                        }
                     }
                 }
                 try (PreparedStatement del = connection.prepareStatement("DELETE FROM " + m.table + " WHERE "
@@ -404,27 +442,57 @@ public final class SqlRelations {
                 }
                 if (n % BATCH != 0) changed += sum(ps.executeBatch());
             }
-            connection.commit();
+            if (auto) connection.commit(); else connection.releaseSavepoint(savepoint);
+            done = true;
             return changed;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            if (e instanceof SQLException s) {
-                throw new SQLException("saving relation '" + rel.name() + "' to table " + m.table + ": " + s.getMessage(),
-                        s.getSQLState(), s.getErrorCode(), s);
-            }
-            throw e;
+        } catch (SQLException e) {
+            throw new SQLException("saving relation '" + rel.name() + "' to table " + m.table + ": " + e.getMessage(),
+                    e.getSQLState(), e.getErrorCode(), e);
         } finally {
-            connection.setAutoCommit(auto);
+            if (!done) { // any failure, Errors included: nothing of this save stays
+                try {
+                    if (auto) connection.rollback(); else connection.rollback(savepoint);
+                } catch (SQLException e) {
+                    // the original failure is what the caller needs; the connection is broken anyway
+                }
+            }
+            if (auto) connection.setAutoCommit(true);
         }
+    }
+
+    /** A key value for an entity, which must not be null (it would be written as SQL NULL). */
+    private static Object key(Object value, Object entity, Relation<?, ?> rel) {
+        if (value == null) {
+            throw new IllegalArgumentException("saving relation '" + rel.name() + "': the mapping gives no key for "
+                    + entity);
+        }
+        return value;
     }
 
     private static List<Object> key(Object l, Object r) {
         return List.of(normal(l), normal(r));
     }
 
-    /** Numbers compare by value whatever their class (a driver may return Integer for what was written as Long). */
+    /**
+     * Key values compare by their text, numbers by their exact decimal value: a driver may return Integer, Long,
+     * BigDecimal or a String (a TEXT column) for what was written as a Long.
+     */
     private static Object normal(Object v) {
-        return v instanceof Number n && !(v instanceof Double) && !(v instanceof Float) ? (Object) n.longValue() : v;
+        if (v instanceof Number n) {
+            try {
+                return new java.math.BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                return n.toString(); // NaN, infinities
+            }
+        }
+        if (v instanceof String str) {
+            try {
+                return new java.math.BigDecimal(str.trim()).stripTrailingZeros().toPlainString();
+            } catch (NumberFormatException e) {
+                return str;
+            }
+        }
+        return String.valueOf(v);
     }
 
     private static long sum(int[] counts) {
