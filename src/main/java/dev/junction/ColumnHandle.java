@@ -55,6 +55,19 @@ abstract class ColumnHandle {
         return type == ColumnStore.OBJECT;
     }
 
+    /**
+     * {@code v} as a value of an object column of {@code type}: null or an instance.
+     *
+     * @throws ClassCastException naming the column ({@code what}), the type and the value otherwise
+     */
+    static <V> V checkedValue(Class<V> type, Object v, String what) {
+        if (v != null && !type.isInstance(v)) {
+            throw new ClassCastException(what + " holds " + type.getName() + ", not " + v.getClass().getName() + " ("
+                    + v + ")");
+        }
+        return type.cast(v);
+    }
+
     /** Writes a value (bits or object, by type) at a slot of {@code cs}. */
     final void put(ColumnStore cs, int slot, long bits, Object obj) {
         if (isObject()) putObject(cs, slot, obj); else putBits(cs, slot, bits);

@@ -87,6 +87,18 @@ final class ColumnStore {
         Class<?>[] objectTypes = new Class<?>[0];
         int[] countByType = new int[5];
 
+        /** The default of column {@code c} (a primitive one) as bits. */
+        long defaultBits(int c) {
+            int k = indexInType[c];
+            return switch (types[c]) {
+                case LONG -> longDefaults[k];
+                case INT -> intDefaults[k];
+                case DOUBLE -> Double.doubleToRawLongBits(doubleDefaults[k]);
+                case BOOLEAN -> boolDefaults[k] ? 1 : 0;
+                default -> throw new AssertionError("object column");
+            };
+        }
+
         int find(String name) {
             for (int i = 0; i < names.length; i++) {
                 if (names[i].equals(name)) return i;

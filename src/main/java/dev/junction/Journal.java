@@ -396,12 +396,11 @@ final class Journal implements AutoCloseable {
                 for (int c = 0; c < schema.names.length; c++) {
                     byte type = schema.types[c];
                     int k = schema.indexInType[c];
-                    switch (type) {
-                        case ColumnStore.LONG, ColumnStore.INT -> body.zigzag(o.own.bits(type, k, slot));
-                        case ColumnStore.DOUBLE -> body.int64(o.own.bits(type, k, slot));
-                        case ColumnStore.BOOLEAN -> body.write((int) o.own.bits(type, k, slot));
-                        default -> body.value(o.own.objects[k][slot], registry, codecs, codecOrder,
+                    if (type == ColumnStore.OBJECT) {
+                        body.value(o.own.objects[k][slot], registry, codecs, codecOrder,
                                 "column '" + schema.names[c] + "' of " + o.base.partName);
+                    } else {
+                        body.primitive(type, o.own.bits(type, k, slot));
                     }
                 }
             }
@@ -634,27 +633,15 @@ final class Journal implements AutoCloseable {
                     ColumnStore own = t.columns(cs).own;
                     for (int c = 0; c < ncols; c++) {
                         int k = cs.schema.indexInType[map[c]];
-                        switch (types[c]) {
-                            case ColumnStore.LONG -> own.putBits(types[c], k, slot, in.zigzag());
-                            case ColumnStore.INT -> {
-                                long v = in.zigzag();
-                                if (v != (int) v) throw in.corrupt("int value " + v + " out of range");
-                                own.putBits(types[c], k, slot, v);
+                        if (types[c] != ColumnStore.OBJECT) {
+                            own.putBits(types[c], k, slot, in.primitive(types[c]));
+                        } else {
+                            Object v = in.value(codecs);
+                            if (v != null && !cs.schema.objectTypes[k].isInstance(v)) {
+                                throw in.corrupt("value of type " + v.getClass().getName() + " in column '"
+                                        + cs.schema.names[map[c]] + "'");
                             }
-                            case ColumnStore.DOUBLE -> own.putBits(types[c], k, slot, in.int64());
-                            case ColumnStore.BOOLEAN -> {
-                                int b = in.u8();
-                                if (b > 1) throw in.corrupt("boolean byte " + b);
-                                own.putBits(types[c], k, slot, b);
-                            }
-                            default -> {
-                                Object v = in.value(codecs);
-                                if (v != null && !cs.schema.objectTypes[k].isInstance(v)) {
-                                    throw in.corrupt("value of type " + v.getClass().getName() + " in column '"
-                                            + cs.schema.names[map[c]] + "'");
-                                }
-                                own.objects[k][slot] = v;
-                            }
+                            own.objects[k][slot] = v;
                         }
                     }
                 }

@@ -401,11 +401,7 @@ final class LinkColumns {
         }
 
         private V checked(Object v) {
-            if (v != null && !valueType.isInstance(v)) {
-                throw new ClassCastException(what() + " holds " + valueType.getName() + ", not "
-                        + v.getClass().getName() + " (" + v + ")");
-            }
-            return valueType.cast(v);
+            return checkedValue(valueType, v, what());
         }
 
         @Override Base<R, L> flip() {

@@ -250,11 +250,7 @@ final class RowColumns {
         }
 
         private V checked(Object v) {
-            if (v != null && !valueType.isInstance(v)) {
-                throw new ClassCastException(what() + " holds " + valueType.getName() + ", not "
-                        + v.getClass().getName() + " (" + v + ")");
-            }
-            return valueType.cast(v);
+            return checkedValue(valueType, v, what());
         }
 
         @Override public Class<?> type() { return valueType; }

@@ -274,12 +274,10 @@ final class Snapshot {
             for (int c = 0; c < schema.names.length; c++) {
                 byte type = schema.types[c];
                 int k = schema.indexInType[c];
-                switch (type) {
-                    case ColumnStore.LONG, ColumnStore.INT -> s.zigzag(cs.bits(type, k, slot));
-                    case ColumnStore.DOUBLE -> s.int64(cs.bits(type, k, slot));
-                    case ColumnStore.BOOLEAN -> s.write((int) cs.bits(type, k, slot));
-                    default -> s.value(cs.objects[k][slot], registry, codecs, codecOrder,
-                            what + ", column '" + schema.names[c] + "'");
+                if (type == ColumnStore.OBJECT) {
+                    s.value(cs.objects[k][slot], registry, codecs, codecOrder, what + ", column '" + schema.names[c] + "'");
+                } else {
+                    s.primitive(type, cs.bits(type, k, slot));
                 }
             }
         }
@@ -288,12 +286,10 @@ final class Snapshot {
             for (int c = 0; c < schema.names.length; c++) {
                 byte type = schema.types[c];
                 int k = schema.indexInType[c];
-                switch (type) {
-                    case ColumnStore.LONG -> s.zigzag(schema.longDefaults[k]);
-                    case ColumnStore.INT -> s.zigzag(schema.intDefaults[k]);
-                    case ColumnStore.DOUBLE -> s.int64(Double.doubleToRawLongBits(schema.doubleDefaults[k]));
-                    case ColumnStore.BOOLEAN -> s.write(schema.boolDefaults[k] ? 1 : 0);
-                    default -> s.value(schema.objectDefaults[k], registry, codecs, codecOrder, "defaults");
+                if (type == ColumnStore.OBJECT) {
+                    s.value(schema.objectDefaults[k], registry, codecs, codecOrder, "defaults");
+                } else {
+                    s.primitive(type, schema.defaultBits(c));
                 }
             }
         }
@@ -565,20 +561,10 @@ final class Snapshot {
         for (int e = 0; e < entries; e++) {
             c.keys[e] = rows ? in.varint() : ((long) in.varint() << 32) | (in.varint() & 0xFFFFFFFFL);
             for (int i = 0; i < n; i++) {
-                switch (c.types[i]) {
-                    case ColumnStore.LONG -> c.bits[i][e] = in.zigzag();
-                    case ColumnStore.INT -> {
-                        long v = in.zigzag();
-                        if (v != (int) v) throw in.corrupt("int column value " + v + " out of range");
-                        c.bits[i][e] = v;
-                    }
-                    case ColumnStore.DOUBLE -> c.bits[i][e] = in.int64();
-                    case ColumnStore.BOOLEAN -> {
-                        int b = in.u8();
-                        if (b > 1) throw in.corrupt("boolean column byte " + b);
-                        c.bits[i][e] = b;
-                    }
-                    default -> c.objects[i][e] = in.value(codecs);
+                if (c.types[i] == ColumnStore.OBJECT) {
+                    c.objects[i][e] = in.value(codecs);
+                } else {
+                    c.bits[i][e] = in.primitive(c.types[i]);
                 }
             }
         }

@@ -94,6 +94,16 @@ final class SnapshotBytes {
             int32((int) v);
         }
 
+        /** A primitive column value given as bits: {@code z} for long and int, 8 bytes for double, 1 for boolean. */
+        void primitive(byte type, long bits) {
+            switch (type) {
+                case ColumnStore.LONG, ColumnStore.INT -> zigzag(bits);
+                case ColumnStore.DOUBLE -> int64(bits);
+                case ColumnStore.BOOLEAN -> write((int) bits);
+                default -> throw new AssertionError("object column");
+            }
+        }
+
         void utf(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             varint(b.length);
@@ -219,6 +229,28 @@ final class SnapshotBytes {
 
         long int64() throws CorruptFileException {
             return ((long) int32() << 32) | (int32() & 0xFFFFFFFFL);
+        }
+
+        /** A primitive column value written by {@link Sink#primitive}, as bits, range-checked. */
+        long primitive(byte type) throws CorruptFileException {
+            switch (type) {
+                case ColumnStore.LONG:
+                    return zigzag();
+                case ColumnStore.INT: {
+                    long v = zigzag();
+                    if (v != (int) v) throw corrupt("int column value " + v + " out of range");
+                    return v;
+                }
+                case ColumnStore.DOUBLE:
+                    return int64();
+                case ColumnStore.BOOLEAN: {
+                    int b = u8();
+                    if (b > 1) throw corrupt("boolean column byte " + b);
+                    return b;
+                }
+                default:
+                    throw new AssertionError("object column");
+            }
         }
 
         String utf() throws CorruptFileException {

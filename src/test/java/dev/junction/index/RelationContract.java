@@ -88,21 +88,7 @@ abstract class RelationContract {
         Supplier<String> msg = () -> rel.name() + " rightsOf(" + left + ")";
         assertArrayEquals(expectedAscending, rights(rel, left), msg);
         assertArrayEquals(expectedAscending, forEachRights(rel, left), msg);
-        int len = expectedAscending.length;
-        for (int offset : new int[] {0, 1, len / 3, len / 2, len - 1, len, len + 3}) {
-            if (offset < 0) continue;
-            for (int size : new int[] {0, 1, 3, 100, len}) {
-                int[] page = new int[size];
-                int got = rel.rightsOf(left).copyRange(offset, page);
-                int want = Math.max(0, Math.min(size, len - offset));
-                assertEquals(want, got, () -> msg.get() + ": copyRange(" + offset + ", " + size + ")");
-                for (int k = 0; k < got; k++) {
-                    final int kk = k;
-                    assertEquals(expectedAscending[offset + k], page[k], () -> msg.get() + ": copyRange(" + offset
-                            + ") at " + kk);
-                }
-            }
-        }
+        assertPages(rel.rightsOf(left), expectedAscending, msg);
         int[] exact = new int[expectedAscending.length + 1];
         exact[expectedAscending.length] = -5;
         assertEquals(expectedAscending.length, rel.copyRightsTo(left, exact), msg);
@@ -123,16 +109,14 @@ abstract class RelationContract {
         }
     }
 
-    static void assertLefts(IntRelation rel, int right, int[] expectedAscending) {
-        Supplier<String> msg = () -> rel.name() + " leftsOf(" + right + ")";
-        assertArrayEquals(expectedAscending, lefts(rel, right), msg);
-        assertArrayEquals(expectedAscending, forEachLefts(rel, right), msg);
+    /** Offset pages ({@code copyRange}) of {@code set} at offsets and sizes around its edges. */
+    static void assertPages(IntNeighborSet set, int[] expectedAscending, Supplier<String> msg) {
         int len = expectedAscending.length;
         for (int offset : new int[] {0, 1, len / 3, len / 2, len - 1, len, len + 3}) {
             if (offset < 0) continue;
             for (int size : new int[] {0, 1, 3, 100, len}) {
                 int[] page = new int[size];
-                int got = rel.leftsOf(right).copyRange(offset, page);
+                int got = set.copyRange(offset, page);
                 int want = Math.max(0, Math.min(size, len - offset));
                 assertEquals(want, got, () -> msg.get() + ": copyRange(" + offset + ", " + size + ")");
                 for (int k = 0; k < got; k++) {
@@ -142,6 +126,13 @@ abstract class RelationContract {
                 }
             }
         }
+    }
+
+    static void assertLefts(IntRelation rel, int right, int[] expectedAscending) {
+        Supplier<String> msg = () -> rel.name() + " leftsOf(" + right + ")";
+        assertArrayEquals(expectedAscending, lefts(rel, right), msg);
+        assertArrayEquals(expectedAscending, forEachLefts(rel, right), msg);
+        assertPages(rel.leftsOf(right), expectedAscending, msg);
         int[] exact = new int[expectedAscending.length + 1];
         exact[expectedAscending.length] = -5;
         assertEquals(expectedAscending.length, rel.copyLeftsTo(right, exact), msg);
