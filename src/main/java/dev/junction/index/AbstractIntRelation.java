@@ -46,6 +46,27 @@ abstract class AbstractIntRelation implements IntRelation {
         return i;
     }
 
+    @Override
+    public final void swapContents(IntRelation other) {
+        Objects.requireNonNull(other, () -> "relation '" + name + "': other is null");
+        if (other == this) return;
+        if (!(other instanceof AbstractIntRelation o) || o.getClass() != getClass()) {
+            throw new UnsupportedOperationException("relation '" + name + "': cannot swap contents with " + other
+                    + ": both must be indexes made by IntRelation's factories");
+        }
+        if (o.kind != kind) {
+            throw new IllegalArgumentException("relation '" + name + "' is " + kind + ", relation '" + o.name
+                    + "' is " + o.kind + ": only relations of one kind can swap contents");
+        }
+        swapSides(o);
+        long n = links;
+        links = o.links;
+        o.links = n;
+    }
+
+    /** Exchanges the adjacency sides with {@code other}, which has this class and kind. */
+    abstract void swapSides(AbstractIntRelation other);
+
     final void checkId(int id, String role) {
         if (id < 0) {
             throw new IllegalArgumentException("relation '" + name + "': " + role + " id " + id + " is negative");

@@ -544,6 +544,25 @@ final class AdjacencyIndex {
     }
 
     /** Forgets every set. Outstanding iterators fail on their next call. */
+    /**
+     * Exchanges everything this side holds with {@code other}, in O(1): the arrays and maps change hands,
+     * nothing is copied. Both change counters move past either's, so iterators open on either fail fast.
+     */
+    void swapContents(AdjacencyIndex other) {
+        SlotArena a = arena; arena = other.arena; other.arena = a;
+        long[] m = meta; meta = other.meta; other.meta = m;
+        int i = directCap; directCap = other.directCap; other.directCap = i;
+        Int2IntOpenHashMap o = overflow; overflow = other.overflow; other.overflow = o;
+        int[] ids = overflowIds; overflowIds = other.overflowIds; other.overflowIds = ids;
+        i = overflowCount; overflowCount = other.overflowCount; other.overflowCount = i;
+        LargeIntSet[] l = large; large = other.large; other.large = l;
+        ids = largeFree; largeFree = other.largeFree; other.largeFree = ids;
+        i = largeFreeCount; largeFreeCount = other.largeFreeCount; other.largeFreeCount = i;
+        i = largeUsed; largeUsed = other.largeUsed; other.largeUsed = i;
+        i = live; live = other.live; other.live = i;
+        modCount = other.modCount = Math.max(modCount, other.modCount) + 1;
+    }
+
     void clear() {
         arena.clear();
         meta = new long[0];

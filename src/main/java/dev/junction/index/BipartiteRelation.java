@@ -29,6 +29,13 @@ final class BipartiteRelation extends AbstractIntRelation {
     }
 
     @Override
+    void swapSides(AbstractIntRelation other) {
+        BipartiteRelation o = (BipartiteRelation) other;
+        byLeft.swapContents(o.byLeft);
+        byRight.swapContents(o.byRight);
+    }
+
+    @Override
     public boolean link(int left, int right) {
         checkId(left, "left");
         checkId(right, "right");

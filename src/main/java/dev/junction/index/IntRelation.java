@@ -266,4 +266,23 @@ public interface IntRelation {
 
     /** Removes every link. Outstanding views become empty. */
     void clear();
+
+    /**
+     * Exchanges the links of this relation and {@code other} in O(1): their storage changes hands, nothing is
+     * copied or allocated, so afterwards each holds exactly what the other held. The way to build a relation off
+     * to the side (say, a nightly rebuild) and put it in place in one step, or to move a bulk load into an empty
+     * relation at no extra memory. Outstanding views of either show its new contents; their iterators fail fast.
+     *
+     * <p>Only for indexes made by {@link #bipartite}, {@link #directed} and {@link #symmetric}, both of one kind;
+     * not for inverse views, nor for an engine's relations ({@code Relation.ints()}), whose links change only
+     * through transactions. Not thread-safe, like the indexes themselves.
+     *
+     * @throws UnsupportedOperationException if either relation is not such an index (nothing changes)
+     * @throws IllegalArgumentException if their kinds differ (nothing changes)
+     * @throws NullPointerException if {@code other} is null
+     */
+    default void swapContents(IntRelation other) {
+        throw new UnsupportedOperationException(this + ": only indexes made by IntRelation's factories can swap "
+                + "contents");
+    }
 }

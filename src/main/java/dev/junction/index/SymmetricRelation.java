@@ -18,6 +18,11 @@ final class SymmetricRelation extends AbstractIntRelation {
     }
 
     @Override
+    void swapSides(AbstractIntRelation other) {
+        adj.swapContents(((SymmetricRelation) other).adj);
+    }
+
+    @Override
     public boolean link(int a, int b) {
         checkId(a, "left");
         checkId(b, "right");
