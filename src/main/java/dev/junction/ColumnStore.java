@@ -34,7 +34,7 @@ final class ColumnStore {
 
     /** The column definitions, shared by the committed store and its overlays (copy-on-write). */
     final Schema schema;
-    final Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
+    Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
     /** How the journal names this store (set by its owner): a relation's or an association table's columns. */
     byte partKind;
     String partName;
@@ -384,6 +384,10 @@ final class ColumnStore {
         final ColumnStore base;
         final ColumnStore own;
         final LongOpenHashSet voided = new LongOpenHashSet();
+        /** The relation being bulk-loaded whose values these are (unlogged; moved in whole at commit), or null. */
+        RelationImpl<?, ?> stagedFor;
+        /** Set while a publish has swapped {@link #own} into the empty committed store. */
+        boolean swapped;
 
         Overlay(ColumnStore base) {
             this.base = base;
@@ -453,11 +457,43 @@ final class ColumnStore {
     }
 
     /**
+     * Exchanges every slot and value with {@code other}, in O(1): the map and the arrays change hands. Both must
+     * share one schema object and mode (a bulk load's private store and the committed store it becomes).
+     */
+    /** Whether {@code other} has arrays for the same columns (a column declared meanwhile would differ). */
+    private boolean sameShape(ColumnStore other) {
+        return other.schema == schema && other.dense == dense && other.longs.length == longs.length
+                && other.ints.length == ints.length && other.doubles.length == doubles.length
+                && other.bools.length == bools.length && other.objects.length == objects.length;
+    }
+
+    void swapContents(ColumnStore other) {
+        if (other.schema != schema || other.dense != dense) {
+            throw new IllegalStateException("column stores of different schemas cannot swap contents");
+        }
+        Long2IntOpenHashMap m = slots; slots = other.slots; other.slots = m;
+        long[][] l = longs; longs = other.longs; other.longs = l;
+        int[][] i = ints; ints = other.ints; other.ints = i;
+        double[][] d = doubles; doubles = other.doubles; other.doubles = d;
+        l = bools; bools = other.bools; other.bools = l;
+        Object[][] o = objects; objects = other.objects; other.objects = o;
+        int n = capacity; capacity = other.capacity; other.capacity = n;
+        n = high; high = other.high; other.high = n;
+        int[] f = free; free = other.free; other.free = f;
+        n = freeCount; freeCount = other.freeCount; other.freeCount = n;
+    }
+
+    /**
      * Publishes a transaction's overlay. Phase 1 ({@link #publishAllocate}) makes every committed slot the
      * overlay needs and can be undone by {@link #undoPublishAllocate}; phase 2 ({@link #publishWrite}) copies
      * the values and drops the voided keys, and does not allocate.
      */
     long[] publishAllocate(Overlay o) {
+        if (o.stagedFor != null && !dense && isEmpty() && o.voided.isEmpty() && sameShape(o.own)) {
+            swapContents(o.own); // a bulk load's values: they move in whole, nothing allocated or copied
+            o.swapped = true;
+            return new long[0];
+        }
         if (dense) { // one growth to the largest key; growing changes no value, so there is nothing to undo
             long max = -1;
             for (Long2IntOpenHashMap.Entry e : o.own.slots.long2IntEntrySet()) max = Math.max(max, e.getLongKey());
@@ -481,11 +517,17 @@ final class ColumnStore {
         return n == made.length ? made : Arrays.copyOf(made, n);
     }
 
-    void undoPublishAllocate(long[] made) {
+    void undoPublishAllocate(Overlay o, long[] made) {
+        if (o.swapped) {
+            swapContents(o.own);
+            o.swapped = false;
+            return;
+        }
         for (long key : made) drop(key);
     }
 
     void publishWrite(Overlay o) {
+        if (o.swapped) return;
         for (long key : o.voided) {
             if (o.own.slot(key) < 0) drop(key);
         }

@@ -35,6 +35,12 @@ import java.util.function.IntConsumer;
  *       that fails leaves the base exactly as it was. Rollback just drops the overlay.</li>
  *   <li>Every change is reported to {@link Txn.Log} (events, and undo of a failed operation inside the
  *       transaction); {@link #undoLink}/{@link #undoUnlink} revert one change without logging.</li>
+ *   <li><b>Staged mode</b> (a bulk load, {@link Junction#bulkLoad}): the committed relation is empty, so there is
+ *       nothing to merge with. {@code base} is then a private index of the committed one's kind, written
+ *       directly; the delta sets stay empty, changes are not logged one by one ({@link Log#staged()} only marks
+ *       that some happened), and commit swaps the private index with the empty committed one
+ *       ({@link IntRelation#swapContents}): O(1), and the load never needs more memory than the index it
+ *       builds.</li>
  * </ul>
  * Not thread-safe: used only by the transaction's thread, while it holds the engine's write lock, so the base
  * cannot change underneath.
@@ -45,9 +51,20 @@ final class DeltaRelation implements IntRelation {
         void linked(int left, int right);
 
         void unlinked(int left, int right);
+
+        /** Called before a change to a staged overlay, which logs no links; must not change anything else. */
+        void staged();
+
+        /** A staged link is gone: its values go too (unlogged, like the link). */
+        void stagedUnlinked(int left, int right);
     }
 
+    /** What reads and writes see underneath the delta: the committed relation, or the private staged index. */
     final IntRelation base;
+    /** The committed relation, where commit puts the changes. */
+    final IntRelation committed;
+    /** Staged mode: {@link #base} is the private index; {@code added} and {@code removed} stay empty. */
+    final boolean staged;
     private final boolean symmetric;
     private final Log log;
     private final LongOpenHashSet added = new LongOpenHashSet();
@@ -60,12 +77,21 @@ final class DeltaRelation implements IntRelation {
     private int modCount;
     /** Set when the transaction ends: iterators still open on the overlay then fail fast. */
     boolean ended;
+    /** Staged links already logged as events ({@link Txn#expandStaged}): the journal then reads the log. */
+    boolean expanded;
     /** Changes per entity (by left, by right), so that an iterator fails only if its own entity changed. */
     private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap modByLeft = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
     private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap modByRight;
 
     DeltaRelation(IntRelation base, Log log) {
-        this.base = base;
+        this(base, base, log);
+    }
+
+    /** A staged overlay: {@code staging} (an empty index of {@code committed}'s kind) takes every change. */
+    DeltaRelation(IntRelation committed, IntRelation staging, Log log) {
+        this.base = staging;
+        this.committed = committed;
+        this.staged = staging != committed;
         this.symmetric = base.kind() == Kind.SYMMETRIC;
         this.log = log;
         this.addedByRight = symmetric ? addedByLeft : new Int2ObjectOpenHashMap<>();
@@ -136,6 +162,13 @@ final class DeltaRelation implements IntRelation {
     public boolean link(int left, int right) {
         check(left, "left");
         check(right, "right");
+        if (staged) {
+            if (base.contains(left, right)) return false;
+            log.staged();
+            base.link(left, right);
+            modCount++;
+            return true;
+        }
         if (!linkQuiet(left, right)) return false;
         log.linked(left, right);
         return true;
@@ -160,6 +193,14 @@ final class DeltaRelation implements IntRelation {
     public boolean unlink(int left, int right) {
         check(left, "left");
         check(right, "right");
+        if (staged) {
+            if (!base.contains(left, right)) return false;
+            log.staged();
+            base.unlink(left, right);
+            modCount++;
+            log.stagedUnlinked(left, right);
+            return true;
+        }
         if (!unlinkQuiet(left, right)) return false;
         log.unlinked(left, right);
         return true;
@@ -203,6 +244,13 @@ final class DeltaRelation implements IntRelation {
                 throw new IllegalArgumentException("relation '" + base.name() + "': pair (" + lefts[i] + ", "
                         + rights[i] + ") at index " + i + " has a negative id");
             }
+        }
+        if (staged) { // the index's own bulk path: sorted merges, all or nothing
+            if (lefts.length == 0) return 0;
+            log.staged();
+            long n = base.linkAll(lefts, rights);
+            modCount++;
+            return n;
         }
         long n = 0;
         for (int i = 0; i < lefts.length; i++) {
@@ -362,7 +410,7 @@ final class DeltaRelation implements IntRelation {
     // ---- commit -----------------------------------------------------------------------------------------
 
     boolean isEmpty() {
-        return added.isEmpty() && removed.isEmpty();
+        return staged ? base.size() == 0 : added.isEmpty() && removed.isEmpty();
     }
 
     /**
@@ -370,6 +418,10 @@ final class DeltaRelation implements IntRelation {
      * many, one by one (undone on failure) for few. On return every added pair is in the base.
      */
     void applyAdds() {
+        if (staged) { // the committed relation is empty (the write lock kept it so): take the staged index
+            committed.swapContents(base);
+            return;
+        }
         int n = added.size();
         if (n == 0) return;
         if (n >= 256) {
@@ -401,6 +453,10 @@ final class DeltaRelation implements IntRelation {
 
     /** Reverts {@link #applyAdds()}; removal never allocates. */
     void undoAdds() {
+        if (staged) {
+            committed.swapContents(base);
+            return;
+        }
         for (LongIterator it = added.iterator(); it.hasNext(); ) {
             long k = it.nextLong();
             base.unlink(leftOf(k), rightOf(k));
@@ -409,6 +465,7 @@ final class DeltaRelation implements IntRelation {
 
     /** Unlinks the removed pairs from the base; never allocates. */
     void applyRemoves() {
+        if (staged) return; // a staged overlay has nothing to remove: it started from an empty relation
         for (LongIterator it = removed.iterator(); it.hasNext(); ) {
             long k = it.nextLong();
             base.unlink(leftOf(k), rightOf(k));

@@ -330,6 +330,9 @@ final class Journal implements AutoCloseable {
 
     /** Whether a transaction changed anything the journal records. */
     static boolean hasChanges(Txn t) {
+        for (RelationImpl<?, ?> r : t.stagedRelations()) {
+            if (t.deltas.get(r).size() > 0) return true;
+        }
         for (int i = 0; i < t.size; i++) {
             if (t.kinds[i] < Txn.VOID) return true;
         }
@@ -345,11 +348,19 @@ final class Journal implements AutoCloseable {
         Map<Class<?>, Integer> codecs = SnapshotBytes.newCodecIndex();
         List<Class<?>> codecOrder = new ArrayList<>();
         Sink body = new Sink(64 + t.size * 8);
-        int ops = 0;
+        long ops = 0;
         for (int i = 0; i < t.size; i++) {
             if (t.kinds[i] < Txn.VOID) ops++;
         }
-        body.varint(ops);
+        List<RelationImpl<?, ?>> staged = new ArrayList<>();
+        for (RelationImpl<?, ?> r : t.stagedRelations()) {
+            if (!t.deltas.get(r).expanded) { // a bulk load: its links are in its staged index, not in the log
+                staged.add(r);
+                ops += t.deltas.get(r).size();
+            }
+        }
+        if (ops > Integer.MAX_VALUE) throw new IOException("a commit of " + ops + " changes is too large for one journal record");
+        body.varint((int) ops);
         for (int i = 0; i < t.size; i++) {
             byte kind = t.kinds[i];
             if (kind >= Txn.VOID) continue;
@@ -375,6 +386,15 @@ final class Journal implements AutoCloseable {
                     }
                 }
             }
+        }
+        for (RelationImpl<?, ?> r : staged) { // after every table change, so each entity is there to link
+            int part = part(parts, r.partKind, r.partName);
+            t.deltas.get(r).base.forEachLink((a, b) -> {
+                body.write(Txn.LINK);
+                body.varint(part);
+                body.varint(a);
+                body.varint(b);
+            });
         }
         body.varint(t.columnOrder.size());
         for (ColumnStore.Overlay o : t.columnOrder) {

@@ -199,6 +199,69 @@ public final class Junction {
     }
 
     /**
+     * Runs {@code work} as a transaction that bulk-loads {@code relation}, which must be empty: for loads too
+     * large to keep twice in memory (see {@code SqlRelations.load}). Inside {@code work} this thread uses the
+     * relation as in any transaction ({@code ints().linkAll} in batches is the fast path, link columns' {@code set}
+     * for values), but its links and link values go to private storage laid out as the committed index, with no
+     * per-change log, and at commit that storage takes the place of the empty relation's (O(1), nothing copied).
+     * So the load needs the memory of the index it builds, and no more; other threads see nothing of it until
+     * the commit, then all of it.
+     *
+     * <p>Differences from {@link #inTransaction(Supplier)}, the price of not logging each change:
+     * <ul>
+     *   <li>Listeners hear one link event per link the relation has at commit, in ascending (left, right) order,
+     *       after the transaction's other events (not one per call, in call order). With listeners registered,
+     *       the commit lists the links first (about 25 bytes each, until delivered).</li>
+     *   <li>An operation inside {@code work} that throws after changing the relation cannot be undone on its
+     *       own: the transaction becomes rollback-only, and commit then throws. An exception out of {@code work}
+     *       itself rolls everything back, as usual.</li>
+     *   <li>A journaled engine writes the loaded links into the commit's record, after its other changes.</li>
+     * </ul>
+     * Inside a transaction already open on this thread it runs as part of it, if that transaction has not
+     * changed the relation yet; an exception then undoes exactly what {@code work} did.
+     *
+     * <p>Thread-safety and waiting as {@link #inTransaction(Supplier)}.
+     *
+     * @throws IllegalArgumentException if {@code relation} is not a relation declared by this engine (an
+     *         association table's pairs, another engine's relation)
+     * @throws IllegalStateException if the relation has links, or the open transaction changed it already
+     *         (nothing runs, nothing changes)
+     * @throws NullPointerException if an argument is null
+     * @throws LockTimeoutException as {@link #begin()}
+     */
+    public <T> T bulkLoad(Relation<?, ?> relation, Supplier<T> work) {
+        Objects.requireNonNull(relation, () -> label + ": relation is null");
+        Objects.requireNonNull(work, "work");
+        RelationImpl<?, ?> primary = relation instanceof RelationImpl<?, ?> r ? r.primary : null;
+        synchronized (this) {
+            if (primary == null || relations.get(primary.name) != primary) {
+                throw new IllegalArgumentException(label + ": " + relation + " is not a relation declared by this "
+                        + "engine; bulk loads go into relations made by Junction.relation");
+            }
+        }
+        return write(() -> {
+            ownTxn().stage(primary);
+            return work.get();
+        });
+    }
+
+    /**
+     * Runs {@code work} as a transaction that bulk-loads {@code relation}; see {@link #bulkLoad(Relation, Supplier)}.
+     *
+     * @throws IllegalArgumentException if {@code relation} is not a relation declared by this engine
+     * @throws IllegalStateException if the relation has links, or the open transaction changed it already
+     * @throws NullPointerException if an argument is null
+     * @throws LockTimeoutException as {@link #begin()}
+     */
+    public void bulkLoad(Relation<?, ?> relation, Runnable work) {
+        Objects.requireNonNull(work, "work");
+        bulkLoad(relation, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
      * Opens a consistent read view on this thread: until it is closed, every read on this thread sees one
      * committed state, and commits of other threads wait. Waits only while a commit is being published.
      *
@@ -850,6 +913,14 @@ public final class Junction {
                     + t.failed, t.failed);
         }
         checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
+        if (!listeners.isEmpty() && !t.quiet) {
+            try {
+                t.expandStaged(); // bulk-loaded links become events (and journal entries) only now
+            } catch (Throwable e) {
+                end(t);
+                throw e;
+            }
+        }
         Journal j = journal;
         long ticket = -1;
         try {
@@ -918,7 +989,8 @@ public final class Junction {
         } catch (Throwable e) {
             while (columnsDone > 0) {
                 columnsDone--;
-                t.columnOrder.get(columnsDone).base.undoPublishAllocate(made[columnsDone]);
+                ColumnStore.Overlay o = t.columnOrder.get(columnsDone);
+                o.base.undoPublishAllocate(o, made[columnsDone]);
             }
             while (relationsDone > 0) {
                 t.deltas.get(t.relations.get(--relationsDone)).undoAdds();

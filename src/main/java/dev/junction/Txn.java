@@ -2,6 +2,7 @@ package dev.junction;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.junction.index.IntRelation;
 import java.util.IdentityHashMap;
 
 /**
@@ -17,6 +18,11 @@ import java.util.IdentityHashMap;
  *   <li><b>Log.</b> Parallel arrays of (kind, target, a, b, entity), grown by doubling. An operation that throws
  *       rewinds to its {@link #mark()} by reverting entries in reverse order; {@link #failed} marks the
  *       transaction rollback-only when that cannot be trusted (an {@link Error} escaped).</li>
+ *   <li><b>Bulk loads.</b> A relation staged by {@link #stage} logs no links and its columns no values: one
+ *       {@link #STAGE} entry when staging begins (undone by dropping everything staged), then a {@link #STAGED}
+ *       marker before the first staged change after each {@link #mark()}. Rewinding past a marker without its
+ *       {@code STAGE} entry cannot undo those changes one by one, so the transaction becomes rollback-only.
+ *       Events and journal records read the staged index itself at commit.</li>
  * </ul>
  * Confined to its owner thread; the engine's write lock is held from begin to end.
  */
@@ -27,6 +33,10 @@ final class Txn implements Transaction {
     static final byte VOID = 5;
     /** Not an event: a value was written in a column overlay (undone by restoring the overlay slot). */
     static final byte SET = 6;
+    /** Not an event: a relation began a bulk load (undone by dropping the staged index and values). */
+    static final byte STAGE = 7;
+    /** Not an event: a bulk-loaded relation (the target) changed after the last mark; cannot be undone alone. */
+    static final byte STAGED = 8;
 
     final Junction junction;
     final Thread owner;
@@ -48,6 +58,8 @@ final class Txn implements Transaction {
     int[] bs = new int[16];
     Object[] entities = new Object[16];
     int size;
+    /** Whether a {@link #mark()} was taken since the last {@link #STAGED} marker. */
+    private boolean markedSinceStaged = true;
 
     Txn(Junction junction, boolean implicit) {
         this.junction = junction;
@@ -73,11 +85,132 @@ final class Txn implements Transaction {
                         voidKey(c, primary.pairKey(left, right));
                     }
                 }
+
+                @Override
+                public void staged() {
+                    throw new AssertionError("not a staged overlay");
+                }
+
+                @Override
+                public void stagedUnlinked(int left, int right) {
+                    throw new AssertionError("not a staged overlay");
+                }
             });
             deltas.put(primary, d);
             relations.add(primary);
         }
         return d;
+    }
+
+    /**
+     * Puts {@code primary} in staged mode for a bulk load ({@link DeltaRelation}'s design notes): its links and
+     * link values go to private storage laid out as the committed one, unlogged, and move in at commit.
+     *
+     * @throws IllegalStateException if the relation has committed links, or this transaction changed it already
+     */
+    void stage(RelationImpl<?, ?> primary) {
+        DeltaRelation d = deltas.get(primary);
+        if (d != null) {
+            if (d.staged && d.isEmpty()) return;
+            throw new IllegalStateException("relation '" + primary.name + "': a bulk load needs a relation this "
+                    + "transaction has not changed yet; it has " + d.size() + " links in it now");
+        }
+        if (primary.store.size() != 0) {
+            throw new IllegalStateException("relation '" + primary.name + "' has " + primary.store.size()
+                    + " links: a bulk load goes into an empty relation");
+        }
+        ColumnStore c = primary.columns;
+        ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
+        if (o != null && (o.own.size() > 0 || !o.voided.isEmpty())) { // cannot be: values need links
+            throw new IllegalStateException("relation '" + primary.name + "' has column values in this "
+                    + "transaction: a bulk load needs an untouched relation");
+        }
+        IntRelation store = primary.store;
+        IntRelation staging = switch (store.kind()) {
+            case BIPARTITE -> IntRelation.bipartite(store.name());
+            case DIRECTED -> IntRelation.directed(store.name());
+            case SYMMETRIC -> IntRelation.symmetric(store.name());
+        };
+        record(STAGE, primary, 0, 0, o == null ? Boolean.TRUE : Boolean.FALSE); // first: undone if what follows throws
+        d = new DeltaRelation(store, staging, new DeltaRelation.Log() {
+            @Override
+            public void linked(int left, int right) {
+                throw new AssertionError("a staged overlay logs no links");
+            }
+
+            @Override
+            public void unlinked(int left, int right) {
+                throw new AssertionError("a staged overlay logs no links");
+            }
+
+            @Override
+            public void staged() {
+                stagedChange(primary);
+            }
+
+            @Override
+            public void stagedUnlinked(int left, int right) {
+                ColumnStore c = primary.columns;
+                if (c != null) {
+                    voidKey(c, primary.pairKey(left, right));
+                }
+            }
+        });
+        deltas.put(primary, d);
+        relations.add(primary);
+        if (c != null) {
+            columns(c).stagedFor = primary;
+        }
+    }
+
+    /** Marks, before it happens, a change to the staged relation {@code primary} (see the class notes). */
+    void stagedChange(RelationImpl<?, ?> primary) {
+        if (markedSinceStaged) {
+            record(STAGED, primary, 0, 0, null);
+            markedSinceStaged = false;
+        }
+    }
+
+    /** Undoes {@link #stage}: the staged links and values are dropped, the relation is as before it. */
+    private void unstage(RelationImpl<?, ?> primary, boolean overlayMadeHere) {
+        DeltaRelation d = deltas.remove(primary);
+        if (d != null) {
+            relations.remove(primary);
+            d.ended = true;
+        }
+        ColumnStore c = primary.columns;
+        ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
+        if (o != null) {
+            o.stagedFor = null;
+            o.own.clear();
+            o.voided.clear();
+            if (overlayMadeHere) {
+                columnOverlays.remove(c);
+                columnOrder.remove(o);
+            }
+        }
+    }
+
+    /** The staged overlays, for the journal and for events: relation by relation, in the order first touched. */
+    java.util.List<RelationImpl<?, ?>> stagedRelations() {
+        java.util.List<RelationImpl<?, ?>> out = new ArrayList<>();
+        for (RelationImpl<?, ?> r : relations) {
+            if (deltas.get(r).staged) out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * Logs a {@link #LINK} for every link of every staged relation (ascending by left, then right), after
+     * everything else, so listeners hear the load; the staged relations are then no longer read by the journal.
+     */
+    void expandStaged() {
+        for (RelationImpl<?, ?> r : stagedRelations()) {
+            DeltaRelation d = deltas.get(r);
+            if (d.expanded) continue;
+            d.base.forEachLink((l, rr) -> record(LINK, r, l, rr, null));
+            d.expanded = true;
+        }
     }
 
     /** The overlay of a column store, created on first use. */
@@ -94,6 +227,11 @@ final class Txn implements Transaction {
     /** Voids the values of {@code key} (its link or row is gone), logged so a failed operation can restore them. */
     void voidKey(ColumnStore store, long key) {
         ColumnStore.Overlay o = columns(store);
+        if (o.stagedFor != null) { // staged values, unlogged; the committed store is empty, so nothing to void there
+            stagedChange(o.stagedFor);
+            o.own.drop(key);
+            return;
+        }
         Object[] saved = o.voidKey(key);
         try {
             record(VOID, o, (int) (key >>> 32), (int) key, saved);
@@ -110,6 +248,10 @@ final class Txn implements Transaction {
      */
     int slotForWrite(ColumnStore store, long key) {
         ColumnStore.Overlay o = columns(store);
+        if (o.stagedFor != null) {
+            stagedChange(o.stagedFor);
+            return o.slotForWrite(key);
+        }
         Object saved = o.own.slot(key) >= 0 ? o.copyOf(key) : null;
         record(SET, o, (int) (key >>> 32), (int) key, saved);
         return o.slotForWrite(key); // if this throws, undoing the entry above changes nothing
@@ -141,6 +283,7 @@ final class Txn implements Transaction {
     }
 
     int mark() {
+        markedSinceStaged = true;
         return size;
     }
 
@@ -150,6 +293,15 @@ final class Txn implements Transaction {
      * {@link Error}, the transaction becomes rollback-only.
      */
     void rewind(int mark, Throwable cause) {
+        Throwable stagedLoss = null;
+        for (int i = size - 1; i >= mark; i--) { // staged changes are undone only with the STAGE entry that began them
+            if (kinds[i] == STAGED && !stagedSince(mark, targets[i])) {
+                stagedLoss = new IllegalStateException("an operation failed after changing relation '"
+                        + ((RelationImpl<?, ?>) targets[i]).name + "', which is being bulk-loaded: its changes "
+                        + "are not logged one by one, so the transaction can only roll back", cause);
+                break;
+            }
+        }
         try {
             while (size > mark) {
                 size--;
@@ -163,6 +315,8 @@ final class Txn implements Transaction {
                             (Object[]) entities[size]);
                     case SET -> ((ColumnStore.Overlay) t).unwrite(((long) a << 32) | (b & 0xFFFFFFFFL),
                             (ColumnStore) entities[size]);
+                    case STAGED -> { } // undone by its STAGE entry, or the transaction is rollback-only
+                    case STAGE -> unstage((RelationImpl<?, ?>) t, (Boolean) entities[size]);
                     default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
                 }
                 targets[size] = null;
@@ -173,9 +327,20 @@ final class Txn implements Transaction {
             failed = cause;
             return;
         }
-        if (cause instanceof Error) {
+        if (stagedLoss != null) {
+            failed = stagedLoss;
+        } else if (cause instanceof Error) {
             failed = cause;
         }
+        markedSinceStaged = true;
+    }
+
+    /** Whether the log holds, at {@code mark} or later, the {@link #STAGE} entry of {@code relation}. */
+    private boolean stagedSince(int mark, Object relation) {
+        for (int i = mark; i < size; i++) {
+            if (kinds[i] == STAGE && targets[i] == relation) return true;
+        }
+        return false;
     }
 
     // ---- Transaction ------------------------------------------------------------------------------------

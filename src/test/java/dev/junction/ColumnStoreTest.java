@@ -114,7 +114,7 @@ class ColumnStoreTest {
             if (rnd.nextBoolean()) {
                 long[] made = base.publishAllocate(o);
                 if (rnd.nextInt(4) == 0) {
-                    base.undoPublishAllocate(made); // a later step failed: nothing published
+                    base.undoPublishAllocate(o, made); // a later step failed: nothing published
                 } else {
                     base.publishWrite(o);
                     model = next;

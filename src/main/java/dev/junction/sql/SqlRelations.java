@@ -32,10 +32,11 @@ import java.util.regex.Pattern;
  * <h2>Loading</h2>
  * {@link #load} reads the rows with a fetch size of 10,000 (whether the driver streams depends on it and its
  * settings), adds missing entities to their tables, and links in batches of 10,000 through {@code linkAll}, all in
- * one Junction transaction: nobody sees a partial load, listeners hear it only once it commits, and any failure
- * rolls back every entity, link and value it added. The transaction's overlay holds the loaded links until the
- * commit, which costs several times the index's memory for a large load. It loads into an empty relation, not
- * inside a transaction of the calling thread: a row with a {@code NULL} key, a key the mapping or the table
+ * one Junction bulk load ({@link dev.junction.Junction#bulkLoad}): nobody sees a partial load, listeners hear it
+ * only once it commits, and any failure rolls back every entity, link and value it added. The links and values
+ * are staged in storage laid out as the committed index, which takes the empty relation's place at commit, so a
+ * load needs the memory of the index it builds plus one batch, not more. It loads into an empty relation (inside
+ * a transaction of the calling thread, one that has not changed the relation): a row with a {@code NULL} key, a key the mapping or the table
  * rejects, a value that does not fit its link column, or a pair that occurs twice (an association table needs a
  * composite key) stops it with {@link IllegalArgumentException} naming the relation, the row, the column and the
  * value. A table or column that is not there, or a read that fails, is the driver's {@link SQLException}, prefixed
@@ -177,9 +178,9 @@ public final class SqlRelations {
         String what = "loading relation '" + rel.name() + "' from " + (m.query != null ? "query" : "table " + m.table);
         SQLException[] failure = {null};
         try {
-            // one Junction transaction: nobody sees a partial load, listeners hear it only if it commits, and a
-            // failure anywhere rolls back every link, value and entity it added
-            return rel.leftTable().junction().inTransaction(() -> {
+            // one Junction bulk load: nobody sees a partial load, listeners hear it only if it commits, a failure
+            // anywhere rolls back every link, value and entity it added, and the links are staged at index cost
+            return rel.leftTable().junction().bulkLoad(rel, () -> {
                 try {
                     return loadIn(connection, rel, m, progress, what);
                 } catch (SQLException e) {
