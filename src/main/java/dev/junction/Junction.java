@@ -734,7 +734,7 @@ public final class Junction {
         if (t.failed != null) {
             throw new IllegalStateException(label + ": the transaction is rollback-only after " + t.failed, t.failed);
         }
-        int mark = t.mark();
+        long mark = t.mark();
         try {
             return op.get();
         } catch (Throwable e) {

@@ -19,10 +19,11 @@ import java.util.IdentityHashMap;
  *       rewinds to its {@link #mark()} by reverting entries in reverse order; {@link #failed} marks the
  *       transaction rollback-only when that cannot be trusted (an {@link Error} escaped).</li>
  *   <li><b>Bulk loads.</b> A relation staged by {@link #stage} logs no links and its columns no values: one
- *       {@link #STAGE} entry when staging begins (undone by dropping everything staged), then a {@link #STAGED}
- *       marker before the first staged change after each {@link #mark()}. Rewinding past a marker without its
- *       {@code STAGE} entry cannot undo those changes one by one, so the transaction becomes rollback-only.
- *       Events and journal records read the staged index itself at commit.</li>
+ *       {@link #STAGE} entry when staging begins (undone by dropping everything staged), and, before each staged
+ *       change, the number of the latest {@link #mark()} in its overlay ({@code DeltaRelation.changedAtMark}).
+ *       Rewinding to a mark at or before that number, but after the {@code STAGE} entry, cannot undo those
+ *       changes one by one, so the transaction becomes rollback-only. Nothing is logged per staged change, so a
+ *       load's log holds only its entities. Events and journal records read the staged index at commit.</li>
  * </ul>
  * Confined to its owner thread; the engine's write lock is held from begin to end.
  */
@@ -35,8 +36,6 @@ final class Txn implements Transaction {
     static final byte SET = 6;
     /** Not an event: a relation began a bulk load (undone by dropping the staged index and values). */
     static final byte STAGE = 7;
-    /** Not an event: a bulk-loaded relation (the target) changed after the last mark; cannot be undone alone. */
-    static final byte STAGED = 8;
 
     final Junction junction;
     final Thread owner;
@@ -58,8 +57,8 @@ final class Txn implements Transaction {
     int[] bs = new int[16];
     Object[] entities = new Object[16];
     int size;
-    /** Whether a {@link #mark()} was taken since the last {@link #STAGED} marker. */
-    private boolean markedSinceStaged = true;
+    /** How many marks were taken: numbers them, so a staged change knows which operations it happened in. */
+    private long marks;
 
     Txn(Junction junction, boolean implicit) {
         this.junction = junction;
@@ -131,6 +130,7 @@ final class Txn implements Transaction {
             case DIRECTED -> IntRelation.directed(store.name());
             case SYMMETRIC -> IntRelation.symmetric(store.name());
         };
+        int at = size;
         record(STAGE, primary, 0, 0, o == null ? Boolean.TRUE : Boolean.FALSE); // first: undone if what follows throws
         d = new DeltaRelation(store, staging, new DeltaRelation.Log() {
             @Override
@@ -156,6 +156,7 @@ final class Txn implements Transaction {
                 }
             }
         });
+        d.stagedAt = at;
         deltas.put(primary, d);
         relations.add(primary);
         if (c != null) {
@@ -163,12 +164,9 @@ final class Txn implements Transaction {
         }
     }
 
-    /** Marks, before it happens, a change to the staged relation {@code primary} (see the class notes). */
+    /** Notes, before it happens, a change to the staged relation {@code primary} (see the class notes). */
     void stagedChange(RelationImpl<?, ?> primary) {
-        if (markedSinceStaged) {
-            record(STAGED, primary, 0, 0, null);
-            markedSinceStaged = false;
-        }
+        deltas.get(primary).changedAtMark = marks;
     }
 
     /** Undoes {@link #stage}: the staged links and values are dropped, the relation is as before it. */
@@ -282,9 +280,10 @@ final class Txn implements Transaction {
         size++;
     }
 
-    int mark() {
-        markedSinceStaged = true;
-        return size;
+    /** A mark for {@link #rewind}: its number (high 32 bits) and the log's size (low 32 bits). */
+    long mark() {
+        marks++;
+        return marks << 32 | size;
     }
 
     /**
@@ -292,13 +291,16 @@ final class Txn implements Transaction {
      * transaction goes on as if it had not been called. If reverting itself fails, or {@code cause} is an
      * {@link Error}, the transaction becomes rollback-only.
      */
-    void rewind(int mark, Throwable cause) {
+    void rewind(long markAndSize, Throwable cause) {
+        long markNumber = markAndSize >>> 32;
+        int mark = (int) markAndSize;
         Throwable stagedLoss = null;
-        for (int i = size - 1; i >= mark; i--) { // staged changes are undone only with the STAGE entry that began them
-            if (kinds[i] == STAGED && !stagedSince(mark, targets[i])) {
-                stagedLoss = new IllegalStateException("an operation failed after changing relation '"
-                        + ((RelationImpl<?, ?>) targets[i]).name + "', which is being bulk-loaded: its changes "
-                        + "are not logged one by one, so the transaction can only roll back", cause);
+        for (RelationImpl<?, ?> r : relations) { // staged changes are undone only with the STAGE entry that began them
+            DeltaRelation d = deltas.get(r);
+            if (d.staged && d.changedAtMark >= markNumber && d.stagedAt < mark) {
+                stagedLoss = new IllegalStateException("an operation failed after changing relation '" + r.name
+                        + "', which is being bulk-loaded: its changes are not logged one by one, so the "
+                        + "transaction can only roll back", cause);
                 break;
             }
         }
@@ -315,7 +317,6 @@ final class Txn implements Transaction {
                             (Object[]) entities[size]);
                     case SET -> ((ColumnStore.Overlay) t).unwrite(((long) a << 32) | (b & 0xFFFFFFFFL),
                             (ColumnStore) entities[size]);
-                    case STAGED -> { } // undone by its STAGE entry, or the transaction is rollback-only
                     case STAGE -> unstage((RelationImpl<?, ?>) t, (Boolean) entities[size]);
                     default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
                 }
@@ -332,15 +333,6 @@ final class Txn implements Transaction {
         } else if (cause instanceof Error) {
             failed = cause;
         }
-        markedSinceStaged = true;
-    }
-
-    /** Whether the log holds, at {@code mark} or later, the {@link #STAGE} entry of {@code relation}. */
-    private boolean stagedSince(int mark, Object relation) {
-        for (int i = mark; i < size; i++) {
-            if (kinds[i] == STAGE && targets[i] == relation) return true;
-        }
-        return false;
     }
 
     // ---- Transaction ------------------------------------------------------------------------------------
