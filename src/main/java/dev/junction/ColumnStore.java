@@ -456,10 +456,6 @@ final class ColumnStore {
         }
     }
 
-    /**
-     * Exchanges every slot and value with {@code other}, in O(1): the map and the arrays change hands. Both must
-     * share one schema object and mode (a bulk load's private store and the committed store it becomes).
-     */
     /** Whether {@code other} has arrays for the same columns (a column declared meanwhile would differ). */
     private boolean sameShape(ColumnStore other) {
         return other.schema == schema && other.dense == dense && other.longs.length == longs.length
@@ -467,6 +463,10 @@ final class ColumnStore {
                 && other.bools.length == bools.length && other.objects.length == objects.length;
     }
 
+    /**
+     * Exchanges every slot and value with {@code other}, in O(1): the map and the arrays change hands. Both must
+     * share one schema object and mode (a bulk load's private store and the committed store it becomes).
+     */
     void swapContents(ColumnStore other) {
         if (other.schema != schema || other.dense != dense) {
             throw new IllegalStateException("column stores of different schemas cannot swap contents");

@@ -913,7 +913,9 @@ public final class Junction {
                     + t.failed, t.failed);
         }
         checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
-        if (!listeners.isEmpty() && !t.quiet) {
+        // decided once: a listener registered while this commit waits hears all of it or none of it
+        boolean heard = !listeners.isEmpty() && !t.quiet;
+        if (heard) {
             try {
                 t.expandStaged(); // bulk-loaded links become events (and journal entries) only now
             } catch (Throwable e) {
@@ -951,7 +953,7 @@ public final class Junction {
             end(t);
             throw e;
         }
-        boolean events = t.size > 0 && !listeners.isEmpty() && !t.quiet;
+        boolean events = heard && t.size > 0;
         if (events) {
             Object[] batch = {t};
             synchronized (pending) {

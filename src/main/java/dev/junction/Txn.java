@@ -36,6 +36,8 @@ final class Txn implements Transaction {
     static final byte SET = 6;
     /** Not an event: a relation began a bulk load (undone by dropping the staged index and values). */
     static final byte STAGE = 7;
+    /** Not an event: a staged, untouched relation began another bulk load (undone by emptying it again). */
+    static final byte RESTAGE = 8;
 
     final Junction junction;
     final Thread owner;
@@ -50,6 +52,11 @@ final class Txn implements Transaction {
     /** No events at commit (a journal record replayed on open: listeners heard it when it first committed). */
     boolean quiet;
     Throwable failed;
+    /**
+     * If {@link #failed} is only a staged loss: a rewind to a mark at or before this log position drops the
+     * staged relations whose changes were lost (their {@code STAGE} entries), which makes the loss moot; else -1.
+     */
+    private int failedMootBelow = -1;
 
     byte[] kinds = new byte[16];
     Object[] targets = new Object[16];
@@ -108,19 +115,28 @@ final class Txn implements Transaction {
      * @throws IllegalStateException if the relation has committed links, or this transaction changed it already
      */
     void stage(RelationImpl<?, ?> primary) {
-        DeltaRelation d = deltas.get(primary);
-        if (d != null) {
-            if (d.staged && d.isEmpty()) return;
-            throw new IllegalStateException("relation '" + primary.name + "': a bulk load needs a relation this "
-                    + "transaction has not changed yet; it has " + d.size() + " links in it now");
-        }
         if (primary.store.size() != 0) {
             throw new IllegalStateException("relation '" + primary.name + "' has " + primary.store.size()
                     + " links: a bulk load goes into an empty relation");
         }
+        DeltaRelation previous = deltas.get(primary);
+        if (previous != null && previous.staged) {
+            if (previous.changedAtMark != -1) {
+                throw new IllegalStateException("relation '" + primary.name + "': a bulk load needs a relation "
+                        + "this transaction has not changed yet; an earlier bulk load of it changed it");
+            }
+            // staged and untouched (an earlier load that did nothing): a fresh start, undone by emptying it again
+            record(RESTAGE, primary, previous.stagedAt, 0, null);
+            previous.stagedAt = size - 1;
+            return;
+        }
+        if (previous != null && !previous.isEmpty()) {
+            throw new IllegalStateException("relation '" + primary.name + "': a bulk load needs a relation this "
+                    + "transaction has not changed yet; it has " + previous.size() + " links in it now");
+        }
         ColumnStore c = primary.columns;
         ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
-        if (o != null && (o.own.size() > 0 || !o.voided.isEmpty())) { // cannot be: values need links
+        if (o != null && o.own.size() > 0) { // cannot be: values need links, and the relation has none
             throw new IllegalStateException("relation '" + primary.name + "' has column values in this "
                     + "transaction: a bulk load needs an untouched relation");
         }
@@ -131,8 +147,10 @@ final class Txn implements Transaction {
             case SYMMETRIC -> IntRelation.symmetric(store.name());
         };
         int at = size;
-        record(STAGE, primary, 0, 0, o == null ? Boolean.TRUE : Boolean.FALSE); // first: undone if what follows throws
-        d = new DeltaRelation(store, staging, new DeltaRelation.Log() {
+        // first: undone if what follows throws. Keeps an empty overlay this transaction made before (by an entity
+        // removal's cascade, or a no-op unlink): its log entries may still be rewound, against it
+        record(STAGE, primary, 0, 0, new Object[] {o == null, previous});
+        DeltaRelation d = new DeltaRelation(store, staging, new DeltaRelation.Log() {
             @Override
             public void linked(int left, int right) {
                 throw new AssertionError("a staged overlay logs no links");
@@ -158,7 +176,7 @@ final class Txn implements Transaction {
         });
         d.stagedAt = at;
         deltas.put(primary, d);
-        relations.add(primary);
+        if (previous == null) relations.add(primary);
         if (c != null) {
             columns(c).stagedFor = primary;
         }
@@ -170,23 +188,37 @@ final class Txn implements Transaction {
     }
 
     /** Undoes {@link #stage}: the staged links and values are dropped, the relation is as before it. */
-    private void unstage(RelationImpl<?, ?> primary, boolean overlayMadeHere) {
-        DeltaRelation d = deltas.remove(primary);
-        if (d != null) {
-            relations.remove(primary);
+    private void unstage(RelationImpl<?, ?> primary, Object[] saved) {
+        boolean overlayMadeHere = (Boolean) saved[0];
+        DeltaRelation previous = (DeltaRelation) saved[1];
+        DeltaRelation d = previous == null ? deltas.remove(primary) : deltas.put(primary, previous);
+        if (d != null && d != previous) {
             d.ended = true;
+        }
+        if (previous == null && d != null) {
+            relations.remove(primary);
         }
         ColumnStore c = primary.columns;
         ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
         if (o != null) {
             o.stagedFor = null;
-            o.own.clear();
-            o.voided.clear();
+            o.own.clear(); // staged values only: staging began with none, and staged writes never touch voided
             if (overlayMadeHere) {
                 columnOverlays.remove(c);
                 columnOrder.remove(o);
             }
         }
+    }
+
+    /** Undoes a {@link #RESTAGE}: the relation is staged and untouched again, as it was. */
+    private void restage(RelationImpl<?, ?> primary, int stagedAt) {
+        DeltaRelation d = deltas.get(primary);
+        d.base.clear();
+        d.changedAtMark = -1;
+        d.stagedAt = stagedAt;
+        ColumnStore c = primary.columns;
+        ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
+        if (o != null) o.own.clear();
     }
 
     /** The staged overlays, for the journal and for events: relation by relation, in the order first touched. */
@@ -294,14 +326,21 @@ final class Txn implements Transaction {
     void rewind(long markAndSize, Throwable cause) {
         long markNumber = markAndSize >>> 32;
         int mark = (int) markAndSize;
+        if (failed != null && failedMootBelow >= 0 && mark <= failedMootBelow) {
+            failed = null; // an enclosing operation (a nested bulk load) now drops what could not be undone
+            failedMootBelow = -1;
+        }
         Throwable stagedLoss = null;
+        int mootBelow = Integer.MAX_VALUE;
         for (RelationImpl<?, ?> r : relations) { // staged changes are undone only with the STAGE entry that began them
             DeltaRelation d = deltas.get(r);
             if (d.staged && d.changedAtMark >= markNumber && d.stagedAt < mark) {
-                stagedLoss = new IllegalStateException("an operation failed after changing relation '" + r.name
-                        + "', which is being bulk-loaded: its changes are not logged one by one, so the "
-                        + "transaction can only roll back", cause);
-                break;
+                if (stagedLoss == null) {
+                    stagedLoss = new IllegalStateException("an operation failed after changing relation '" + r.name
+                            + "', which is being bulk-loaded: its changes are not logged one by one, so the "
+                            + "transaction can only roll back (or the bulk load fail as a whole)", cause);
+                }
+                mootBelow = Math.min(mootBelow, d.stagedAt);
             }
         }
         try {
@@ -317,7 +356,8 @@ final class Txn implements Transaction {
                             (Object[]) entities[size]);
                     case SET -> ((ColumnStore.Overlay) t).unwrite(((long) a << 32) | (b & 0xFFFFFFFFL),
                             (ColumnStore) entities[size]);
-                    case STAGE -> unstage((RelationImpl<?, ?>) t, (Boolean) entities[size]);
+                    case STAGE -> unstage((RelationImpl<?, ?>) t, (Object[]) entities[size]);
+                    case RESTAGE -> restage((RelationImpl<?, ?>) t, a);
                     default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
                 }
                 targets[size] = null;
@@ -326,12 +366,15 @@ final class Txn implements Transaction {
         } catch (Throwable t) {
             cause.addSuppressed(t);
             failed = cause;
+            failedMootBelow = -1;
             return;
         }
-        if (stagedLoss != null) {
-            failed = stagedLoss;
-        } else if (cause instanceof Error) {
+        if (cause instanceof Error) {
             failed = cause;
+            failedMootBelow = -1;
+        } else if (stagedLoss != null && (failed == null || failedMootBelow >= 0)) {
+            failedMootBelow = failed == null ? mootBelow : Math.min(failedMootBelow, mootBelow);
+            failed = stagedLoss;
         }
     }
 

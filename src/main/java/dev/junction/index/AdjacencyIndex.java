@@ -87,6 +87,16 @@ final class AdjacencyIndex {
     private int live;
     /** Bumped on every change to any set of this side; lets iterators skip the per-entity check. */
     int modCount;
+    /**
+     * Bumped when every set is replaced at once ({@link #clear}, {@link #swapContents}): the per-entity counters
+     * then start over or come from another index, so an iterator's check compares this too ({@link #modStamp}).
+     */
+    private int generation;
+
+    /** What an iterator remembers of an entity's word to detect changes: its counter and the side's generation. */
+    int modStamp(long word) {
+        return modOf(word) | generation << 8;
+    }
 
     private static Int2IntOpenHashMap newOverflowMap(int expected) {
         Int2IntOpenHashMap m = new Int2IntOpenHashMap(Math.max(expected, 16));
@@ -211,7 +221,7 @@ final class AdjacencyIndex {
         if (c == 0) return;
         int a = addrOf(w);
         int side = modCount;
-        int entity = modOf(w);
+        int entity = modStamp(w);
         if (c == LARGE) {
             LargeIntSet s = large[a];
             // A change may reshape the containers, so the check comes right after each call.
@@ -247,7 +257,7 @@ final class AdjacencyIndex {
 
     /** After some change on this side: throws if it touched {@code id}'s set; returns the current side count. */
     int check(int id, int expectedMod, String relation) {
-        if (modOf(wordOf(id)) != expectedMod) {
+        if (modStamp(wordOf(id)) != expectedMod) {
             throw new ConcurrentModificationException(
                     "relation '" + relation + "': the links of id " + id + " changed during iteration");
         }
@@ -543,10 +553,10 @@ final class AdjacencyIndex {
         releaseIfOverflow(id, m);
     }
 
-    /** Forgets every set. Outstanding iterators fail on their next call. */
     /**
      * Exchanges everything this side holds with {@code other}, in O(1): the arrays and maps change hands,
-     * nothing is copied. Both change counters move past either's, so iterators open on either fail fast.
+     * nothing is copied. Both change counters and generations move past either's, so iterators open on either
+     * fail fast.
      */
     void swapContents(AdjacencyIndex other) {
         SlotArena a = arena; arena = other.arena; other.arena = a;
@@ -561,8 +571,10 @@ final class AdjacencyIndex {
         i = largeUsed; largeUsed = other.largeUsed; other.largeUsed = i;
         i = live; live = other.live; other.live = i;
         modCount = other.modCount = Math.max(modCount, other.modCount) + 1;
+        generation = other.generation = Math.max(generation, other.generation) + 1;
     }
 
+    /** Forgets every set. Outstanding iterators fail on their next call. */
     void clear() {
         arena.clear();
         meta = new long[0];
@@ -576,6 +588,7 @@ final class AdjacencyIndex {
         largeUsed = 0;
         live = 0;
         modCount++;
+        generation++;
     }
 
     /**

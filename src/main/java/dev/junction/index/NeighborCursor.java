@@ -36,7 +36,7 @@ final class NeighborCursor implements IntIterator {
         this.relation = relation;
         this.expectedSide = index.modCount;
         long w = index.wordOf(owner);
-        this.expectedMod = AdjacencyIndex.modOf(w);
+        this.expectedMod = index.modStamp(w);
         int c = AdjacencyIndex.clsOf(w);
         if (c == 0) return;
         int a = AdjacencyIndex.addrOf(w);
