@@ -198,9 +198,6 @@ public final class SqlRelations {
 
     private static <L, R> long loadIn(Connection connection, Relation<L, R> rel, Mapping<L, R> m, LongConsumer progress,
                                       String what) throws SQLException {
-        if (rel.size() != 0) {
-            throw new IllegalStateException("relation '" + rel.name() + "' has links: load into an empty relation");
-        }
         Table<L> lefts = rel.leftTable();
         Table<R> rights = rel.rightTable();
         long rows = 0;
