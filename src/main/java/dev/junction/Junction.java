@@ -2,6 +2,8 @@ package dev.junction;
 
 import dev.junction.index.IntRelation;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -82,8 +84,32 @@ public final class Junction {
     private final Map<String, AssociationTableImpl<?, ?>> associations = new LinkedHashMap<>();
     private final Map<Class<?>, ValueCodec<?>> codecs = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Bumped around every publication of committed changes; readers validate against it. */
+    /**
+     * Bumped around every publication of committed changes: a read that {@link #gate()} turns away validates
+     * against it, and waits on its read lock while a commit is being published. Iterators and read views use it.
+     */
     final StampedLock seq = new StampedLock();
+    /**
+     * The readers' fast path in one word: {@link #WRITING} while a commit changes the committed storage (exactly
+     * while the write stamp of {@link #seq} is held), {@link #TXN_OPEN} while any transaction is open, and above
+     * them a count of publications. One acquire load tells a reader both that it may read the committed storage
+     * optimistically and that it has no transaction of its own to look at; the same word read again after the
+     * read validates it. Written only by the holder of {@link #writer}. See {@link #gate()}.
+     */
+    @SuppressWarnings("unused") // through GATE
+    private long gate = GATE_STEP;
+    private static final long WRITING = 1L;
+    private static final long TXN_OPEN = 2L;
+    private static final long GATE_STEP = 4L;
+    private static final VarHandle GATE;
+
+    static {
+        try {
+            GATE = MethodHandles.lookup().findVarHandle(Junction.class, "gate", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** Held by the one writer: an open transaction, or a single write outside one. */
     private final ReentrantLock writer = new ReentrantLock();
     /** The open transaction; only its owner thread acts on it (its {@code owner} field is final). */
@@ -166,7 +192,7 @@ public final class Junction {
         checkNoView("begin a transaction");
         acquireWriter(unit.toNanos(timeout));
         Txn t = new Txn(this, false);
-        txn = t;
+        openTxn(t);
         return t;
     }
 
@@ -552,7 +578,7 @@ public final class Junction {
         try {
             body.run();
         } finally {
-            seq.unlockWrite(st);
+            releaseStamp(st);
         }
     }
 
@@ -679,11 +705,34 @@ public final class Junction {
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     }
 
+    /** Makes {@code t} this engine's open transaction (the caller holds the write lock). */
+    private void openTxn(Txn t) {
+        txn = t;
+        GATE.setVolatile(this, (long) GATE.get(this) | TXN_OPEN);
+    }
+
+    /**
+     * The write stamp, for changing the committed storage (the caller holds the write lock); release it with
+     * {@link #releaseStamp}. Waits for read views (read locks) to close, up to the lock timeout.
+     */
     private long acquireStamp() {
         long st = seq.tryWriteLock();
-        if (st != 0L) {
-            return st; // uncontended: no wait, so an interrupt does not matter
+        if (st == 0L) {
+            st = awaitStamp();
         }
+        GATE.setOpaque(this, (long) GATE.get(this) | WRITING);
+        VarHandle.storeStoreFence(); // no change to the storage becomes visible before the gate says WRITING
+        return st;
+    }
+
+    /** Ends a publication: the gate counts it (validating no read that overlapped it), then the stamp goes. */
+    private void releaseStamp(long st) {
+        GATE.setRelease(this, ((long) GATE.get(this) & ~WRITING) + GATE_STEP);
+        seq.unlockWrite(st);
+    }
+
+    private long awaitStamp() {
+        long st;
         try {
             st = seq.tryWriteLock(lockTimeoutNanos, TimeUnit.NANOSECONDS);
             if (st != 0L) {
@@ -709,7 +758,7 @@ public final class Junction {
         checkNoView("write");
         acquireWriter(lockTimeoutNanos);
         t = new Txn(this, true);
-        txn = t;
+        openTxn(t);
         T result;
         try {
             result = op.get();
@@ -761,7 +810,7 @@ public final class Junction {
                 changed = link ? rel.store.link(left, right) : rel.store.unlink(left, right);
                 if (changed && !link) rel.droppedInPlace(left, right);
             } finally {
-                seq.unlockWrite(st);
+                releaseStamp(st);
             }
             if (changed && !listeners.isEmpty()) {
                 synchronized (pending) {
@@ -803,7 +852,7 @@ public final class Junction {
                 changed = link ? side.store.link(l, r) : side.store.unlink(l, r);
                 if (changed && !link) side.primary.droppedInPlace(l, r);
             } finally {
-                seq.unlockWrite(st);
+                releaseStamp(st);
             }
             if (changed && !listeners.isEmpty()) {
                 synchronized (pending) {
@@ -836,7 +885,7 @@ public final class Junction {
             try {
                 return apply.apply(prepared);
             } finally {
-                seq.unlockWrite(st);
+                releaseStamp(st);
             }
         } finally {
             writer.unlock();
@@ -864,7 +913,7 @@ public final class Junction {
             try {
                 return op.get();
             } finally {
-                seq.unlockWrite(st);
+                releaseStamp(st);
             }
         } finally {
             writer.unlock();
@@ -947,7 +996,7 @@ public final class Junction {
                     publish(t);
                 }
             } finally {
-                seq.unlockWrite(st);
+                releaseStamp(st);
             }
         } catch (Throwable e) {
             end(t);
@@ -1027,6 +1076,7 @@ public final class Junction {
         }
         t.active = false;
         txn = null;
+        GATE.setRelease(this, (long) GATE.get(this) & ~TXN_OPEN);
         writer.unlock();
     }
 
@@ -1104,8 +1154,38 @@ public final class Junction {
 
     // ---- guarded reads -----------------------------------------------------------------------------------
 
+    /**
+     * Opens an optimistic read of the committed storage: a nonzero gate value if no transaction is open and no
+     * commit is being published, else 0 and the caller takes its slow path ({@link #ownTxn()} for its own
+     * transaction's overlay, else {@link #seq}). One acquire load; nothing shared is written. After reading,
+     * the caller accepts what it read only if {@link #unchanged} holds.
+     */
+    long gate() {
+        long g = (long) GATE.getAcquire(this);
+        return (g & (WRITING | TXN_OPEN)) == 0L ? g : 0L;
+    }
+
+    /** Whether no commit was published since {@link #gate()} returned {@code g}: what was read in between is consistent. */
+    boolean unchanged(long g) {
+        VarHandle.acquireFence(); // the reads of the storage come before the gate is read again
+        return (long) GATE.getOpaque(this) == g;
+    }
+
     /** Runs a read: directly in this thread's transaction, else validated against commits (retried under the read lock). */
     <T> T read0(Supplier<T> body) {
+        long g = gate();
+        if (g != 0L) {
+            try {
+                T v = body.get();
+                if (unchanged(g)) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                if (unchanged(g)) {
+                    throw e;
+                }
+            }
+        }
         if (ownTxn() != null) {
             return body.get();
         }
@@ -1131,6 +1211,19 @@ public final class Junction {
     }
 
     boolean readBool(BooleanSupplier body) {
+        long g = gate();
+        if (g != 0L) {
+            try {
+                boolean v = body.getAsBoolean();
+                if (unchanged(g)) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                if (unchanged(g)) {
+                    throw e;
+                }
+            }
+        }
         if (ownTxn() != null) {
             return body.getAsBoolean();
         }
@@ -1156,6 +1249,19 @@ public final class Junction {
     }
 
     int readInt(IntSupplier body) {
+        long g = gate();
+        if (g != 0L) {
+            try {
+                int v = body.getAsInt();
+                if (unchanged(g)) {
+                    return v;
+                }
+            } catch (RuntimeException e) {
+                if (unchanged(g)) {
+                    throw e;
+                }
+            }
+        }
         if (ownTxn() != null) {
             return body.getAsInt();
         }

@@ -159,6 +159,15 @@ final class LinkColumns {
                 Objects.requireNonNull(le, () -> what() + ": left entity is null");
                 Objects.requireNonNull(re, () -> what() + ": right entity is null");
             }
+            long g = junction.gate();
+            if (g != 0L) {
+                try {
+                    long v = bitsNow(le, re, l, r);
+                    if (junction.unchanged(g)) return v;
+                } catch (RuntimeException e) {
+                    if (junction.unchanged(g)) throw e;
+                }
+            }
             if (junction.ownTxn() != null) return bitsNow(le, re, l, r);
             long st = seq.tryOptimisticRead();
             if (st != 0L) {

@@ -69,6 +69,15 @@ final class RowColumns {
         }
 
         final long bits(int row) {
+            long g = junction.gate();
+            if (g != 0L) {
+                try {
+                    long v = bitsNow(row);
+                    if (junction.unchanged(g)) return v;
+                } catch (RuntimeException e) {
+                    if (junction.unchanged(g)) throw e;
+                }
+            }
             if (junction.ownTxn() != null) return bitsNow(row);
             var seq = junction.seq;
             long st = seq.tryOptimisticRead();

@@ -18,12 +18,18 @@ import java.util.function.Supplier;
  *
  * <h2>Design notes</h2>
  * <ul>
- *   <li><b>Reads</b> outside a transaction are StampedLock optimistic reads of the committed storage: read a
- *       stamp, read the index, validate the stamp (two loads and a fence, no shared write, so readers scale with
- *       cores); if a commit intervened, or the read tripped over a half-published change (an exception), read
- *       again under the read lock. Nothing read unvalidated reaches the caller: {@code forEach*} copies the set
- *       into a per-thread buffer, validates, then calls the action. So, unlike the raw index, an action that
- *       changes the relation does not make {@code forEach*} throw: it walks the set as it was when it began.</li>
+ *   <li><b>Reads</b> are optimistic reads of the committed storage through the engine's gate word
+ *       ({@link Junction#gate()}): one acquire load says both that no commit is being published and that no
+ *       transaction is open (so this thread has no overlay to read); read the index; read the gate again
+ *       ({@link Junction#unchanged}). Two loads of one word, no shared write, so readers scale with cores. When
+ *       the gate turns a read away (a transaction is open somewhere, or a commit is being published), the slow
+ *       path reads this thread's overlay if it has one, else validates against the engine's StampedLock and
+ *       waits on its read lock if a commit intervened or the read tripped over a half-published change (an
+ *       exception). Nothing read unvalidated reaches the caller: {@code forEach*} copies the set into a
+ *       per-thread buffer, validates, then calls the action. So, unlike the raw index, an action that changes
+ *       the relation does not make {@code forEach*} throw: it walks the set as it was when it began. The copy
+ *       is the price of handing only a consistent set to user code (delivering straight from the storage
+ *       would need readers to announce themselves, or immutable sets).</li>
  *   <li><b>Writes</b> outside a transaction: single links in place under the write lock and the write stamp
  *       (no allocation beyond the index's own); bulk writes in place too, or through a one-off transaction
  *       when listeners need the exact list of changes.</li>
@@ -84,6 +90,20 @@ final class SharedIntRelation implements IntRelation {
 
     @Override
     public boolean contains(int left, int right) {
+        long g = junction.gate();
+        if (g != 0L) {
+            try {
+                boolean v = base.contains(left, right);
+                if (junction.unchanged(g)) return v;
+            } catch (RuntimeException e) {
+                if (junction.unchanged(g)) throw e;
+            }
+        }
+        return containsSlow(left, right);
+    }
+
+    /** {@link #contains} when the gate turned it away: this thread's transaction, or a commit being published. */
+    private boolean containsSlow(int left, int right) {
         if (junction.ownTxn() != null) {
             DeltaRelation d = readDelta();
             if (d != null) return flipped ? d.contains(right, left) : d.contains(left, right);
@@ -117,6 +137,19 @@ final class SharedIntRelation implements IntRelation {
     }
 
     private int degree(int id, boolean ofLeft) {
+        long g = junction.gate();
+        if (g != 0L) {
+            try {
+                int v = ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
+                if (junction.unchanged(g)) return v;
+            } catch (RuntimeException e) {
+                if (junction.unchanged(g)) throw e;
+            }
+        }
+        return degreeSlow(id, ofLeft);
+    }
+
+    private int degreeSlow(int id, boolean ofLeft) {
         if (junction.ownTxn() != null) {
             DeltaRelation d = readDelta();
             if (d != null) return ofLeft != flipped ? d.degreeOfLeft(id) : d.degreeOfRight(id);
@@ -181,7 +214,7 @@ final class SharedIntRelation implements IntRelation {
     }
 
     private void forEach(int owner, boolean ofLeft, IntConsumer action) {
-        if (junction.ownTxn() != null) {
+        if (junction.gate() == 0L && junction.ownTxn() != null) {
             forEachInTxn(owner, ofLeft, action);
             return;
         }
@@ -252,6 +285,15 @@ final class SharedIntRelation implements IntRelation {
      * Checks the id and {@code buf} like the index does.
      */
     private int copyOut(int owner, boolean ofLeft, int[] buf) {
+        long g = junction.gate();
+        if (g != 0L) {
+            try {
+                int n = ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
+                if (junction.unchanged(g)) return n;
+            } catch (RuntimeException e) {
+                if (junction.unchanged(g)) throw e;
+            }
+        }
         long st = seq.tryOptimisticRead();
         if (st != 0L) {
             try {
