@@ -133,6 +133,21 @@ public class ConcurrentReadBench {
         System.gc(); // collect the load's garbage now, not during the first measured iterations
     }
 
+    /** The engine behind {@link #relation()} ({@code impl=shared}), else null; for controls in other packages. */
+    public Junction engine() {
+        return db;
+    }
+
+    /** The relation under test, after {@link #setUp()}. */
+    public IntRelation relation() {
+        return relation;
+    }
+
+    /** The random lefts the lookups query. */
+    public int[] lookupLefts() {
+        return lookupLefts;
+    }
+
     private static void checkDense(int id, int key, String table) {
         if (id != key) {
             throw new IllegalStateException("table " + table + ": key " + key + " got id " + id + ", expected dense ids");
@@ -140,8 +155,9 @@ public class ConcurrentReadBench {
     }
 
     /** Preallocated, per-thread consumer: sums through a field, so no capturing lambda per call. */
-    static final class SumSink implements IntConsumer {
-        long sum;
+    public static final class SumSink implements IntConsumer {
+        /** The running sum. */
+        public long sum;
 
         @Override
         public void accept(int value) {
@@ -165,8 +181,14 @@ public class ConcurrentReadBench {
             i = offset;
         }
 
-        int next() {
+        /** The next query index. */
+        public int next() {
             return i++ & (KEYS - 1);
+        }
+
+        /** This thread's sink. */
+        public SumSink sink() {
+            return sink;
         }
     }
 

@@ -136,6 +136,34 @@ class SanityTest {
         }
     }
 
+    /** {@link dev.junction.ReadFloorBench}: every control answers as {@code rel.ints()} does. */
+    @Test
+    void readFloorControlsAgreeWithTheEngine() {
+        dev.junction.ReadFloorBench b = new dev.junction.ReadFloorBench();
+        b.workload = WORKLOAD;
+        b.setUp();
+        ConcurrentReadBench.Cursor c = new ConcurrentReadBench.Cursor();
+        List<java.util.function.ToLongFunction<ConcurrentReadBench.Cursor>> degrees = List.of(b::sharedDegree,
+                b::storeDegree, b::ownerCheckDegree, b::gateDegree);
+        List<java.util.function.ToLongFunction<ConcurrentReadBench.Cursor>> lookups = List.of(b::sharedForEach,
+                b::storeForEach, b::copyThenDeliver);
+        for (List<java.util.function.ToLongFunction<ConcurrentReadBench.Cursor>> group : List.of(degrees, lookups)) {
+            Long expected = null;
+            for (int k = 0; k < group.size(); k++) {
+                c.start(0);
+                long acc = 0;
+                for (int i = 0; i < ConcurrentReadBench.KEYS; i++) {
+                    acc = acc * 31 + group.get(k).applyAsLong(c);
+                }
+                if (expected == null) {
+                    expected = acc;
+                } else {
+                    assertEquals(expected, acc, "control " + k + " differs from rel.ints()");
+                }
+            }
+        }
+    }
+
     @Test
     void workloadIsDeterministicAndDuplicateFree() {
         Workload w = Workload.get(WORKLOAD);
