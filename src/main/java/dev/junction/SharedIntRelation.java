@@ -213,8 +213,40 @@ final class SharedIntRelation implements IntRelation {
         forEach(right, false, action);
     }
 
+    /** Kept small so that it inlines: one gated copy into this thread's buffer, then the calls. */
     private void forEach(int owner, boolean ofLeft, IntConsumer action) {
-        if (junction.gate() == 0L && junction.ownTxn() != null) {
+        long g = junction.gate();
+        Junction.Scratch s;
+        if (g != 0L && action != null && !(s = junction.scratch()).busy) {
+            int[] buf = s.buf;
+            int n = -1;
+            try {
+                n = ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
+            } catch (RuntimeException e) {
+                if (junction.unchanged(g)) throw e;
+            }
+            if (n >= 0 && n <= buf.length && junction.unchanged(g)) {
+                deliver(s, buf, n, action);
+                return;
+            }
+        }
+        forEachSlow(owner, ofLeft, action);
+    }
+
+    private static void deliver(Junction.Scratch s, int[] buf, int n, IntConsumer action) {
+        s.busy = true;
+        try {
+            for (int i = 0; i < n; i++) {
+                action.accept(buf[i]);
+            }
+        } finally {
+            s.busy = false;
+        }
+    }
+
+    /** {@link #forEach} in a transaction, when nested, when the buffer is too small or a commit intervened. */
+    private void forEachSlow(int owner, boolean ofLeft, IntConsumer action) {
+        if (junction.ownTxn() != null) {
             forEachInTxn(owner, ofLeft, action);
             return;
         }
@@ -229,14 +261,7 @@ final class SharedIntRelation implements IntRelation {
         while ((n = copyOut(owner, ofLeft, buf)) > buf.length) {
             s.buf = buf = new int[Math.max(n, buf.length * 2)];
         }
-        s.busy = true;
-        try {
-            for (int i = 0; i < n; i++) {
-                action.accept(buf[i]);
-            }
-        } finally {
-            s.busy = false;
-        }
+        deliver(s, buf, n, action);
     }
 
     private void forEachNested(int owner, boolean ofLeft, IntConsumer action) {
