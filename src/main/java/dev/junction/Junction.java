@@ -203,6 +203,8 @@ public final class Junction {
      *
      * @throws NullPointerException if {@code work} is null
      * @throws LockTimeoutException as {@link #begin()}
+     * @throws IllegalStateException if {@code work} returns with a {@link ReadView} of this thread still open: the
+     *         commit is refused and the transaction rolled back
      */
     public void inTransaction(Runnable work) {
         Objects.requireNonNull(work, "work");
@@ -766,7 +768,16 @@ public final class Junction {
             end(t);
             throw e;
         }
-        commit(t);
+        try {
+            commit(t);
+        } catch (IllegalStateException e) {
+            if (!t.active) {
+                throw e;
+            }
+            // refused before it began (a read view the work left open): nobody else can commit this transaction
+            end(t);
+            throw new IllegalStateException(e.getMessage() + "; the transaction was rolled back", e);
+        }
         return result;
     }
 

@@ -1175,6 +1175,31 @@ class TransactionTest {
         assertTrue(onOtherThread("w", () -> w.users.add(100L) >= 0), "no lock left behind");
     }
 
+    /**
+     * The callback form's commit refused because the work left a read view open: nobody holds the transaction, so
+     * it is rolled back, the write lock is released and the thread has no transaction left (found by review: it
+     * used to stay open for good, holding the lock, and later writes on the thread silently joined it).
+     */
+    @org.junit.jupiter.api.Test
+    void callbackWhoseCommitIsRefusedForAnOpenViewRollsBackAndReleasesTheLock() throws Exception {
+        EngineWorld w = new EngineWorld(Junction.create(java.time.Duration.ofMillis(100)));
+        String before = w.snapshot();
+        ReadView[] leaked = new ReadView[1];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.db.inTransaction(() -> {
+            w.users.add(9100L);
+            w.wrote.link("a1", b(0));
+            leaked[0] = w.db.readView();
+        }));
+        assertTrue(e.getMessage().contains("read view") && e.getMessage().contains("rolled back"), e.getMessage());
+        leaked[0].close();
+        assertEquals(before, w.snapshot(), "rolled back as a whole");
+        assertEquals(before, snapshotFromOtherThread(w.db), "nothing published");
+        assertTrue(onOtherThread("w", () -> w.users.add(9101L) >= 0), "no lock left behind");
+        w.users.add(9102L); // on this thread: a transaction of its own, committed at once
+        assertTrue(onOtherThread("r", () -> w.users.contains(9101L) && w.users.contains(9102L)
+                && !w.users.contains(9100L)));
+    }
+
     @org.junit.jupiter.api.Test
     void aSecondWriterWaitsThenGetsLockTimeoutExceptionWithAClearMessage() throws Exception {
         EngineWorld w = new EngineWorld(Junction.create(java.time.Duration.ofMillis(100)));
