@@ -101,6 +101,12 @@ abstract class AbstractTable<E> implements Table<E> {
     /** Forgets every overlay entry. */
     abstract void txClear();
 
+    /**
+     * Forgets every committed key and entity, whatever the live set says (undo of a failed load into a pristine
+     * table, which may have stored keys of ids it never marked live).
+     */
+    abstract void clearStore();
+
     // ---- overlay --------------------------------------------------------------------------------------
 
     /** The open transaction of this thread if it has touched this table, else null (read committed state). */
@@ -349,9 +355,7 @@ abstract class AbstractTable<E> implements Table<E> {
 
     /** Undoes a load that failed: empties this table (which was {@link #pristine()} before it). */
     final void restoreReset() {
-        for (int id = live.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : live.nextSetBit(id + 1)) {
-            dropSlot(id);
-        }
+        clearStore();
         live.clear();
         free.clear();
         highWater = 0;

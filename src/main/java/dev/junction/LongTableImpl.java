@@ -99,6 +99,12 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
     }
 
     @Override
+    void clearStore() {
+        ids.clear();
+        keys = new long[8];
+    }
+
+    @Override
     void txClear() {
         if (txKeys.size() > 1024) {
             txIds = newIds();

@@ -132,6 +132,13 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     }
 
     @Override
+    void clearStore() {
+        ids.clear();
+        entities = new Object[8];
+        keys = keyFn == null ? entities : new Object[8];
+    }
+
+    @Override
     void txClear() {
         if (txKeys.size() > 1024) {
             txIds = newIds();

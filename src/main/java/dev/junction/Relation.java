@@ -73,7 +73,11 @@ public interface Relation<L, R> {
     /**
      * The int-level relation underneath, with the ids of {@link #leftTable()} on the left and of
      * {@link #rightTable()} on the right (for an inverse, a swapped view of the same storage). Changes made
-     * through it are seen here and vice versa. Use it for hot loops; ids must come from the tables. It is
+     * through it are seen here and vice versa. Use it for hot loops; ids must come from the tables: like an
+     * array index, the int level does not check that an id is a live entity (only that it is not negative), and a
+     * link to an id that is not one would show up on whatever entity gets that id later. Such a link is refused
+     * where it would reach a file: {@link Junction#save} and a journaled commit throw
+     * {@link IllegalStateException} naming it (the commit rolls back), and loading refuses a file that holds one. It is
      * thread-safe and transactional like the rest of the engine: reads outside a transaction are optimistic
      * (validated against commits, no lock taken, no allocation for {@code contains}, degrees and
      * {@code forEachRight}/{@code forEachLeft}, which hand over a consistent copy of the set, so their action

@@ -65,6 +65,11 @@ final class RowIdTable extends AbstractTable<Integer> {
     }
 
     @Override
+    void clearStore() {
+        // nothing stored
+    }
+
+    @Override
     void txClear() {
         // nothing stored
     }

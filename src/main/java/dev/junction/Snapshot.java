@@ -90,6 +90,7 @@ final class Snapshot {
                 Sink s = new Sink(1 << 16);
                 s.utf(r.name);
                 s.write(r.store.kind().ordinal());
+                requireLiveEnds(db, r);
                 e.links(s, r.store);
                 e.linkColumns(s, r);
                 sections.add(section(RELATION, s));
@@ -121,6 +122,23 @@ final class Snapshot {
         return sections;
     }
 
+    /**
+     * Refuses to save a link whose end is not a live entity of its table (only {@link Relation#ints()} can make
+     * one, given ids that did not come from the tables): load would refuse the file, so it is never written.
+     */
+    private static void requireLiveEnds(Junction db, RelationImpl<?, ?> r) {
+        BitSet lefts = r.left.liveIds();
+        BitSet rights = r.right.liveIds();
+        r.store.forEachLink((a, b) -> {
+            if (!lefts.get(a) || !rights.get(b)) {
+                throw new IllegalStateException(db + ": relation '" + r.name + "' holds link (" + a + ", " + b
+                        + "), whose " + (lefts.get(a) ? "right " + b + " is not an entity of table '" + r.right.name
+                        : "left " + a + " is not an entity of table '" + r.left.name) + "' (ids given to ints() "
+                        + "must come from the tables); the snapshot is not written");
+            }
+        });
+    }
+
     static byte[] header() {
         ByteBuffer b = ByteBuffer.allocate(HEADER);
         b.put(MAGIC).putInt(VERSION).putInt(0);
@@ -129,7 +147,7 @@ final class Snapshot {
     }
 
     /** A section: its 20-byte header, then the payload (one array, to write in one call). */
-    private static byte[] section(int type, Sink payload) {
+    static byte[] section(int type, Sink payload) {
         byte[] out = new byte[SECTION_HEADER + payload.size];
         ByteBuffer b = ByteBuffer.wrap(out);
         b.putInt(type).putLong(payload.size).putInt(crc(payload.buf, 0, payload.size));
@@ -385,6 +403,7 @@ final class Snapshot {
             throw new CorruptFileException(file, "unknown format version " + version + " / flags " + flags);
         }
         Content content = new Content();
+        java.util.Set<String> names = new java.util.HashSet<>(); // "T", "R" or "A" + name: each part once
         ValueCodec<?>[] codecs = null;
         int pos = HEADER;
         int count = 0;
@@ -422,9 +441,9 @@ final class Snapshot {
                     if (count != 0) throw in.corrupt("a second CODECS section");
                     codecs = codecs(in, registry);
                 }
-                case TABLE -> content.tables.add(table(in, codecs));
-                case RELATION -> content.relations.add(relation(in, codecs));
-                case ASSOCIATION -> content.associations.add(association(in, codecs));
+                case TABLE -> content.tables.add(unique(in, names, table(in, codecs)));
+                case RELATION -> content.relations.add(unique(in, names, relation(in, codecs)));
+                case ASSOCIATION -> content.associations.add(unique(in, names, association(in, codecs)));
                 case END -> {
                     int sections = in.varint();
                     if (sections != count) {
@@ -444,6 +463,20 @@ final class Snapshot {
             throw new CorruptFileException(file, (data.length - pos) + " bytes after the END section");
         }
         return content;
+    }
+
+    /**
+     * Refuses a second section for the same part (checked while decoding, so a file that names a part twice is
+     * refused before anything is applied).
+     */
+    private static <T> T unique(Source in, java.util.Set<String> names, T part) throws CorruptFileException {
+        String key = part instanceof TableData t ? "T" + t.name
+                : part instanceof RelationData r ? "R" + r.name : "A" + ((AssociationData) part).name;
+        if (!names.add(key)) {
+            throw in.corrupt("a second section for " + (key.charAt(0) == 'T' ? "table '" : key.charAt(0) == 'R'
+                    ? "relation '" : "association table '") + key.substring(1) + "'");
+        }
+        return part;
     }
 
     private static ValueCodec<?>[] codecs(Source in, Map<Class<?>, ValueCodec<?>> registry) throws IOException {
@@ -684,6 +717,8 @@ final class Snapshot {
             rowColumns.add(columnMap(file, "association table '" + a.name + "'", target.columns.schema, a.columns));
             targetAssociations.add(target);
         }
+        requireEveryPart(db, file, c);
+        checkEnds(file, c, targetRelations, targetAssociations);
         checkEmpty(db, file);
         // phase 1, write lock only: stage entities (key functions run here)
         try {
@@ -755,6 +790,74 @@ final class Snapshot {
         } catch (Abort e) {
             throw problem[0];
         }
+    }
+
+    /**
+     * The file must hold every part the engine declares (the file's own parts were matched with the engine's
+     * already): a part left out would load empty next to parts that refer to it.
+     */
+    private static void requireEveryPart(Junction db, Path file, Content c) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        for (TableData t : c.tables) held.add("table '" + t.name + "'");
+        for (RelationData r : c.relations) held.add("relation '" + r.name + "'");
+        for (AssociationData a : c.associations) held.add("association table '" + a.name + "'");
+        List<String> declared = new ArrayList<>();
+        for (AbstractTable<?> t : db.tablesInOrder()) declared.add("table '" + t.name + "'");
+        for (RelationImpl<?, ?> r : db.relationsInOrder()) declared.add("relation '" + r.name + "'");
+        for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) declared.add("association table '" + a.name + "'");
+        for (String part : declared) {
+            if (!held.contains(part)) {
+                throw new IllegalStateException("snapshot " + file + " has no " + part + ", which this engine "
+                        + "declares; declare the same schema before loading");
+            }
+        }
+    }
+
+    /**
+     * Every link end, row end and pair end is a live id of the table the engine's part links (the decoder checked
+     * each section on its own; this checks them against each other), before anything is applied.
+     */
+    private static void checkEnds(Path file, Content c, List<RelationImpl<?, ?>> relations,
+                                  List<AssociationTableImpl<?, ?>> associations) throws CorruptFileException {
+        Map<String, BitSet> live = new HashMap<>();
+        for (TableData t : c.tables) live.put(t.name, liveIds(t));
+        for (int i = 0; i < c.relations.size(); i++) {
+            RelationData r = c.relations.get(i);
+            RelationImpl<?, ?> target = relations.get(i);
+            checkEnds(file, "relation '" + r.name + "'", r.links, live.get(target.left.name),
+                    "table '" + target.left.name + "'", live.get(target.right.name), "table '" + target.right.name + "'");
+        }
+        for (int i = 0; i < c.associations.size(); i++) {
+            AssociationData a = c.associations.get(i);
+            AssociationTableImpl<?, ?> target = associations.get(i);
+            String what = "association table '" + a.name + "'";
+            BitSet rows = liveIds(a.rows);
+            BitSet lefts = live.get(target.left.name);
+            BitSet rights = live.get(target.right.name);
+            String leftTable = "table '" + target.left.name + "'";
+            String rightTable = "table '" + target.right.name + "'";
+            checkEnds(file, what + " (rows by left)", a.byLeft, lefts, leftTable, rows, "its rows");
+            checkEnds(file, what + " (rows by right)", a.byRight, rights, rightTable, rows, "its rows");
+            checkEnds(file, what + " (pairs)", a.pairs, lefts, leftTable, rights, rightTable);
+        }
+    }
+
+    private static void checkEnds(Path file, String what, Links links, BitSet lefts, String leftTable, BitSet rights,
+                                  String rightTable) throws CorruptFileException {
+        for (int i = 0; i < links.lefts.length; i++) {
+            if (!lefts.get(links.lefts[i]) || !rights.get(links.rights[i])) {
+                boolean left = !lefts.get(links.lefts[i]);
+                throw new CorruptFileException(file, what + ": link " + i + " (" + links.lefts[i] + ", "
+                        + links.rights[i] + ") has " + (left ? "left " + links.lefts[i] : "right " + links.rights[i])
+                        + ", which is not a live id of " + (left ? leftTable : rightTable));
+            }
+        }
+    }
+
+    private static BitSet liveIds(TableData t) {
+        BitSet live = new BitSet(t.highWater);
+        for (int id : t.ids) live.set(id);
+        return live;
     }
 
     /** Ends phase 2 early; the reason is in the problem slot. */

@@ -195,9 +195,17 @@ final class SnapshotBytes {
             return buf[pos++] & 0xFF;
         }
 
+        /**
+         * An unsigned varint that must fit a non-negative {@code int}: a count, a length, an id or an index. A
+         * varint of 2^63 or more decodes to a negative {@code long} and is refused here too, never cut to its
+         * low 32 bits.
+         */
         int varint() throws CorruptFileException {
             long v = varlong();
-            if (v > Integer.MAX_VALUE) throw corrupt("number " + v + " is too large");
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw corrupt("number " + Long.toUnsignedString(v) + " is out of range (0 to " + Integer.MAX_VALUE
+                        + ")");
+            }
             return (int) v;
         }
 
