@@ -24,11 +24,12 @@ import java.util.Map;
  * The append-only journal of committed transactions: one file per generation, written before a commit is
  * published, read back and replayed on open.
  *
- * <h2>Format (version 1; fixed-size integers big-endian)</h2>
+ * <h2>Format (version 2; fixed-size integers big-endian)</h2>
  * <pre>
  * file    = header | record*
  * header  = magic "JNCTJRNL" (8) | version u32 | generation u64 | CRC32C u32 of the 20 bytes before
- * record  = payload length u32 | CRC32C u32 of the length's 4 bytes and the payload | payload
+ * record  = magic u32 "JREC" | sequence u64 (0, 1, 2, ... in each file) | payload length u32
+ *           | payload CRC32C u32 | CRC32C u32 of the 20 bytes before | payload
  * payload = parts | codecs | ops | columns        (encodings as in snapshots, {@link SnapshotBytes})
  * parts   = v count, then per part: kind byte, name str   (the tables, relations and column stores it names)
  * codecs  = v count, class names
@@ -40,11 +41,17 @@ import java.util.Map;
  * </pre>
  *
  * <h2>Reading</h2>
- * A record that is cut short or fails its checksum, with no valid record anywhere after it, is the torn tail of a
- * write the process died in: it is dropped and the file truncated there (in the newest journal only). A damaged
- * record followed by a valid one is damage in the middle: a {@link CorruptFileException}, never a silent skip. Replaying a record applies its changes in one transaction
- * and checks that they land as they did (a link was absent, an id comes out the same), so a journal that does not
- * belong to the state it is replayed on is refused too.
+ * A record that is cut short or fails a checksum, with no intact record header (magic, header checksum, a sequence
+ * number not below the expected one) anywhere after it, is the torn tail of a write the process died in: it is
+ * dropped and the file truncated there (in the newest journal only). A damaged record followed by an intact header
+ * is damage in the middle: a {@link CorruptFileException}, never a silent skip. The search for a later header
+ * costs a 4-byte compare per byte and a 20-byte checksum per magic found, so recovery is linear in the file's size
+ * however long the torn record was. An intact record whose sequence number is not the next one (a record removed,
+ * repeated or moved) is refused too. Replaying a record applies its changes in one transaction, checks that they
+ * land as they did (a link was absent, an id comes out the same), and before committing checks the invariants the
+ * record touched ({@link RecordCheck}): every link end is a live entity of its table, every association row has
+ * one left, one right and its pair, every pair has a row, every value belongs to a link or row. A journal that
+ * breaks them, or does not belong to the state it is replayed on, is refused with the record's offset.
  *
  * <h2>Writing and durability</h2>
  * {@link #append} writes a record under the engine's write lock, before the commit is published; with
@@ -57,8 +64,12 @@ import java.util.Map;
 final class Journal implements AutoCloseable {
 
     static final byte[] MAGIC = "JNCTJRNL".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int HEADER = 24;
+    /** A record's header: magic, sequence number, payload length, payload checksum, header checksum. */
+    static final int RECORD_HEADER = 24;
+    /** "JREC": where a record starts, so recovery can tell a later record from damage in linear time. */
+    static final int RECORD_MAGIC = 0x4A524543;
 
     /** Part kinds: what a record's part names. */
     static final byte P_TABLE = 0, P_RELATION = 1, P_ROWS = 2, P_ASSOC_LEFT = 3, P_ASSOC_RIGHT = 4,
@@ -79,12 +90,16 @@ final class Journal implements AutoCloseable {
     /** Guarded by this: bytes written, bytes forced, and the first failure (after which nothing is appended). */
     private long appended;
     private long synced;
+    /** The sequence number of the next record (written under the engine's write lock only). */
+    private long nextSequence;
     private IOException failure;
     private boolean closed;
     private final Thread flusher;
 
-    private Journal(Path file, long generation, SyncPolicy policy, RandomAccessFile raf, long size) throws IOException {
+    private Journal(Path file, long generation, SyncPolicy policy, RandomAccessFile raf, long size, long nextSequence)
+            throws IOException {
         this.file = file;
+        this.nextSequence = nextSequence;
         this.generation = generation;
         this.policy = policy;
         this.raf = raf;
@@ -123,11 +138,15 @@ final class Journal implements AutoCloseable {
         Snapshot.forceDirectory(dir);
         RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
         raf.seek(HEADER);
-        return new Journal(file, generation, policy, raf, HEADER);
+        return new Journal(file, generation, policy, raf, HEADER, 0);
     }
 
-    /** Opens an existing journal for appending after its last valid record (a torn tail cut off and forced). */
-    static Journal reopen(Path file, long generation, long validEnd, SyncPolicy policy) throws IOException {
+    /**
+     * Opens an existing journal for appending after its last valid record (a torn tail cut off and forced); the
+     * next record gets sequence number {@code nextSequence}.
+     */
+    static Journal reopen(Path file, long generation, long validEnd, long nextSequence, SyncPolicy policy)
+            throws IOException {
         RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
         try {
             if (raf.length() > validEnd) {
@@ -135,7 +154,7 @@ final class Journal implements AutoCloseable {
                 raf.getFD().sync();
             }
             raf.seek(validEnd);
-            return new Journal(file, generation, policy, raf, validEnd);
+            return new Journal(file, generation, policy, raf, validEnd, nextSequence);
         } catch (IOException | RuntimeException e) {
             raf.close();
             throw e;
@@ -160,15 +179,11 @@ final class Journal implements AutoCloseable {
             }
             start = appended;
         }
-        if (start + 8L + payload.length > MAX_SIZE) {
+        if (start + RECORD_HEADER + (long) payload.length > MAX_SIZE) {
             throw new IOException(file + ": the journal would pass " + MAX_SIZE + " bytes; call "
                     + "Persistence.checkpoint() to start a new one");
         }
-        byte[] rec = new byte[8 + payload.length];
-        ByteBuffer b = ByteBuffer.wrap(rec);
-        b.putInt(payload.length);
-        System.arraycopy(payload, 0, rec, 8, payload.length);
-        b.putInt(4, recordCrc(rec, payload.length));
+        byte[] rec = record(nextSequence, payload);
         try {
             raf.seek(start);
             raf.write(rec);
@@ -179,6 +194,7 @@ final class Journal implements AutoCloseable {
             cutBack(start, e);
             throw e;
         }
+        nextSequence++;
         synchronized (this) {
             appended = start + rec.length;
             if (policy.everyCommit) {
@@ -195,8 +211,9 @@ final class Journal implements AutoCloseable {
      * journal: the engine's state after such an error is not trusted, so nothing more is made durable.
      */
     void undoAppend(long end, int payloadLength) {
-        long start = end - 8 - payloadLength;
+        long start = end - RECORD_HEADER - payloadLength;
         cutBack(start, null);
+        nextSequence--;
         synchronized (this) {
             appended = start;
             if (failure == null) {
@@ -220,11 +237,14 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    static int recordCrc(byte[] rec, int payloadLength) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        c.update(rec, 0, 4);
-        c.update(rec, 8, payloadLength);
-        return (int) c.getValue();
+    /** A whole record: its header (sequence number {@code sequence}), then the payload. */
+    static byte[] record(long sequence, byte[] payload) {
+        byte[] rec = new byte[RECORD_HEADER + payload.length];
+        ByteBuffer b = ByteBuffer.wrap(rec);
+        b.putInt(RECORD_MAGIC).putLong(sequence).putInt(payload.length).putInt(Snapshot.crc(payload, 0, payload.length));
+        b.putInt(Snapshot.crc(rec, 0, RECORD_HEADER - 4));
+        System.arraycopy(payload, 0, rec, RECORD_HEADER, payload.length);
+        return rec;
     }
 
     /** With group commit: waits until the flusher has forced everything up to {@code ticket}. */
@@ -367,6 +387,7 @@ final class Journal implements AutoCloseable {
             body.write(kind);
             if (kind == Txn.LINK || kind == Txn.UNLINK) {
                 RelationImpl<?, ?> r = (RelationImpl<?, ?>) t.targets[i];
+                if (kind == Txn.LINK) requireLiveEnds(t, r, t.as[i], t.bs[i]);
                 body.varint(part(parts, r.partKind, r.partName));
                 body.varint(t.as[i]);
                 body.varint(t.bs[i]);
@@ -390,6 +411,7 @@ final class Journal implements AutoCloseable {
         for (RelationImpl<?, ?> r : staged) { // after every table change, so each entity is there to link
             int part = part(parts, r.partKind, r.partName);
             t.deltas.get(r).base.forEachLink((a, b) -> {
+                requireLiveEnds(t, r, a, b);
                 body.write(Txn.LINK);
                 body.varint(part);
                 body.varint(a);
@@ -437,17 +459,46 @@ final class Journal implements AutoCloseable {
         return Arrays.copyOf(out.buf, out.size);
     }
 
+    /**
+     * Refuses to journal a link (still there at commit) whose end is not a live entity of its table: replay would
+     * refuse the record, so the commit fails and rolls back instead of being acknowledged and lost on recovery.
+     * Only {@link Relation#ints()} given ids that did not come from the tables can make one.
+     */
+    private static void requireLiveEnds(Txn t, RelationImpl<?, ?> r, int a, int b) {
+        if (r.partKind != P_RELATION || !t.deltas.get(r).contains(a, b)) return;
+        if (!r.left.isLive(a) || !r.right.isLive(b)) {
+            boolean left = !r.left.isLive(a);
+            throw new IllegalStateException("relation '" + r.name + "': link (" + a + ", " + b + ") has "
+                    + (left ? "left " + a + ", which is not an entity of table '" + r.left.name
+                    : "right " + b + ", which is not an entity of table '" + r.right.name) + "' (ids given to ints() "
+                    + "must come from the tables); the transaction is rolled back, nothing was journaled");
+        }
+    }
+
     private static int part(Map<String, Integer> parts, byte kind, String name) {
         return parts.computeIfAbsent((char) kind + name, k -> parts.size());
     }
 
     // ---- reading and replaying ----------------------------------------------------------------------------
 
-    /** The records of a journal file, and where its valid part ends. */
+    /** The records of a journal file (the file's bytes with each record's payload position), and where its valid part ends. */
     static final class Contents {
-        final List<byte[]> records = new ArrayList<>();
+        byte[] data;
+        /** Per record: the offset of its header in the file, and its payload length. */
+        final it.unimi.dsi.fastutil.ints.IntArrayList offsets = new it.unimi.dsi.fastutil.ints.IntArrayList();
+        final it.unimi.dsi.fastutil.ints.IntArrayList lengths = new it.unimi.dsi.fastutil.ints.IntArrayList();
         long validEnd;
         boolean tornTail;
+
+        int size() {
+            return offsets.size();
+        }
+
+        /** Record {@code i}'s payload, as a copy. */
+        byte[] payload(int i) {
+            int at = offsets.getInt(i) + RECORD_HEADER;
+            return Arrays.copyOfRange(data, at, at + lengths.getInt(i));
+        }
     }
 
     /** Reads a journal: header checked, records checked; a torn tail dropped only where {@code last} allows it. */
@@ -473,48 +524,72 @@ final class Journal implements AutoCloseable {
             throw new CorruptFileException(file, "journal format version " + version + " is newer than this Junction "
                     + "reads (" + VERSION + ")");
         }
-        if (version < 1) throw new CorruptFileException(file, "unknown journal format version " + version);
+        if (version < VERSION) {
+            throw new CorruptFileException(file, "journal format version " + version + " is older than this Junction "
+                    + "reads (" + VERSION + "); open the directory with the Junction that wrote it and checkpoint, "
+                    + "or recover from its snapshot");
+        }
         if (gen != generation) {
             throw new CorruptFileException(file, "journal of generation " + gen + " under the name of generation "
                     + generation);
         }
         Contents c = new Contents();
+        c.data = data;
         int pos = HEADER;
+        long sequence = 0;
         while (pos < data.length) {
-            int left = data.length - pos;
-            long length = left >= 4 ? ByteBuffer.wrap(data, pos, 4).getInt() & 0xFFFFFFFFL : -1;
-            boolean fits = left >= 8 && length <= left - 8;
-            boolean ok = fits && ByteBuffer.wrap(data, pos + 4, 4).getInt() == recordCrc(Arrays.copyOfRange(data, pos,
-                    pos + 8 + (int) length), (int) length);
-            if (ok) {
-                c.records.add(Arrays.copyOfRange(data, pos + 8, pos + 8 + (int) length));
-                pos += 8 + (int) length;
+            int length = payloadLength(data, pos);
+            if (length >= 0 && sequenceAt(data, pos) == sequence
+                    && ByteBuffer.wrap(data).getInt(pos + 16) == Snapshot.crc(data, pos + RECORD_HEADER, length)) {
+                c.offsets.add(pos);
+                c.lengths.add(length);
+                pos += RECORD_HEADER + length;
+                sequence++;
                 continue;
             }
-            // torn only if no valid record follows anywhere (a damaged length must not hide the records after it)
-            int next = validRecordAfter(data, pos + 1);
+            if (headerIntact(data, pos) && sequenceAt(data, pos) != sequence) {
+                throw new CorruptFileException(file, "record " + c.size() + " at byte " + pos + " has sequence number "
+                        + sequenceAt(data, pos) + " where " + sequence + " was expected: a record is missing, "
+                        + "repeated or out of place");
+            }
+            // torn only if no record header follows anywhere (a damaged length must not hide the records after it)
+            int next = headerAfter(data, pos + 1, sequence);
             if (next < 0 && last) {
                 c.tornTail = true;
                 break;
             }
-            throw new CorruptFileException(file, "record " + c.records.size() + " at byte " + pos + " is damaged"
+            throw new CorruptFileException(file, "record " + c.size() + " at byte " + pos + " is damaged"
                     + (next < 0 ? " (a torn end, but this is not the last journal)"
-                    : " and a valid record follows at byte " + next));
+                    : " and an intact record header follows at byte " + next));
         }
         c.validEnd = pos;
         return c;
     }
 
-    /** The first position at or after {@code from} where a whole record with a matching checksum starts, or -1. */
-    private static int validRecordAfter(byte[] data, int from) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        for (int p = from; p + 8 <= data.length; p++) {
-            long length = ByteBuffer.wrap(data, p, 4).getInt() & 0xFFFFFFFFL;
-            if (length > data.length - p - 8) continue;
-            c.reset();
-            c.update(data, p, 4);
-            c.update(data, p + 8, (int) length);
-            if ((int) c.getValue() == ByteBuffer.wrap(data, p + 4, 4).getInt()) return p;
+    /** Whether a whole record header with a matching header checksum starts at {@code pos}. */
+    private static boolean headerIntact(byte[] data, int pos) {
+        return data.length - pos >= RECORD_HEADER && ByteBuffer.wrap(data).getInt(pos) == RECORD_MAGIC
+                && ByteBuffer.wrap(data).getInt(pos + 20) == Snapshot.crc(data, pos, RECORD_HEADER - 4);
+    }
+
+    private static long sequenceAt(byte[] data, int pos) {
+        return ByteBuffer.wrap(data).getLong(pos + 4);
+    }
+
+    /** The payload length of an intact header at {@code pos} whose payload fits in the file, or -1. */
+    private static int payloadLength(byte[] data, int pos) {
+        if (!headerIntact(data, pos)) return -1;
+        long length = ByteBuffer.wrap(data).getInt(pos + 12) & 0xFFFFFFFFL;
+        return length <= data.length - pos - RECORD_HEADER ? (int) length : -1;
+    }
+
+    /**
+     * The first position at or after {@code from} where an intact record header with a sequence number of at least
+     * {@code sequence} starts, or -1. Linear: a 4-byte compare per position, a 20-byte checksum per magic found.
+     */
+    private static int headerAfter(byte[] data, int from, long sequence) {
+        for (int p = from; p + RECORD_HEADER <= data.length; p++) {
+            if (data[p] == 'J' && headerIntact(data, p) && sequenceAt(data, p) >= sequence) return p;
         }
         return -1;
     }
@@ -529,12 +604,20 @@ final class Journal implements AutoCloseable {
         final Map<String, AbstractTable<?>> tables = new HashMap<>();
         final Map<String, RelationImpl<?, ?>> relations = new HashMap<>();
         final Map<String, ColumnStore> stores = new HashMap<>();
+        /** The relation whose link values a (pair-keyed) store holds. */
+        final Map<ColumnStore, RelationImpl<?, ?>> storeOwners = new java.util.IdentityHashMap<>();
+        /** The association each internal part belongs to ({@link RecordCheck}). */
+        final Map<Object, AssociationTableImpl<?, ?>> associationParts;
 
         Parts(Junction db) {
+            associationParts = RecordCheck.owners(db);
             for (AbstractTable<?> t : db.tablesInOrder()) tables.put((char) t.partKind + t.partName, t);
             for (RelationImpl<?, ?> r : db.relationsInOrder()) {
                 relations.put((char) r.partKind + r.partName, r);
-                if (r.columns != null) stores.put((char) r.columns.partKind + r.partName, r.columns);
+                if (r.columns != null) {
+                    stores.put((char) r.columns.partKind + r.partName, r.columns);
+                    storeOwners.put(r.columns, r);
+                }
             }
             for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
                 tables.put((char) a.rows.partKind + a.name, a.rows);
@@ -546,9 +629,15 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Replays one record in a transaction of its own; a mismatch rolls it back and is a corrupt journal. */
-    static void replay(Junction db, Parts parts, Path file, int index, byte[] record) throws IOException {
-        Source in = new Source(file, record, 0, record.length, "record " + index);
+    /**
+     * Replays record {@code index} of {@code journal} in a transaction of its own; a mismatch with the state, or a
+     * broken invariant ({@link RecordCheck}), rolls it back and is a corrupt journal naming the record's offset.
+     */
+    static void replay(Junction db, Parts parts, Path file, Contents journal, int index) throws IOException {
+        int offset = journal.offsets.getInt(index);
+        int start = offset + RECORD_HEADER;
+        int end = start + journal.lengths.getInt(index);
+        Source in = new Source(file, journal.data, start, end, "record " + index + " at byte " + offset);
         int nparts = in.count("parts", 2);
         String[] names = new String[nparts];
         for (int i = 0; i < nparts; i++) {
@@ -569,6 +658,7 @@ final class Journal implements AutoCloseable {
         }
         Txn t = (Txn) db.begin();
         t.quiet = true;
+        RecordCheck check = new RecordCheck(parts.associationParts);
         boolean done = false;
         try {
             int ops = in.count("changes", 3);
@@ -585,6 +675,7 @@ final class Journal implements AutoCloseable {
                         int b = in.varint();
                         DeltaRelation d = t.delta(r);
                         boolean changed = kind == Txn.LINK ? d.link(a, b) : d.unlink(a, b);
+                        if (kind == Txn.LINK) check.linked(r, a, b); else check.unlinked(r, a, b);
                         if (!changed) {
                             throw in.corrupt((kind == Txn.LINK ? "link" : "unlink") + " of (" + a + ", " + b
                                     + ") in '" + name.substring(1) + "' changed nothing: the journal does not "
@@ -614,11 +705,13 @@ final class Journal implements AutoCloseable {
                             throw in.corrupt("entity of table '" + table.name + "' got id " + id + ", the journal "
                                     + "says " + a + ": the journal does not follow this state");
                         }
+                        check.added(table, id);
                     }
                     case Txn.REMOVE, Txn.REMOVE_NEW -> {
                         AbstractTable<?> table = parts.tables.get(name);
                         if (table == null) throw missing(file, name);
                         if (!table.isLive(a)) throw in.corrupt("removal of id " + a + ", which is not there");
+                        check.removing(t, table, a);
                         table.txRemove(t, a);
                     }
                     default -> throw in.corrupt("unknown change kind " + kind);
@@ -649,6 +742,11 @@ final class Journal implements AutoCloseable {
                 int nwritten = in.count("written keys", 1 + ncols);
                 for (int w = 0; w < nwritten; w++) {
                     long key = checkKey(in, parts, cs, in.varlong(), true);
+                    RelationImpl<?, ?> owner = parts.storeOwners.get(cs);
+                    if (owner != null && !t.delta(owner).contains((int) (key >>> 32), (int) key)) {
+                        throw in.corrupt("values for (" + (key >>> 32) + ", " + (int) key + ") of relation '"
+                                + owner.name + "', which are not linked");
+                    }
                     int slot = t.slotForWrite(cs, key);
                     ColumnStore own = t.columns(cs).own;
                     for (int c = 0; c < ncols; c++) {
@@ -666,7 +764,9 @@ final class Journal implements AutoCloseable {
                     }
                 }
             }
-            if (in.pos != record.length) throw in.corrupt((record.length - in.pos) + " bytes left over");
+            if (in.pos != end) throw in.corrupt((end - in.pos) + " bytes left over");
+            String problem = check.problem(t);
+            if (problem != null) throw in.corrupt(problem);
             t.commit();
             done = true;
         } catch (IllegalStateException e) { // a schema or codec mismatch: said as such
@@ -691,8 +791,8 @@ final class Journal implements AutoCloseable {
             if (key < 0 || key > Integer.MAX_VALUE || rows == null || (written && !rows.isLive((int) key))) {
                 throw in.corrupt("values for row " + key + ", which is not there");
             }
-        } else if (key < 0) {
-            throw in.corrupt("values for key " + key);
+        } else if (key < 0 || (int) key < 0) { // a pair: two non-negative ids
+            throw in.corrupt("values for key " + Long.toUnsignedString(key) + ", which is no pair of ids");
         }
         return key;
     }

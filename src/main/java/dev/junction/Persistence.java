@@ -156,8 +156,8 @@ public final class Persistence implements AutoCloseable {
                 Path file = journalFile(dir, gens[i]);
                 boolean isLast = i == gens.length - 1;
                 Journal.Contents c = Journal.read(file, gens[i], isLast);
-                for (int r = 0; r < c.records.size(); r++) {
-                    Journal.replay(db, parts, file, r, c.records.get(r));
+                for (int r = 0; r < c.size(); r++) {
+                    Journal.replay(db, parts, file, c, r);
                 }
                 last = c;
                 expected++;
@@ -174,7 +174,7 @@ public final class Persistence implements AutoCloseable {
                 generation = base;
             } else {
                 generation = gens[gens.length - 1];
-                journal = Journal.reopen(journalFile(dir, generation), generation, last.validEnd, policy);
+                journal = Journal.reopen(journalFile(dir, generation), generation, last.validEnd, last.size(), policy);
             }
             db.attachJournal(journal); // last: a failed open leaves the engine unjournaled
         } catch (IOException | RuntimeException | Error e) {
