@@ -115,7 +115,9 @@ public final class Ranking {
     public static int[] pageAt(IntNeighborSet set, int offset, int limit) {
         Objects.requireNonNull(set, "set is null");
         if (limit < 0) throw new IllegalArgumentException("limit " + limit + " < 0");
-        int[] out = new int[limit];
+        if (offset < 0) throw new IllegalArgumentException("offset " + offset + " < 0");
+        // never more than the set can hold: a caller's "everything" limit must not allocate that many slots
+        int[] out = new int[Math.min(limit, Math.max(0, set.size() - offset))];
         int n = set.copyRange(offset, out);
         return n == out.length ? out : Arrays.copyOf(out, n);
     }

@@ -1,5 +1,6 @@
 package dev.junction.query;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,6 +8,7 @@ import dev.junction.Junction;
 import dev.junction.Relation;
 import dev.junction.Table;
 import dev.junction.Transaction;
+import dev.junction.index.IntRelation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -107,5 +109,21 @@ class QueriesTest {
         assertEquals(List.of(), Queries.leftsLinkedToAll(wrote, List.of("b1", "missing")));
         assertThrows(NullPointerException.class, () -> Queries.leftsLinkedToAll(wrote, null));
         assertThrows(IllegalArgumentException.class, () -> Queries.rightsPage(wrote, "alice", -1, 3));
+    }
+
+    /** A caller's "everything" limit gets the set, never an array of that many slots (an OutOfMemoryError before). */
+    @Test
+    void anOffsetPageWithTheLargestLimitAllocatesOnlyWhatTheSetHolds() {
+        Junction db = Junction.create();
+        Relation<String, String> wrote = db.relation("wrote", db.table("authors"), db.table("books"));
+        wrote.link("alice", "b1");
+        IntRelation ints = wrote.ints();
+        int alice = wrote.leftTable().idOf("alice");
+        assertArrayEquals(new int[] {wrote.rightTable().idOf("b1")},
+                Ranking.pageAt(ints.rightsOf(alice), 0, Integer.MAX_VALUE));
+        assertArrayEquals(new int[0], Ranking.pageAt(ints.rightsOf(alice), 1, Integer.MAX_VALUE));
+        assertArrayEquals(new int[0], Ranking.pageAt(ints.rightsOf(alice), Integer.MAX_VALUE, Integer.MAX_VALUE));
+        assertEquals(List.of("b1"), Queries.rightsPage(wrote, "alice", 0, Integer.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> Ranking.pageAt(ints.rightsOf(alice), -1, 1));
     }
 }
