@@ -58,7 +58,7 @@ class PersistenceRegressionTest {
         Path file = Persistence.journalFile(dir, 0);
         byte[] bytes = Files.readAllBytes(file);
         long before = bytes.length;
-        ByteBuffer.wrap(bytes).putInt(Journal.HEADER, 0x7FFF0000); // bit rot in record 0's length
+        ByteBuffer.wrap(bytes).putInt(Journal.HEADER + 12, 0x7FFF0000); // bit rot in record 0's length
         Files.write(file, bytes);
         World back = new World();
         try {

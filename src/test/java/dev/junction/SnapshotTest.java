@@ -217,32 +217,35 @@ class SnapshotTest {
     @Test
     void hugeDegreeAndSparseIdsRoundTripInAFewBytesPerLink() throws IOException {
         World w = new World();
-        IntRelation tags = w.tagged.ints();
         int n = 300_000;
-        int[] ls = new int[n + 3];
-        int[] rs = new int[n + 3];
-        for (int i = 0; i < n; i++) {
-            ls[i] = 7;
-            rs[i] = i * 3;
+        for (long k = 0; k < n; k++) w.users.add(k * 1_000_000_007L);
+        for (long k = 1_000; k < 250_000; k++) w.users.remove(k * 1_000_000_007L); // a wide gap of free ids
+        IntRelation follows = w.follows.ints();
+        int hub = w.users.idOf(7 * 1_000_000_007L);
+        int[] ls = new int[n];
+        int[] rs = new int[n];
+        int links = 0;
+        for (long k = 0; k < n; k++) {
+            if (k >= 1_000 && k < 250_000) continue;
+            ls[links] = hub;
+            rs[links++] = w.users.idOf(k * 1_000_000_007L);
         }
-        ls[n] = 2_000_000_000;
-        rs[n] = 5;
-        ls[n + 1] = 2_000_000_000;
-        rs[n + 1] = Integer.MAX_VALUE;
-        ls[n + 2] = 0;
-        rs[n + 2] = 1_999_999_999;
-        tags.linkAll(ls, rs);
-        w.weight.setByIds(2_000_000_000, Integer.MAX_VALUE, 42);
+        follows.linkAll(Arrays.copyOf(ls, links), Arrays.copyOf(rs, links));
+        int top = w.users.idOf((n - 1) * 1_000_000_007L);
+        follows.link(top, hub);
+        w.tagged.link(new Book("Dune", 1965), "sf", w.weight.value(42));
         Path file = save(w);
         long bytes = Files.size(file);
-        assertTrue(bytes < 8L * (n + 3), bytes + " bytes for " + (n + 3) + " links");
+        long total = links + 2;
+        assertTrue(bytes < 8L * total + 32L * (n - 249_000), bytes + " bytes for " + total + " links");
         World back = new World();
         back.db.load(file);
-        assertEquals(n + 3, back.tagged.ints().size());
-        assertEquals(n, back.tagged.ints().degreeOfLeft(7));
-        assertTrue(back.tagged.ints().contains(2_000_000_000, Integer.MAX_VALUE));
-        assertEquals(42, back.weight.getByIds(2_000_000_000, Integer.MAX_VALUE));
-        assertEquals(World.links(w.tagged.ints()), World.links(back.tagged.ints()));
+        assertEquals(links + 1, back.follows.ints().size());
+        assertEquals(links, back.follows.ints().degreeOfLeft(hub));
+        assertTrue(back.follows.ints().contains(top, hub));
+        assertEquals(42, back.weight.get(new Book("Dune", 1965), "sf"));
+        assertEquals(World.links(w.follows.ints()), World.links(back.follows.ints()));
+        assertEquals(w.dump(), back.dump());
     }
 
     // ---- bad files ----------------------------------------------------------------------------------------
@@ -355,9 +358,13 @@ class SnapshotTest {
     /**
      * Seeded mutations of a real snapshot: flipped bytes, truncations, inserted junk, overwritten lengths. A
      * mutated file either loads exactly the original data or is refused with {@link CorruptFileException};
-     * nothing else is acceptable. A second class of mutations re-signs the damaged section (fixes its
-     * checksums) to reach the decoder's own checks: those may decode into other valid data, but must never
-     * fail in any other way (no {@code OutOfMemoryError}, no {@code NegativeArraySizeException}, no hang).
+     * nothing else is acceptable. A second class of mutations re-signs the damaged sections (fixes their
+     * checksums) to reach the decoder's own checks, and a third rebuilds the file from its sections with one
+     * duplicated, dropped, swapped or taken from an empty engine's snapshot (checksums and END valid): those may
+     * decode into other data, which must then keep every invariant of the engine ({@link EngineInvariants}) and
+     * save and load again to itself; they must never fail in any other way (no {@code OutOfMemoryError}, no
+     * {@code NegativeArraySizeException}, no hang). After every refusal the valid file loads into the same
+     * engine, exactly. The counts of each outcome are printed.
      */
     @Test
     void fuzzedSnapshotsLoadExactlyOrAreRefused() throws IOException {
@@ -365,39 +372,77 @@ class SnapshotTest {
         int rounds = Integer.getInteger("junction.snapshot.fuzz", 3000);
         World original = World.sample();
         String expected = original.dump();
-        byte[] good = Files.readAllBytes(save(original));
+        Path goodFile = save(original);
+        byte[] good = Files.readAllBytes(goodFile);
+        List<CraftedFileTest.Section> sections = CraftedFileTest.sections(good);
+        List<CraftedFileTest.Section> emptySections = CraftedFileTest.sections(Files.readAllBytes(save(new World())));
+        Files.write(dir.resolve("good.snap"), good);
         Random rnd = new Random(seed);
         Path file = dir.resolve("fuzz.snap");
+        int exactly = 0;
+        int other = 0;
         int refused = 0;
-        int loaded = 0;
         for (int round = 0; round < rounds; round++) {
-            boolean resign = round % 2 == 1;
-            byte[] bad = mutate(good, rnd);
-            if (resign) resign(bad);
+            int mode = round % 3; // 0: raw damage, 1: damage re-signed, 2: sections rebuilt
+            byte[] bad = mode == 2 ? rebuild(sections, emptySections, rnd) : mutate(good, rnd);
+            if (mode == 1) resign(bad);
             Files.write(file, bad);
             World target = new World();
+            String at = "seed " + seed + " round " + round + " (rerun: -Djunction.snapshot.seed=" + seed + ")";
             try {
                 target.db.load(file);
-                loaded++;
-                if (!resign) {
-                    assertEquals(expected, target.dump(), "seed " + seed + " round " + round + ": loaded other data");
+                if (target.dump().equals(expected)) {
+                    exactly++;
+                    continue;
                 }
-            } catch (CorruptFileException e) {
+                assertTrue(mode != 0, at + ": loaded other data from damage the checksums should have caught");
+                String problem = EngineInvariants.problem(target.db);
+                assertEquals(null, problem, at + ": loaded a state that breaks an invariant");
+                Path again = dir.resolve("again.snap");
+                target.db.save(again);
+                World copy = new World();
+                copy.db.load(again);
+                assertEquals(target.dump(), copy.dump(), at + ": what it loaded does not save and load to itself");
+                other++;
+            } catch (CorruptFileException | IllegalStateException e) {
+                // a re-signed or rebuilt file can rename or drop a part: the schema no longer matches
+                assertTrue(e instanceof CorruptFileException || mode != 0, at + ": " + e);
                 refused++;
-                assertEquals(new World().dump(), target.dump(), "seed " + seed + " round " + round
-                        + ": a refused load changed the engine");
-            } catch (IllegalStateException e) {
-                if (!resign) {
-                    fail("seed " + seed + " round " + round + ": " + e);
-                }
-                refused++; // a re-signed mutation can rename a part: the schema no longer matches
+                assertEquals(new World().dump(), target.dump(), at + ": a refused load changed the engine");
+                target.db.load(dir.resolve("good.snap"));
+                assertEquals(expected, target.dump(), at + ": after a refused load the valid file loads otherwise");
             } catch (Throwable e) {
-                throw new AssertionError("seed " + seed + " round " + round + " (rerun: -Djunction.snapshot.seed="
-                        + seed + "): unexpected " + e, e);
+                throw new AssertionError(at + ": unexpected " + e, e);
             }
         }
-        assertEquals(rounds, refused + loaded);
+        System.out.printf("snapshot fuzz, seed %d: %d variants: %d loaded exactly, %d loaded other consistent data "
+                + "(re-signed or rebuilt only), %d refused, 0 failed otherwise%n", seed, rounds, exactly, other, refused);
+        assertEquals(rounds, exactly + other + refused);
         assertTrue(refused > rounds / 2, "seed " + seed + ": only " + refused + " of " + rounds + " refused");
+    }
+
+    /** The snapshot rebuilt from its sections, one duplicated, dropped, swapped or taken from an empty engine. */
+    private static byte[] rebuild(List<CraftedFileTest.Section> sections, List<CraftedFileTest.Section> empty,
+                                  Random rnd) {
+        List<CraftedFileTest.Section> out = new ArrayList<>(sections);
+        int i = 1 + rnd.nextInt(out.size() - 1); // never the CODECS section, which must come first
+        switch (rnd.nextInt(4)) {
+            case 0 -> out.add(1 + rnd.nextInt(out.size() - 1), out.get(i));
+            case 1 -> out.remove(i);
+            case 2 -> {
+                int j = 1 + rnd.nextInt(out.size() - 1);
+                CraftedFileTest.Section x = out.get(i);
+                out.set(i, out.get(j));
+                out.set(j, x);
+            }
+            default -> {
+                CraftedFileTest.Section from = empty.get(1 + rnd.nextInt(empty.size() - 1));
+                for (int k = 0; k < out.size(); k++) {
+                    if (out.get(k).type() == from.type() && out.get(k).name().equals(from.name())) out.set(k, from);
+                }
+            }
+        }
+        return CraftedFileTest.assemble(out);
     }
 
     private static byte[] mutate(byte[] good, Random rnd) {
