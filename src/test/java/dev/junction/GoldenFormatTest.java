@@ -1,0 +1,113 @@
+package dev.junction;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.junction.SnapshotTest.Book;
+import dev.junction.SnapshotTest.World;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Golden files of the current format versions ({@code src/test/resources/golden}): a snapshot (format 1) and a
+ * journal (format 2) written from a fixed script that uses every kind of part, value and change. The writer must
+ * still produce them byte for byte (a change of the format must come with a new version and new files), and the
+ * reader must still read them to the script's state (old files keep opening).
+ *
+ * <p>To rewrite the files after a deliberate format change (with a new version number):
+ * {@code mvn test -Dtest=GoldenFormatTest -Djunction.golden.write=src/test/resources/golden}.
+ */
+class GoldenFormatTest {
+
+    static final String SNAPSHOT = "snapshot-v1.snap";
+    static final String JOURNAL = "journal-v2.log";
+
+    @TempDir
+    Path dir;
+
+    /** Every kind of change a journal record holds, one commit each, and a transaction with several. */
+    static void script(World w) {
+        SnapshotTest.World.populate(w);
+        w.tags.add("later");
+        w.tagged.link(new Book("Dune", 1965), "later", w.score.value(2.5), w.note.value("journaled"));
+        w.weight.set(new Book("Dune", 1965), "later", 17);
+        w.tagged.unlink(new Book("Emma", 1815), "classic");
+        w.db.inTransaction(() -> {
+            w.users.add(42L);
+            w.follows.link(42L, 100 * 1_000_000_007L);
+            w.friends.link(42L, 42L);
+            int row = w.loans.add(42L, new Book("Emma", 1815), w.at.value(-9), w.where.value("shelf"));
+            w.at.set(row, 10);
+        });
+        w.users.remove(103 * 1_000_000_007L);
+        w.books.remove(new Book("Ulysses", 1922));
+    }
+
+    private static byte[] golden(String name) throws IOException {
+        try (InputStream in = GoldenFormatTest.class.getResourceAsStream("/golden/" + name)) {
+            if (in == null) throw new IllegalStateException("missing golden file " + name);
+            return in.readAllBytes();
+        }
+    }
+
+    /** Writes the files anew if asked ({@code -Djunction.golden.write=DIR}). */
+    private static void maybeWrite(String name, byte[] bytes) throws IOException {
+        String to = System.getProperty("junction.golden.write");
+        if (to != null) Files.write(Path.of(to).resolve(name), bytes);
+    }
+
+    @Test
+    void theSnapshotWriterStillWritesTheGoldenSnapshotByteForByte() throws IOException {
+        World w = new World();
+        script(w);
+        Path file = dir.resolve("db.snap");
+        w.db.save(file);
+        byte[] written = Files.readAllBytes(file);
+        maybeWrite(SNAPSHOT, written);
+        assertArrayEquals(golden(SNAPSHOT), written, "the snapshot format changed: bump its version and add a "
+                + "golden file for it");
+    }
+
+    @Test
+    void theGoldenSnapshotStillLoadsToTheScriptsState() throws IOException {
+        World expected = new World();
+        script(expected);
+        Path file = dir.resolve("golden.snap");
+        Files.write(file, golden(SNAPSHOT));
+        World back = new World();
+        back.db.load(file);
+        assertEquals(expected.dump(), back.dump());
+    }
+
+    private byte[] journalOf(Path where) throws IOException {
+        World w = new World();
+        try (Persistence p = Persistence.open(w.db, where, SyncPolicy.everyCommit())) {
+            script(w);
+        }
+        return Files.readAllBytes(Persistence.journalFile(where, 0));
+    }
+
+    @Test
+    void theJournalWriterStillWritesTheGoldenJournalByteForByte() throws IOException {
+        byte[] written = journalOf(dir.resolve("journaled"));
+        maybeWrite(JOURNAL, written);
+        assertArrayEquals(golden(JOURNAL), written, "the journal format changed: bump its version and add a "
+                + "golden file for it");
+    }
+
+    @Test
+    void theGoldenJournalStillReplaysToTheScriptsState() throws IOException {
+        World expected = new World();
+        script(expected);
+        Path where = dir.resolve("replayed");
+        Files.createDirectories(where);
+        Files.write(Persistence.journalFile(where, 0), golden(JOURNAL));
+        World back = new World();
+        Persistence.open(back.db, where, SyncPolicy.everyCommit()).close();
+        assertEquals(expected.dump(), back.dump());
+    }
+}
