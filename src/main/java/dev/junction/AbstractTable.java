@@ -52,14 +52,9 @@ abstract class AbstractTable<E> implements Table<E> {
     private int txSizeDelta;
     int txMod;
 
-    /** How the journal names this table: its kind ({@link Journal#P_TABLE} or an association's rows) and name. */
-    byte partKind = Journal.P_TABLE;
-    String partName;
-
     AbstractTable(Junction junction, String name) {
         this.junction = junction;
         this.name = name;
-        this.partName = name;
     }
 
     // ---- subclass hooks -------------------------------------------------------------------------------

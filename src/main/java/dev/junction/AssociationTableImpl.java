@@ -62,16 +62,6 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         IntRelation pairStore = left == right ? IntRelation.directed(name) : IntRelation.bipartite(name);
         this.pairRel = new RelationImpl<>(name, pairStore, left, right);
         this.primaryPairs = new Pairs(false);
-        rows.partKind = Journal.P_ROWS;
-        rows.partName = name;
-        byLeft.partKind = Journal.P_ASSOC_LEFT;
-        byLeft.partName = name;
-        byRight.partKind = Journal.P_ASSOC_RIGHT;
-        byRight.partName = name;
-        pairRel.partKind = Journal.P_ASSOC_PAIRS;
-        pairRel.partName = name;
-        columns.partKind = Journal.P_ASSOC_COLUMNS;
-        columns.partName = name;
         byLeft.eventTarget = null;
         byRight.eventTarget = null;
         pairRel.eventTarget = primaryPairs;

@@ -35,9 +35,6 @@ final class ColumnStore {
     /** The column definitions, shared by the committed store and its overlays (copy-on-write). */
     final Schema schema;
     Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
-    /** How the journal names this store (set by its owner): a relation's or an association table's columns. */
-    byte partKind;
-    String partName;
     long[][] longs = new long[0][];
     int[][] ints = new int[0][];
     double[][] doubles = new double[0][];

@@ -447,6 +447,7 @@ public final class Junction {
             r.associations.add(a);
         }
         associations.put(name, a);
+        schemaChanged();
         return a;
     }
 
@@ -538,7 +539,7 @@ public final class Junction {
         if (ownTxn() != null) {
             throw new IllegalStateException(label + ": cannot save inside a transaction; commit first");
         }
-        Snapshot.save(this, file);
+        DurableFiles.writeAtomically(file, SnapshotCodec.encode(this));
     }
 
     /**
@@ -561,14 +562,14 @@ public final class Junction {
             throw new IllegalStateException(label + ": cannot load inside a transaction");
         }
         checkNoView("load a snapshot");
-        Snapshot.Content content = Snapshot.read(file, codecs);
+        SnapshotCodec.Content content = SnapshotCodec.read(file, codecs);
         acquireWriter(lockTimeoutNanos);
         try {
             if (journal != null) { // checked under the lock: a journal attached meanwhile must not be bypassed
                 throw new IllegalStateException(label + " is journaled: load a snapshot before Persistence.open (or "
                         + "open the directory the snapshot belongs to); a load would bypass the journal");
             }
-            Snapshot.apply(this, file, content, this::stamped);
+            SnapshotRestore.apply(this, file, content, this::stamped);
         } finally {
             writer.unlock();
         }
@@ -585,7 +586,7 @@ public final class Junction {
     }
 
     /** Starts journaling every commit (under the write lock, so no commit is half in and half out). */
-    void attachJournal(Journal j) {
+    void attachJournal(JournalFile j) {
         acquireWriter(lockTimeoutNanos);
         try {
             if (journal != null) {
@@ -598,10 +599,10 @@ public final class Junction {
     }
 
     /** Stops journaling; returns the journal (to close), or null. */
-    Journal detachJournal() {
+    JournalFile detachJournal() {
         acquireWriter(lockTimeoutNanos);
         try {
-            Journal j = journal;
+            JournalFile j = journal;
             journal = null;
             return j;
         } finally {
@@ -952,7 +953,7 @@ public final class Junction {
     };
 
     /** The journal every commit is written to, or null (in memory only); set under the write lock. */
-    volatile Journal journal;
+    volatile JournalFile journal;
 
     /** Whether in-place writes are off (a journal records every change through transactions). */
     boolean journaled() {
@@ -983,15 +984,15 @@ public final class Junction {
                 throw e;
             }
         }
-        Journal j = journal;
+        JournalFile j = journal;
         long ticket = -1;
         try {
             long st = acquireStamp(); // first: once the record is in the journal, nothing may stop the publication
             try {
-                if (j != null && Journal.hasChanges(t)) { // write-ahead: in the journal (forced, if every commit) first
+                if (j != null && t.hasChanges()) { // write-ahead: in the journal (forced, if every commit) first
                     byte[] record;
                     try {
-                        record = Journal.encode(t, codecs);
+                        record = JournalCodec.encode(t, codecs, partNames());
                         ticket = j.append(record);
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(label + ": the journal " + j.file + " could not be "
@@ -1370,11 +1371,35 @@ public final class Junction {
 
     private <T extends AbstractTable<?>> T register(T table) {
         tables.put(table.name, table);
+        schemaChanged();
         return table;
+    }
+
+    /** Bumped by every declaration (tables, relations, association tables, columns). */
+    private final java.util.concurrent.atomic.AtomicLong schemaVersion = new java.util.concurrent.atomic.AtomicLong();
+    /** The journal's names of the parts, with the schema version they were computed at. */
+    private record NamesAt(long version, PartNames names) {
+    }
+
+    private volatile NamesAt partNames = new NamesAt(-1, null);
+
+    void schemaChanged() {
+        schemaVersion.incrementAndGet();
+    }
+
+    /** How the journal names this engine's parts now (computed once per schema version). */
+    PartNames partNames() {
+        NamesAt cached = partNames;
+        long version = schemaVersion.get();
+        if (cached.version() == version) return cached.names();
+        PartNames names = new PartNames(this);
+        partNames = new NamesAt(version, names); // a declaration meanwhile bumped the version: recomputed next time
+        return names;
     }
 
     private <L, R> RelationImpl<L, R> register(RelationImpl<L, R> relation) {
         relations.put(relation.name, relation);
+        schemaChanged();
         relation.left.usedBy.add(relation);
         if (relation.right != relation.left) {
             relation.right.usedBy.add(relation);

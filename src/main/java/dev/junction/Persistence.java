@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *
  * <h2>Files</h2>
  * {@code snapshot-N.snap} (a {@link Junction#save} snapshot), {@code journal-N.log} (the commits after snapshot
- * N, format in {@link Journal}), and {@code LOCK} (held while open, so two processes cannot share a directory).
+ * N, format in {@link JournalFile}), and {@code LOCK} (held while open, so two processes cannot share a directory).
  * Generation N counts checkpoints.
  *
  * <h2>Opening</h2>
@@ -141,12 +141,11 @@ public final class Persistence implements AutoCloseable {
         if (!snapshots.isEmpty()) {
             db.load(snapshotFile(dir, base));
         } else {
-            Snapshot.checkEmpty(db, dir);
+            SnapshotRestore.checkEmpty(db, dir);
         }
-        Journal.Parts parts = new Journal.Parts(db);
         Long[] gens = journals.tailSet(base).toArray(new Long[0]);
         long expected = base;
-        Journal.Contents last = null;
+        JournalFile.Contents last = null;
         try {
             for (int i = 0; i < gens.length; i++) {
                 if (gens[i] != expected) {
@@ -155,31 +154,31 @@ public final class Persistence implements AutoCloseable {
                 }
                 Path file = journalFile(dir, gens[i]);
                 boolean isLast = i == gens.length - 1;
-                Journal.Contents c = Journal.read(file, gens[i], isLast);
+                JournalFile.Contents c = JournalFile.read(file, gens[i], isLast);
                 for (int r = 0; r < c.size(); r++) {
-                    Journal.replay(db, parts, file, c, r);
+                    JournalReplay.replay(db, file, c, r);
                 }
                 last = c;
                 expected++;
             }
         } catch (IOException | RuntimeException | Error e) {
-            Snapshot.resetAll(db);
+            SnapshotRestore.resetAll(db);
             throw e;
         }
-        Journal journal = null;
+        JournalFile journal = null;
         try {
             deleteBefore(base);
             if (gens.length == 0) {
-                journal = Journal.create(journalFile(dir, base), base, policy);
+                journal = JournalFile.create(journalFile(dir, base), base, policy);
                 generation = base;
             } else {
                 generation = gens[gens.length - 1];
-                journal = Journal.reopen(journalFile(dir, generation), generation, last.validEnd, last.size(), policy);
+                journal = JournalFile.reopen(journalFile(dir, generation), generation, last.validEnd, last.size(), policy);
             }
             db.attachJournal(journal); // last: a failed open leaves the engine unjournaled
         } catch (IOException | RuntimeException | Error e) {
             if (journal != null) journal.close();
-            Snapshot.resetAll(db);
+            SnapshotRestore.resetAll(db);
             throw e;
         }
     }
@@ -196,7 +195,7 @@ public final class Persistence implements AutoCloseable {
                 }
             }
         }
-        Snapshot.forceDirectory(dir);
+        DurableFiles.forceDirectory(dir);
     }
 
     /**
@@ -211,15 +210,15 @@ public final class Persistence implements AutoCloseable {
         if (closed) throw new IllegalStateException(dir + ": closed");
         long next = generation + 1;
         java.util.List<byte[]> sections = db.rotateJournal(() -> {
-            Journal old = db.journal;
+            JournalFile old = db.journal;
             old.sync();
-            Journal fresh = Journal.create(journalFile(dir, next), next, policy);
+            JournalFile fresh = JournalFile.create(journalFile(dir, next), next, policy);
             db.journal = fresh;
             generation = next; // from here on the directory is at generation next, whatever fails below
             old.close();
-            return Snapshot.encode(db);
+            return SnapshotCodec.encode(db);
         });
-        Snapshot.writeAtomically(snapshotFile(dir, next), Snapshot.header(), sections);
+        DurableFiles.writeAtomically(snapshotFile(dir, next), sections);
         deleteBefore(next);
     }
 
@@ -241,7 +240,7 @@ public final class Persistence implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         if (closed) return;
-        Journal j = db.detachJournal(); // may time out waiting for a transaction: then nothing changed, try again
+        JournalFile j = db.detachJournal(); // may time out waiting for a transaction: then nothing changed, try again
         closed = true;
         try {
             if (j != null) j.close();

@@ -41,25 +41,13 @@ final class RecordCheck {
     }
 
     /** The association each internal part (row table, rows by left, rows by right, pairs) belongs to. */
-    private final Map<Object, AssociationTableImpl<?, ?>> owners;
+    private final PartNames names;
     private final List<RelationImpl<?, ?>> linkedIn = new ArrayList<>();
     private final LongArrayList linked = new LongArrayList();
     private final IdentityHashMap<AssociationTableImpl<?, ?>, Touched> touched = new IdentityHashMap<>();
 
-    RecordCheck(Map<Object, AssociationTableImpl<?, ?>> owners) {
-        this.owners = owners;
-    }
-
-    /** Maps every internal part of {@code db}'s association tables to its owner. */
-    static Map<Object, AssociationTableImpl<?, ?>> owners(Junction db) {
-        Map<Object, AssociationTableImpl<?, ?>> owners = new IdentityHashMap<>();
-        for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
-            owners.put(a.rows, a);
-            owners.put(a.byLeft, a);
-            owners.put(a.byRight, a);
-            owners.put(a.pairRel, a);
-        }
-        return owners;
+    RecordCheck(PartNames names) {
+        this.names = names;
     }
 
     void linked(RelationImpl<?, ?> r, int a, int b) {
@@ -73,13 +61,13 @@ final class RecordCheck {
     }
 
     void added(AbstractTable<?> table, int id) {
-        AssociationTableImpl<?, ?> a = owners.get(table);
+        AssociationTableImpl<?, ?> a = names.associationOf(table);
         if (a != null) touched(a).rows.add(id);
     }
 
     /** Before {@code id} is removed from {@code table} in {@code t}: remembers the ends its removal changes. */
     void removing(Txn t, AbstractTable<?> table, int id) {
-        AssociationTableImpl<?, ?> owner = owners.get(table);
+        AssociationTableImpl<?, ?> owner = names.associationOf(table);
         if (owner != null) { // a row: its left and right lose it
             Touched x = touched(owner);
             x.rows.add(id);
@@ -94,7 +82,7 @@ final class RecordCheck {
     }
 
     private void touchLink(RelationImpl<?, ?> r, int a, int b) {
-        AssociationTableImpl<?, ?> owner = owners.get(r);
+        AssociationTableImpl<?, ?> owner = names.associationOf(r);
         if (owner == null) return;
         Touched x = touched(owner);
         if (r == owner.byLeft) {
@@ -124,7 +112,7 @@ final class RecordCheck {
             int a = (int) (linked.getLong(i) >>> 32);
             int b = (int) linked.getLong(i);
             if (!t.delta(r).contains(a, b)) continue;
-            String where = owners.containsKey(r) ? "association table '" + owners.get(r).name + "'"
+            String where = names.associationOf(r) != null ? "association table '" + names.associationOf(r).name + "'"
                     : "relation '" + r.name + "'";
             if (!r.left.isLive(a)) return where + ": link (" + a + ", " + b + ") has left " + a + ", which is not a "
                     + "live id of " + describe(r.left);
@@ -139,7 +127,7 @@ final class RecordCheck {
     }
 
     private String describe(AbstractTable<?> table) {
-        AssociationTableImpl<?, ?> owner = owners.get(table);
+        AssociationTableImpl<?, ?> owner = names.associationOf(table);
         return owner != null ? "its rows" : "table '" + table.name + "'";
     }
 

@@ -23,9 +23,6 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     final Side<R, L> fromRight;
     private RelationImpl<R, L> inverse;
     private final IntRelation ints;
-    /** How the journal names this relation (on the primary): its kind and name. */
-    byte partKind = Journal.P_RELATION;
-    String partName;
     /** What listeners are told changed: this relation, a proxy over it, or null for none (internal parts). */
     Relation<?, ?> eventTarget = this;
     /** The values of the link columns (on the primary; null until the first column is declared). */
@@ -41,7 +38,6 @@ final class RelationImpl<L, R> implements Relation<L, R> {
         this.left = left;
         this.right = right;
         this.primary = this;
-        this.partName = name;
         this.fromLeft = new Side<>(this, this, store, true, left, right);
         this.fromRight = new Side<>(this, this, store, false, right, left);
         this.ints = new SharedIntRelation(this, false);
@@ -188,10 +184,8 @@ final class RelationImpl<L, R> implements Relation<L, R> {
         RelationImpl<?, ?> p = primary;
         return left.junction.declareColumn("relation '" + this.name + "'", () -> {
             if (p.columns == null) {
-                ColumnStore cs = new ColumnStore(new ColumnStore.Schema());
-                cs.partKind = Journal.P_RELATION_COLUMNS;
-                cs.partName = p.name;
-                p.columns = cs;
+                p.columns = new ColumnStore(new ColumnStore.Schema());
+                left.junction.schemaChanged();
             }
             int k = p.columns.declare("relation '" + this.name + "'", name, type, l, i, d, b, o, cls);
             LinkColumns.Base<?, ?> c = switch (type) {

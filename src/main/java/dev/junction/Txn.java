@@ -243,6 +243,65 @@ final class Txn implements Transaction {
         }
     }
 
+    /** What a transaction changed, change by change, in the order made: what listeners and the journal see. */
+    interface ChangeVisitor {
+        /** A link made ({@code linked}) or removed. */
+        void link(RelationImpl<?, ?> relation, int left, int right, boolean linked);
+
+        void add(AbstractTable<?> table, int id, Object entity);
+
+        /** {@code addedHere}: the entity was added by this same transaction. */
+        void remove(AbstractTable<?> table, int id, Object entity, boolean addedHere);
+    }
+
+    /**
+     * Visits every change in the order made, then the links of every bulk-loaded relation not yet listed as
+     * changes ({@link #expandStaged}), ascending; column values are not changes (see {@link #columnOverlays()}).
+     */
+    void forEachChange(ChangeVisitor v) {
+        for (int i = 0; i < size; i++) {
+            switch (kinds[i]) {
+                case LINK, UNLINK -> v.link((RelationImpl<?, ?>) targets[i], as[i], bs[i], kinds[i] == LINK);
+                case ADD -> v.add((AbstractTable<?>) targets[i], as[i], entities[i]);
+                case REMOVE, REMOVE_NEW -> v.remove((AbstractTable<?>) targets[i], as[i], entities[i],
+                        kinds[i] == REMOVE_NEW);
+                default -> { } // column bookkeeping: not changes
+            }
+        }
+        for (RelationImpl<?, ?> r : relations) {
+            DeltaRelation d = deltas.get(r);
+            if (d.staged && !d.expanded) d.base.forEachLink((l, rr) -> v.link(r, l, rr, true));
+        }
+    }
+
+    /** Whether this transaction changed anything: a logged change, a bulk-loaded link, or a column value. */
+    boolean hasChanges() {
+        for (int i = 0; i < size; i++) {
+            if (kinds[i] < VOID) return true;
+        }
+        for (RelationImpl<?, ?> r : relations) {
+            DeltaRelation d = deltas.get(r);
+            if (d.staged && d.size() > 0) return true;
+        }
+        for (ColumnStore.Overlay o : columnOrder) {
+            if (!o.voided.isEmpty() || o.own.size() > 0) return true;
+        }
+        return false;
+    }
+
+    /** Whether anything would be delivered to listeners (the log holds a change). */
+    boolean hasEvents() {
+        for (int i = 0; i < size; i++) {
+            if (kinds[i] < VOID) return true;
+        }
+        return false;
+    }
+
+    /** The column overlays, in the order first touched. */
+    java.util.List<ColumnStore.Overlay> columnOverlays() {
+        return columnOrder;
+    }
+
     /** The overlay of a column store, created on first use. */
     ColumnStore.Overlay columns(ColumnStore store) {
         ColumnStore.Overlay o = columnOverlays.get(store);

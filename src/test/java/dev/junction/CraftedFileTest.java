@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.junction.SnapshotBytes.Sink;
+import dev.junction.WireBytes.Sink;
 import dev.junction.SnapshotTest.Book;
 import dev.junction.SnapshotTest.World;
 import java.io.IOException;
@@ -36,7 +36,7 @@ class CraftedFileTest {
     /** One section of a snapshot: its type and payload. */
     record Section(int type, byte[] payload) {
         String name() {
-            if (type != Snapshot.TABLE && type != Snapshot.RELATION && type != Snapshot.ASSOCIATION) return "";
+            if (type != PersistenceFormat.SECTION_TABLE && type != PersistenceFormat.SECTION_RELATION && type != PersistenceFormat.SECTION_ASSOCIATION) return "";
             int n = payload[0]; // names here are short: one varint byte
             return new String(payload, 1, n, java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -45,12 +45,12 @@ class CraftedFileTest {
     static List<Section> sections(byte[] file) {
         List<Section> out = new ArrayList<>();
         ByteBuffer b = ByteBuffer.wrap(file);
-        int pos = Snapshot.HEADER;
+        int pos = PersistenceFormat.SNAPSHOT_HEADER;
         while (pos < file.length) {
             int type = b.getInt(pos);
             int length = (int) b.getLong(pos + 4);
-            int start = pos + Snapshot.SECTION_HEADER;
-            if (type != Snapshot.END) out.add(new Section(type, Arrays.copyOfRange(file, start, start + length)));
+            int start = pos + PersistenceFormat.SECTION_HEADER;
+            if (type != PersistenceFormat.SECTION_END) out.add(new Section(type, Arrays.copyOfRange(file, start, start + length)));
             pos = start + length;
         }
         return out;
@@ -59,11 +59,11 @@ class CraftedFileTest {
     /** The sections as a file: header, each section signed, and an END that counts them. */
     static byte[] assemble(List<Section> sections) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(Snapshot.header());
-        for (Section s : sections) out.writeBytes(Snapshot.section(s.type(), sink(s.payload())));
+        out.writeBytes(SnapshotCodec.header());
+        for (Section s : sections) out.writeBytes(SnapshotCodec.section(s.type(), sink(s.payload())));
         Sink end = new Sink(8);
         end.varint(sections.size());
-        out.writeBytes(Snapshot.section(Snapshot.END, end));
+        out.writeBytes(SnapshotCodec.section(PersistenceFormat.SECTION_END, end));
         return out.toByteArray();
     }
 
@@ -113,7 +113,7 @@ class CraftedFileTest {
     private static byte[] tagsWithFreeId(long freeIdAsVarlong) {
         Sink s = new Sink(32);
         s.utf("tags");
-        s.write(Snapshot.OBJECTS);
+        s.write(PersistenceFormat.TABLE_OBJECTS);
         s.varint(1);                 // high-water mark
         s.varint(1);                 // one free id
         s.varlong(freeIdAsVarlong);  // ... written as an unsigned varint
@@ -124,7 +124,7 @@ class CraftedFileTest {
     @Test
     void aNegativeVarintIsACorruptFileNamingSectionAndByte() throws IOException {
         List<Section> empty = sections(saved(new World()));
-        Path file = write("negative.snap", assemble(replace(empty, Snapshot.TABLE, "tags", tagsWithFreeId(-1))));
+        Path file = write("negative.snap", assemble(replace(empty, PersistenceFormat.SECTION_TABLE, "tags", tagsWithFreeId(-1))));
         refused(file, "table 'tags'", "18446744073709551615 is out of range", "(at byte ");
     }
 
@@ -132,7 +132,7 @@ class CraftedFileTest {
     void aVarintOf2To63IsRefusedNotReadAsItsLow32Bits() throws IOException {
         List<Section> empty = sections(saved(new World()));
         // 2^63 (its low 32 bits are 0, a valid free id): refused, never read as 0
-        Path file = write("huge.snap", assemble(replace(empty, Snapshot.TABLE, "tags", tagsWithFreeId(Long.MIN_VALUE))));
+        Path file = write("huge.snap", assemble(replace(empty, PersistenceFormat.SECTION_TABLE, "tags", tagsWithFreeId(Long.MIN_VALUE))));
         refused(file, "table 'tags'", "9223372036854775808 is out of range");
     }
 
@@ -147,7 +147,7 @@ class CraftedFileTest {
         s.zigzag(1);        // left -1 + 1 = 0
         s.varlong(-1);      // right: a negative varint
         s.varint(0);        // no columns
-        Path file = write("link.snap", assemble(replace(empty, Snapshot.RELATION, "tagged", bytes(s))));
+        Path file = write("link.snap", assemble(replace(empty, PersistenceFormat.SECTION_RELATION, "tagged", bytes(s))));
         refused(file, "relation 'tagged'", "out of range");
     }
 
@@ -156,15 +156,15 @@ class CraftedFileTest {
         List<Section> empty = sections(saved(new World()));
         Sink s = new Sink(32);
         s.utf("books");
-        s.write(Snapshot.OBJECTS);
+        s.write(PersistenceFormat.TABLE_OBJECTS);
         s.varint(1);                    // high-water mark
         s.varint(0);                    // no free ids
         s.varint(1);                    // one live id
         s.varint(0);                    // id 0
-        s.write(SnapshotBytes.CODEC);
+        s.write(PersistenceFormat.VALUE_CODEC);
         s.varlong(-1);                  // codec index -1
         s.varint(0);
-        Path file = write("codec.snap", assemble(replace(empty, Snapshot.TABLE, "books", bytes(s))));
+        Path file = write("codec.snap", assemble(replace(empty, PersistenceFormat.SECTION_TABLE, "books", bytes(s))));
         refused(file, "table 'books'", "out of range");
     }
 
@@ -186,11 +186,11 @@ class CraftedFileTest {
         // the TABLE sections of an empty engine spliced into one with links: every link points nowhere
         List<Section> spliced = full;
         for (String table : List.of("tags", "books", "users")) {
-            spliced = replace(spliced, Snapshot.TABLE, table, find(empty, Snapshot.TABLE, table).payload());
+            spliced = replace(spliced, PersistenceFormat.SECTION_TABLE, table, find(empty, PersistenceFormat.SECTION_TABLE, table).payload());
         }
         World target = refused(write("spliced.snap", assemble(spliced)), "relation 'tagged'", "not a live id of table");
         // only the users gone: the association's rows and the directed relation point nowhere
-        List<Section> noUsers = replace(full, Snapshot.TABLE, "users", find(empty, Snapshot.TABLE, "users").payload());
+        List<Section> noUsers = replace(full, PersistenceFormat.SECTION_TABLE, "users", find(empty, PersistenceFormat.SECTION_TABLE, "users").payload());
         refused(write("nousers.snap", assemble(noUsers)), "not a live id of table 'users'");
         // the refused engine takes the valid file, and equals the original
         target.db.load(write("good.snap", good));
@@ -204,7 +204,7 @@ class CraftedFileTest {
         World original = linked();
         List<Section> full = sections(saved(original));
         List<Section> missing = new ArrayList<>(full);
-        missing.remove(find(full, Snapshot.TABLE, "tags"));
+        missing.remove(find(full, PersistenceFormat.SECTION_TABLE, "tags"));
         Path file = write("missing.snap", assemble(missing));
         World target = new World();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> target.db.load(file));
@@ -217,7 +217,7 @@ class CraftedFileTest {
     void aDuplicatedSectionIsRefusedBeforeAnythingIsAppliedAndTheEngineStillLoads() throws IOException {
         World original = linked();
         byte[] good = saved(original);
-        for (int type : new int[] {Snapshot.TABLE, Snapshot.RELATION, Snapshot.ASSOCIATION}) {
+        for (int type : new int[] {PersistenceFormat.SECTION_TABLE, PersistenceFormat.SECTION_RELATION, PersistenceFormat.SECTION_ASSOCIATION}) {
             List<Section> full = sections(good);
             List<Section> twice = new ArrayList<>(full);
             Section s = full.stream().filter(x -> x.type() == type).findFirst().orElseThrow();
@@ -237,7 +237,7 @@ class CraftedFileTest {
         byte[] good = saved(original);
         Sink s = new Sink(32);
         s.utf("users");
-        s.write(Snapshot.LONGS);
+        s.write(PersistenceFormat.TABLE_LONGS);
         s.varint(2);     // high-water mark
         s.varint(0);     // no free ids
         s.varint(2);     // ids 0 and 1, both with key 5
@@ -245,7 +245,7 @@ class CraftedFileTest {
         s.zigzag(5);
         s.varint(0);
         s.zigzag(5);
-        Path dup = write("dup.snap", assemble(replace(sections(good), Snapshot.TABLE, "users", bytes(s))));
+        Path dup = write("dup.snap", assemble(replace(sections(good), PersistenceFormat.SECTION_TABLE, "users", bytes(s))));
         World target = refused(dup, "table 'users'", "the key of another entity");
         assertFalse(target.users.contains(5L), "a key of the refused file stayed behind");
         target.db.load(write("good.snap", good)); // and the valid file loads into that engine
@@ -266,9 +266,9 @@ class CraftedFileTest {
     /** Appends a hand-made record (valid checksums, the next sequence number) to journal 0. */
     private long appendRecord(Sink payload) throws IOException {
         Path file = Persistence.journalFile(dir, 0);
-        Journal.Contents c = Journal.read(file, 0, true);
+        JournalFile.Contents c = JournalFile.read(file, 0, true);
         long at = c.validEnd;
-        try (Journal j = Journal.reopen(file, 0, c.validEnd, c.size(), SyncPolicy.everyCommit())) {
+        try (JournalFile j = JournalFile.reopen(file, 0, c.validEnd, c.size(), SyncPolicy.everyCommit())) {
             j.append(bytes(payload));
         }
         return at;
@@ -279,7 +279,7 @@ class CraftedFileTest {
         Sink s = new Sink(64);
         s.varint(parts.length);
         for (Object[] p : parts) {
-            s.write((Byte) p[0]);
+            s.write((Integer) p[0]);
             s.utf((String) p[1]);
         }
         s.varint(0);     // codecs
@@ -288,11 +288,11 @@ class CraftedFileTest {
         return s;
     }
 
-    private static void op(Sink s, byte kind, int part, int a, int b) {
+    private static void op(Sink s, int kind, int part, int a, int b) {
         s.write(kind);
         s.varint(part);
         s.varint(a);
-        if (kind == Txn.LINK || kind == Txn.UNLINK) s.varint(b);
+        if (kind == PersistenceFormat.OP_LINK || kind == PersistenceFormat.OP_UNLINK) s.varint(b);
     }
 
     /** Opening is refused naming the record's offset and {@code expected}; the engine is left empty. */
@@ -305,13 +305,13 @@ class CraftedFileTest {
         assertEquals(new World().dump(), back.dump());
     }
 
-    private static final Object[][] TAGGED = {{Journal.P_RELATION, "tagged"}};
+    private static final Object[][] TAGGED = {{PersistenceFormat.PART_RELATION, "tagged"}};
 
     @Test
     void aJournaledLinkToIdsNoTableHasIsRefused() throws IOException {
         committed(w -> w.tags.add("sf"));
         long at = appendRecord(record(TAGGED, 1, s -> {
-            op(s, Txn.LINK, 0, 0, 0); // book 0 does not exist
+            op(s, PersistenceFormat.OP_LINK, 0, 0, 0); // book 0 does not exist
             s.varint(0);              // no column stores
         }));
         openRefused(at, "relation 'tagged'", "left 0, which is not a live id of table 'books'");
@@ -325,18 +325,18 @@ class CraftedFileTest {
         });
     }
 
-    private static final Object[][] LOANS = {{Journal.P_ROWS, "loans"}, {Journal.P_ASSOC_LEFT, "loans"},
-        {Journal.P_ASSOC_RIGHT, "loans"}, {Journal.P_ASSOC_PAIRS, "loans"}};
+    private static final Object[][] LOANS = {{PersistenceFormat.PART_ROWS, "loans"}, {PersistenceFormat.PART_ROWS_BY_LEFT, "loans"},
+        {PersistenceFormat.PART_ROWS_BY_RIGHT, "loans"}, {PersistenceFormat.PART_PAIRS, "loans"}};
 
     @Test
     void aJournaledRowWithNoRightIsRefused() throws IOException {
         usersAndBooks();
         long at = appendRecord(record(LOANS, 2, s -> {
-            s.write(Txn.ADD);
+            s.write(PersistenceFormat.OP_ADD);
             s.varint(0);
             s.varint(0);
             s.write(2);                       // a row: no entity
-            op(s, Txn.LINK, 1, 0, 0);          // user 0 -> row 0, and nothing else
+            op(s, PersistenceFormat.OP_LINK, 1, 0, 0);          // user 0 -> row 0, and nothing else
             s.varint(0);                      // no column stores
         }));
         openRefused(at, "association table 'loans'", "row 0 has 1 lefts and 0 rights");
@@ -346,12 +346,12 @@ class CraftedFileTest {
     void aJournaledRowWithNoPairIsRefused() throws IOException {
         usersAndBooks();
         long at = appendRecord(record(LOANS, 3, s -> {
-            s.write(Txn.ADD);
+            s.write(PersistenceFormat.OP_ADD);
             s.varint(0);
             s.varint(0);
             s.write(2);
-            op(s, Txn.LINK, 1, 0, 0);
-            op(s, Txn.LINK, 2, 0, 0);
+            op(s, PersistenceFormat.OP_LINK, 1, 0, 0);
+            op(s, PersistenceFormat.OP_LINK, 2, 0, 0);
             s.varint(0);
         }));
         openRefused(at, "association table 'loans'", "row 0 joins (0, 0), which is not a pair");
@@ -361,7 +361,7 @@ class CraftedFileTest {
     void aJournaledPairWithNoRowIsRefused() throws IOException {
         usersAndBooks();
         long at = appendRecord(record(LOANS, 1, s -> {
-            op(s, Txn.LINK, 3, 0, 0);          // straight into the internal pairs
+            op(s, PersistenceFormat.OP_LINK, 3, 0, 0);          // straight into the internal pairs
             s.varint(0);
         }));
         openRefused(at, "association table 'loans'", "has no row");
@@ -373,13 +373,13 @@ class CraftedFileTest {
             w.tags.add("sf");
             w.books.add(new Book("Dune", 1965));
         });
-        Object[][] parts = {{Journal.P_RELATION_COLUMNS, "tagged"}};
+        Object[][] parts = {{PersistenceFormat.PART_RELATION_COLUMNS, "tagged"}};
         long at = appendRecord(record(parts, 0, s -> {
             s.varint(1);          // one column store
             s.varint(0);
             s.varint(1);
             s.utf("weight");
-            s.write(ColumnStore.INT);
+            s.write(PersistenceFormat.COLUMN_INT);
             s.varint(0);          // nothing voided
             s.varint(1);          // one written key: (0, 0), not linked
             s.varlong(0);
@@ -396,7 +396,7 @@ class CraftedFileTest {
             w.tags.add("c");
         });
         Path file = Persistence.journalFile(dir, 0);
-        Journal.Contents c = Journal.read(file, 0, true);
+        JournalFile.Contents c = JournalFile.read(file, 0, true);
         byte[] data = Files.readAllBytes(file);
         int from = c.offsets.getInt(1);
         int to = c.offsets.getInt(2);
@@ -457,12 +457,12 @@ class CraftedFileTest {
             });
         });
         Path file = Persistence.journalFile(dir, 0);
-        Journal.Contents c = Journal.read(file, 0, true);
+        JournalFile.Contents c = JournalFile.read(file, 0, true);
         assertEquals(2, c.size());
         int big = c.offsets.getInt(1);
         assertTrue(c.lengths.getInt(1) > 12_000_000, c.lengths.getInt(1) + " bytes");
         byte[] data = Files.readAllBytes(file);
-        Files.write(file, Arrays.copyOf(data, big + Journal.RECORD_HEADER + (int) (c.lengths.getInt(1) * 0.9)));
+        Files.write(file, Arrays.copyOf(data, big + PersistenceFormat.RECORD_HEADER + (int) (c.lengths.getInt(1) * 0.9)));
         long t0 = System.nanoTime();
         World back = new World();
         try (Persistence p = Persistence.open(back.db, dir, SyncPolicy.everyCommit())) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.junction.SnapshotBytes.Sink;
+import dev.junction.WireBytes.Sink;
 import dev.junction.SnapshotTest.Book;
 import dev.junction.SnapshotTest.World;
 import java.io.IOException;
@@ -45,7 +45,7 @@ class PersistenceRegressionTest {
 
     /** Writes a journal-0 with one hand-made (validly checksummed) record. */
     private void craftedJournal(Sink payload) throws IOException {
-        try (Journal j = Journal.create(Persistence.journalFile(dir, 0), 0, SyncPolicy.everyCommit())) {
+        try (JournalFile j = JournalFile.create(Persistence.journalFile(dir, 0), 0, SyncPolicy.everyCommit())) {
             j.append(java.util.Arrays.copyOf(payload.buf, payload.size));
         }
     }
@@ -58,7 +58,7 @@ class PersistenceRegressionTest {
         Path file = Persistence.journalFile(dir, 0);
         byte[] bytes = Files.readAllBytes(file);
         long before = bytes.length;
-        ByteBuffer.wrap(bytes).putInt(Journal.HEADER + 12, 0x7FFF0000); // bit rot in record 0's length
+        ByteBuffer.wrap(bytes).putInt(PersistenceFormat.JOURNAL_HEADER + 12, 0x7FFF0000); // bit rot in record 0's length
         Files.write(file, bytes);
         World back = new World();
         try {
@@ -100,15 +100,15 @@ class PersistenceRegressionTest {
     void craftedRecordWrongEntityFormIsCorruptFile() throws IOException {
         Sink s = new Sink(64);
         s.varint(1);
-        s.write(Journal.P_TABLE);
+        s.write(PersistenceFormat.PART_TABLE);
         s.utf("users");
         s.varint(0);                 // codecs
         s.varint(1);                 // one op
-        s.write(Txn.ADD);
+        s.write(PersistenceFormat.OP_ADD);
         s.varint(0);
         s.varint(0);                 // id 0
         s.write(0);                  // form 0: tagged value
-        s.write(SnapshotBytes.STRING);
+        s.write(PersistenceFormat.VALUE_STRING);
         s.utf("x");
         s.varint(0);                 // no column stores
         craftedJournal(s);
@@ -121,11 +121,11 @@ class PersistenceRegressionTest {
     void craftedRecordNullEntityIsCorruptFile() throws IOException {
         Sink s = new Sink(64);
         s.varint(1);
-        s.write(Journal.P_TABLE);
+        s.write(PersistenceFormat.PART_TABLE);
         s.utf("tags");
         s.varint(0);
         s.varint(1);
-        s.write(Txn.ADD);
+        s.write(PersistenceFormat.OP_ADD);
         s.varint(0);
         s.varint(0);
         s.write(2);                  // form 2: none
@@ -145,7 +145,7 @@ class PersistenceRegressionTest {
     void craftedRecordHugeRowKeyIsCorruptFile() throws IOException {
         Sink s = new Sink(64);
         s.varint(1);
-        s.write(Journal.P_ASSOC_COLUMNS);
+        s.write(PersistenceFormat.PART_ROW_COLUMNS);
         s.utf("loans");
         s.varint(0);                 // codecs
         s.varint(0);                 // no ops
@@ -153,7 +153,7 @@ class PersistenceRegressionTest {
         s.varint(0);                 // part 0
         s.varint(1);                 // one column
         s.utf("at");
-        s.write(ColumnStore.LONG);
+        s.write(PersistenceFormat.COLUMN_LONG);
         s.varint(0);                 // no voided keys
         s.varint(1);                 // one written key
         s.varlong(1L << 31);
@@ -327,7 +327,7 @@ class PersistenceRegressionTest {
     @Test
     void closingAGroupCommitJournalDoesNotFailAWaitingCommitter() throws Exception {
         for (int round = 0; round < 20; round++) {
-            Journal j = Journal.create(dir.resolve("j" + round + ".log"), 0, SyncPolicy.groupCommit(Duration.ZERO));
+            JournalFile j = JournalFile.create(dir.resolve("j" + round + ".log"), 0, SyncPolicy.groupCommit(Duration.ZERO));
             long ticket = j.append(new byte[10]);
             AtomicReference<Throwable> got = new AtomicReference<>();
             Thread waiter = new Thread(() -> {

@@ -141,7 +141,7 @@ class PersistenceTest {
         // what a checkpoint leaves if the process dies after starting journal 1, before snapshot 1 is renamed
         World other = new World();
         try (Persistence p = Persistence.open(other.db, dir, SyncPolicy.everyCommit())) {
-            Journal.create(Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
+            JournalFile.create(Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
         }
         Files.writeString(dir.resolve("snapshot-0000000000000001.snap.123.tmp"), "half written");
         World back = reopen();
@@ -182,7 +182,7 @@ class PersistenceTest {
     @Test
     void aDamagedRecordInTheMiddleIsAnErrorAndTheEngineStaysEmpty() throws IOException {
         byte[] bytes = threeCommits();
-        bytes[Journal.HEADER + Journal.RECORD_HEADER + 1] ^= 0x40; // inside the first record's payload
+        bytes[PersistenceFormat.JOURNAL_HEADER + PersistenceFormat.RECORD_HEADER + 1] ^= 0x40; // inside the first record's payload
         Path file = Persistence.journalFile(dir, 0);
         Files.write(file, bytes);
         World back = new World();
@@ -265,8 +265,8 @@ class PersistenceTest {
         }
         byte[] good = Files.readAllBytes(Persistence.journalFile(source, 0));
         List<int[]> records = new ArrayList<>(); // {start, end}
-        for (int pos = Journal.HEADER; pos < good.length; ) {
-            int end = pos + Journal.RECORD_HEADER + ByteBuffer.wrap(good).getInt(pos + 12);
+        for (int pos = PersistenceFormat.JOURNAL_HEADER; pos < good.length; ) {
+            int end = pos + PersistenceFormat.RECORD_HEADER + ByteBuffer.wrap(good).getInt(pos + 12);
             records.add(new int[] {pos, end});
             pos = end;
         }
@@ -329,14 +329,14 @@ class PersistenceTest {
             }
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.write(good, 0, Journal.HEADER);
+        out.write(good, 0, PersistenceFormat.JOURNAL_HEADER);
         boolean renumber = rnd.nextBoolean();
         long sequence = 0;
         for (int[] r : order) {
             byte[] rec = Arrays.copyOfRange(good, r[0], r[1]);
             if (renumber) {
                 ByteBuffer.wrap(rec).putLong(4, sequence++);
-                ByteBuffer.wrap(rec).putInt(20, Snapshot.crc(rec, 0, 20));
+                ByteBuffer.wrap(rec).putInt(20, DurableFiles.crc(rec, 0, 20));
             }
             out.writeBytes(rec);
         }
@@ -346,13 +346,13 @@ class PersistenceTest {
     /** Recomputes both checksums of every record whose magic and length still parse (to reach the replay). */
     private static void resignJournal(byte[] b) {
         ByteBuffer buf = ByteBuffer.wrap(b);
-        int pos = Journal.HEADER;
-        while (b.length - pos >= Journal.RECORD_HEADER && buf.getInt(pos) == Journal.RECORD_MAGIC) {
+        int pos = PersistenceFormat.JOURNAL_HEADER;
+        while (b.length - pos >= PersistenceFormat.RECORD_HEADER && buf.getInt(pos) == PersistenceFormat.RECORD_MAGIC) {
             long length = buf.getInt(pos + 12) & 0xFFFFFFFFL;
-            if (length > b.length - pos - Journal.RECORD_HEADER) return;
-            buf.putInt(pos + 16, Snapshot.crc(b, pos + Journal.RECORD_HEADER, (int) length));
-            buf.putInt(pos + 20, Snapshot.crc(b, pos, 20));
-            pos += Journal.RECORD_HEADER + (int) length;
+            if (length > b.length - pos - PersistenceFormat.RECORD_HEADER) return;
+            buf.putInt(pos + 16, DurableFiles.crc(b, pos + PersistenceFormat.RECORD_HEADER, (int) length));
+            buf.putInt(pos + 20, DurableFiles.crc(b, pos, 20));
+            pos += PersistenceFormat.RECORD_HEADER + (int) length;
         }
     }
 
@@ -383,7 +383,7 @@ class PersistenceTest {
                 b = out;
             }
             default -> {
-                int at = Journal.HEADER + rnd.nextInt(Math.max(1, b.length - Journal.HEADER - 4));
+                int at = PersistenceFormat.JOURNAL_HEADER + rnd.nextInt(Math.max(1, b.length - PersistenceFormat.JOURNAL_HEADER - 4));
                 where[1] = at;
                 ByteBuffer.wrap(b).putInt(at, rnd.nextBoolean() ? Integer.MAX_VALUE : rnd.nextInt(64));
             }

@@ -271,8 +271,8 @@ class SnapshotTest {
         assertCorrupt(empty, new World(), "not a Junction snapshot");
 
         byte[] newer = bytes.clone();
-        ByteBuffer.wrap(newer).putInt(8, Snapshot.VERSION + 1);
-        ByteBuffer.wrap(newer).putInt(16, Snapshot.crc(newer, 0, 16));
+        ByteBuffer.wrap(newer).putInt(8, PersistenceFormat.SNAPSHOT_VERSION + 1);
+        ByteBuffer.wrap(newer).putInt(16, DurableFiles.crc(newer, 0, 16));
         Path newerFile = dir.resolve("newer.snap");
         Files.write(newerFile, newer);
         assertCorrupt(newerFile, new World(), "newer");
@@ -297,8 +297,8 @@ class SnapshotTest {
         byte[] bytes = Files.readAllBytes(save(World.sample()));
         // the first section's length, made enormous, with its header checksum fixed
         byte[] huge = bytes.clone();
-        ByteBuffer.wrap(huge).putLong(Snapshot.HEADER + 4, Long.MAX_VALUE / 3);
-        ByteBuffer.wrap(huge).putInt(Snapshot.HEADER + 16, Snapshot.crc(huge, Snapshot.HEADER, 16));
+        ByteBuffer.wrap(huge).putLong(PersistenceFormat.SNAPSHOT_HEADER + 4, Long.MAX_VALUE / 3);
+        ByteBuffer.wrap(huge).putInt(PersistenceFormat.SNAPSHOT_HEADER + 16, DurableFiles.crc(huge, PersistenceFormat.SNAPSHOT_HEADER, 16));
         Path file = dir.resolve("huge.snap");
         Files.write(file, huge);
         assertCorrupt(file, new World(), "declares");
@@ -473,19 +473,19 @@ class SnapshotTest {
 
     /** Recomputes the checksums of every section whose header still parses (to reach the decoder). */
     private static void resign(byte[] b) {
-        if (b.length < Snapshot.HEADER) return;
+        if (b.length < PersistenceFormat.SNAPSHOT_HEADER) return;
         ByteBuffer buf = ByteBuffer.wrap(b);
-        buf.putInt(16, Snapshot.crc(b, 0, 16));
-        int pos = Snapshot.HEADER;
-        while (b.length - pos >= Snapshot.SECTION_HEADER) {
+        buf.putInt(16, DurableFiles.crc(b, 0, 16));
+        int pos = PersistenceFormat.SNAPSHOT_HEADER;
+        while (b.length - pos >= PersistenceFormat.SECTION_HEADER) {
             long length = buf.getLong(pos + 4);
-            int start = pos + Snapshot.SECTION_HEADER;
+            int start = pos + PersistenceFormat.SECTION_HEADER;
             if (length < 0 || length > b.length - start) {
-                buf.putInt(pos + 16, Snapshot.crc(b, pos, 16));
+                buf.putInt(pos + 16, DurableFiles.crc(b, pos, 16));
                 return;
             }
-            buf.putInt(pos + 12, Snapshot.crc(b, start, (int) length));
-            buf.putInt(pos + 16, Snapshot.crc(b, pos, 16));
+            buf.putInt(pos + 12, DurableFiles.crc(b, start, (int) length));
+            buf.putInt(pos + 16, DurableFiles.crc(b, pos, 16));
             pos = start + (int) length;
         }
     }

@@ -13,21 +13,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The byte-level encoding of snapshots: a growable output buffer ({@link Sink}) and a bounds-checked input
- * cursor ({@link Source}) with unsigned LEB128 varints, zigzag signed varints, length-prefixed UTF-8 strings and
- * tagged values (the built-in types, or a registered {@link ValueCodec}).
+ * The byte-level encodings shared by snapshots and the journal: a growable output buffer ({@link Sink}) and a
+ * bounds-checked input cursor ({@link Source}) with unsigned LEB128 varints, zigzag signed varints,
+ * length-prefixed UTF-8 strings and tagged values (the built-in types, or a registered {@link ValueCodec}; tags in
+ * {@link PersistenceFormat}).
  *
  * <p>Every read checks what it needs against the bytes that are left before it allocates or loops, so a damaged
  * length cannot cause an {@link OutOfMemoryError}, a {@link NegativeArraySizeException} or an endless loop: it
  * becomes a {@link CorruptFileException} naming the file and the section.
  */
-final class SnapshotBytes {
+final class WireBytes {
 
-    private SnapshotBytes() {
+    private WireBytes() {
     }
-
-    /** Value tags. */
-    static final int NULL = 0, STRING = 1, LONG = 2, INT = 3, DOUBLE = 4, BOOLEAN = 5, CODEC = 6;
 
     /** A growable byte buffer. Not thread-safe. */
     static final class Sink {
@@ -119,21 +117,21 @@ final class SnapshotBytes {
         void value(Object v, Map<Class<?>, ValueCodec<?>> registry, Map<Class<?>, Integer> codecs,
                    List<Class<?>> codecOrder, String what) throws IOException {
             if (v == null) {
-                write(NULL);
+                write(PersistenceFormat.VALUE_NULL);
             } else if (v instanceof String s) {
-                write(STRING);
+                write(PersistenceFormat.VALUE_STRING);
                 utf(s);
             } else if (v instanceof Long l) {
-                write(LONG);
+                write(PersistenceFormat.VALUE_LONG);
                 zigzag(l);
             } else if (v instanceof Integer i) {
-                write(INT);
+                write(PersistenceFormat.VALUE_INT);
                 zigzag(i);
             } else if (v instanceof Double d) {
-                write(DOUBLE);
+                write(PersistenceFormat.VALUE_DOUBLE);
                 int64(Double.doubleToRawLongBits(d));
             } else if (v instanceof Boolean b) {
-                write(BOOLEAN);
+                write(PersistenceFormat.VALUE_BOOLEAN);
                 write(b ? 1 : 0);
             } else {
                 @SuppressWarnings("unchecked")
@@ -150,7 +148,7 @@ final class SnapshotBytes {
                 }
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 codec.write(v, new DataOutputStream(bytes));
-                write(CODEC);
+                write(PersistenceFormat.VALUE_CODEC);
                 varint(index);
                 varint(bytes.size());
                 write(bytes.toByteArray(), 0, bytes.size());
@@ -279,25 +277,25 @@ final class SnapshotBytes {
         Object value(ValueCodec<?>[] codecs) throws IOException {
             int tag = u8();
             switch (tag) {
-                case NULL:
+                case PersistenceFormat.VALUE_NULL:
                     return null;
-                case STRING:
+                case PersistenceFormat.VALUE_STRING:
                     return utf();
-                case LONG:
+                case PersistenceFormat.VALUE_LONG:
                     return zigzag();
-                case INT: {
+                case PersistenceFormat.VALUE_INT: {
                     long v = zigzag();
                     if (v != (int) v) throw corrupt("int value " + v + " out of range");
                     return (int) v;
                 }
-                case DOUBLE:
+                case PersistenceFormat.VALUE_DOUBLE:
                     return Double.longBitsToDouble(int64());
-                case BOOLEAN: {
+                case PersistenceFormat.VALUE_BOOLEAN: {
                     int b = u8();
                     if (b > 1) throw corrupt("boolean byte " + b);
                     return b == 1;
                 }
-                case CODEC: {
+                case PersistenceFormat.VALUE_CODEC: {
                     int index = varint();
                     if (index >= codecs.length) throw corrupt("codec " + index + " of " + codecs.length);
                     int n = varint();

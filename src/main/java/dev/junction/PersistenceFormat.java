@@ -1,0 +1,122 @@
+package dev.junction;
+
+import dev.junction.index.IntRelation;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every constant of the on-disk formats, with its explicit value: snapshots (version 1) and the journal (version
+ * 2), described in {@code docs/persistence-format.md} and pinned by the golden files under
+ * {@code src/test/resources/golden}.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>No in-memory value reaches a file.</b> Enum ordinals, the transaction log's change kinds and the
+ *       column store's type codes may be reordered or renumbered freely: they cross to and from the wire only
+ *       through the explicit mappings here ({@link #relationKindCode}, {@link #columnTypeCode}), whose
+ *       {@code switch}es fail to compile if a constant is added without a code.</li>
+ *   <li><b>A format change</b> is a new version number here, a reader for the old one (or a clear refusal), and a
+ *       new golden file.</li>
+ * </ul>
+ */
+final class PersistenceFormat {
+
+    private PersistenceFormat() {
+    }
+
+    // ---- shared by both formats -------------------------------------------------------------------------
+
+    /** Tags of a value written with its type ({@link WireBytes.Sink#value}). */
+    static final int VALUE_NULL = 0, VALUE_STRING = 1, VALUE_LONG = 2, VALUE_INT = 3, VALUE_DOUBLE = 4,
+            VALUE_BOOLEAN = 5, VALUE_CODEC = 6;
+
+    /** Column types. */
+    static final int COLUMN_LONG = 0, COLUMN_INT = 1, COLUMN_DOUBLE = 2, COLUMN_BOOLEAN = 3, COLUMN_OBJECT = 4;
+
+    /** Relation kinds. */
+    static final int RELATION_BIPARTITE = 0, RELATION_DIRECTED = 1, RELATION_SYMMETRIC = 2;
+
+    /** The wire code of a relation kind. */
+    static int relationKindCode(IntRelation.Kind kind) {
+        return switch (kind) {
+            case BIPARTITE -> RELATION_BIPARTITE;
+            case DIRECTED -> RELATION_DIRECTED;
+            case SYMMETRIC -> RELATION_SYMMETRIC;
+        };
+    }
+
+    /** The relation kind of a wire code, or null if the code is unknown. */
+    static IntRelation.Kind relationKind(int code) {
+        return switch (code) {
+            case RELATION_BIPARTITE -> IntRelation.Kind.BIPARTITE;
+            case RELATION_DIRECTED -> IntRelation.Kind.DIRECTED;
+            case RELATION_SYMMETRIC -> IntRelation.Kind.SYMMETRIC;
+            default -> null;
+        };
+    }
+
+    /** The wire code of a column store's type. */
+    static int columnTypeCode(byte storeType) {
+        return switch (storeType) {
+            case ColumnStore.LONG -> COLUMN_LONG;
+            case ColumnStore.INT -> COLUMN_INT;
+            case ColumnStore.DOUBLE -> COLUMN_DOUBLE;
+            case ColumnStore.BOOLEAN -> COLUMN_BOOLEAN;
+            case ColumnStore.OBJECT -> COLUMN_OBJECT;
+            default -> throw new AssertionError("column type " + storeType);
+        };
+    }
+
+    /** The column store's type of a wire code, or -1 if the code is unknown. */
+    static byte columnStoreType(int code) {
+        return switch (code) {
+            case COLUMN_LONG -> ColumnStore.LONG;
+            case COLUMN_INT -> ColumnStore.INT;
+            case COLUMN_DOUBLE -> ColumnStore.DOUBLE;
+            case COLUMN_BOOLEAN -> ColumnStore.BOOLEAN;
+            case COLUMN_OBJECT -> ColumnStore.OBJECT;
+            default -> -1;
+        };
+    }
+
+    // ---- snapshots --------------------------------------------------------------------------------------
+
+    static final byte[] SNAPSHOT_MAGIC = "JUNCTION".getBytes(StandardCharsets.US_ASCII);
+    static final int SNAPSHOT_VERSION = 1;
+    /** Magic, version, flags, header checksum. */
+    static final int SNAPSHOT_HEADER = 20;
+    /** Type, payload length, payload checksum, header checksum. */
+    static final int SECTION_HEADER = 20;
+
+    /** Section types. */
+    static final int SECTION_CODECS = 1, SECTION_TABLE = 2, SECTION_RELATION = 3, SECTION_ASSOCIATION = 4,
+            SECTION_END = 0x454E44; // "END"
+
+    /** Table kinds: entities as tagged values, {@code long} keys, association rows (no entity). */
+    static final int TABLE_OBJECTS = 0, TABLE_LONGS = 1, TABLE_ROWS = 2;
+
+    // ---- the journal ------------------------------------------------------------------------------------
+
+    static final byte[] JOURNAL_MAGIC = "JNCTJRNL".getBytes(StandardCharsets.US_ASCII);
+    static final int JOURNAL_VERSION = 2;
+    /** Magic, version, generation, header checksum. */
+    static final int JOURNAL_HEADER = 24;
+    /** "JREC": where a record starts, so recovery can tell a later record from damage in linear time. */
+    static final int RECORD_MAGIC = 0x4A524543;
+    /** Magic, sequence number, payload length, payload checksum, header checksum. */
+    static final int RECORD_HEADER = 24;
+
+    /** Kinds of the parts a record names: tables, relations, and the internal parts of association tables. */
+    static final int PART_TABLE = 0, PART_RELATION = 1, PART_ROWS = 2, PART_ROWS_BY_LEFT = 3, PART_ROWS_BY_RIGHT = 4,
+            PART_PAIRS = 5, PART_RELATION_COLUMNS = 6, PART_ROW_COLUMNS = 7;
+
+    /** Changes in a record. {@code OP_REMOVE_ADDED} removes an entity the same transaction added. */
+    static final int OP_LINK = 0, OP_UNLINK = 1, OP_ADD = 2, OP_REMOVE = 3, OP_REMOVE_ADDED = 4;
+
+    /** How an added entity is written: a tagged value, a {@code z} long, nothing (a row). */
+    static final int ENTITY_VALUE = 0, ENTITY_LONG = 1, ENTITY_NONE = 2;
+
+    /** The table kind (and journal entity form) of a table. */
+    static int tableKind(AbstractTable<?> table) {
+        return table instanceof LongTableImpl ? TABLE_LONGS : table instanceof RowIdTable ? TABLE_ROWS : TABLE_OBJECTS;
+    }
+}
