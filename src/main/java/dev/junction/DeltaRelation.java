@@ -65,10 +65,6 @@ final class DeltaRelation implements IntRelation {
     final IntRelation committed;
     /** Staged mode: {@link #base} is the private index; {@code added} and {@code removed} stay empty. */
     final boolean staged;
-    /** Staged mode: where the transaction's log held this overlay's {@code STAGE} entry. */
-    int stagedAt;
-    /** Staged mode: the number of the transaction's latest mark at this overlay's last change (-1: none). */
-    long changedAtMark = -1;
     private final boolean symmetric;
     private final Log log;
     private final LongOpenHashSet added = new LongOpenHashSet();

@@ -242,17 +242,18 @@ public final class Junction {
      *       the commit lists the links first (about 25 bytes each, until delivered).</li>
      *   <li>An operation inside {@code work} that throws after changing the relation cannot be undone on its
      *       own: the transaction becomes rollback-only, and commit then throws. An exception out of {@code work}
-     *       itself rolls everything back, as usual.</li>
+     *       itself rolls the whole load back, as usual.</li>
      *   <li>A journaled engine writes the loaded links into the commit's record, after its other changes.</li>
+     *   <li>It is a transaction of its own, or the first step of the transaction open on this thread (which must
+     *       not have changed anything yet); the relation then stays staged for the rest of that transaction, and
+     *       an exception out of {@code work} undoes exactly what it did, leaving the transaction empty.</li>
      * </ul>
-     * Inside a transaction already open on this thread it runs as part of it, if that transaction has not
-     * changed the relation yet; an exception then undoes exactly what {@code work} did.
      *
      * <p>Thread-safety and waiting as {@link #inTransaction(Supplier)}.
      *
      * @throws IllegalArgumentException if {@code relation} is not a relation declared by this engine (an
      *         association table's pairs, another engine's relation)
-     * @throws IllegalStateException if the relation has links, or the open transaction changed it already
+     * @throws IllegalStateException if the relation has links, or the open transaction changed anything already
      *         (nothing runs, nothing changes)
      * @throws NullPointerException if an argument is null
      * @throws LockTimeoutException as {@link #begin()}
@@ -267,17 +268,30 @@ public final class Junction {
                         + "engine; bulk loads go into relations made by Junction.relation");
             }
         }
-        return write(() -> {
-            ownTxn().stage(primary);
+        Txn t = ownTxn();
+        if (t == null) {
+            return write(() -> {
+                ownTxn().stage(primary);
+                return work.get();
+            });
+        }
+        if (t.failed != null) {
+            throw new IllegalStateException(label + ": the transaction is rollback-only after " + t.failed, t.failed);
+        }
+        t.stage(primary); // the first step of t: undone whole if the work fails
+        try {
             return work.get();
-        });
+        } catch (Throwable e) {
+            t.discardAll();
+            throw e;
+        }
     }
 
     /**
      * Runs {@code work} as a transaction that bulk-loads {@code relation}; see {@link #bulkLoad(Relation, Supplier)}.
      *
      * @throws IllegalArgumentException if {@code relation} is not a relation declared by this engine
-     * @throws IllegalStateException if the relation has links, or the open transaction changed it already
+     * @throws IllegalStateException if the relation has links, or the open transaction changed anything already
      * @throws NullPointerException if an argument is null
      * @throws LockTimeoutException as {@link #begin()}
      */

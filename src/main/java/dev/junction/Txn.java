@@ -18,12 +18,11 @@ import java.util.IdentityHashMap;
  *   <li><b>Log.</b> Parallel arrays of (kind, target, a, b, entity), grown by doubling. An operation that throws
  *       rewinds to its {@link #mark()} by reverting entries in reverse order; {@link #failed} marks the
  *       transaction rollback-only when that cannot be trusted (an {@link Error} escaped).</li>
- *   <li><b>Bulk loads.</b> A relation staged by {@link #stage} logs no links and its columns no values: one
- *       {@link #STAGE} entry when staging begins (undone by dropping everything staged), and, before each staged
- *       change, the number of the latest {@link #mark()} in its overlay ({@code DeltaRelation.changedAtMark}).
- *       Rewinding to a mark at or before that number, but after the {@code STAGE} entry, cannot undo those
- *       changes one by one, so the transaction becomes rollback-only. Nothing is logged per staged change, so a
- *       load's log holds only its entities. Events and journal records read the staged index at commit.</li>
+ *   <li><b>Bulk loads.</b> A relation staged by {@link #stage} (only as the first step of a transaction) logs no
+ *       links and its columns no values; each staged change only bumps {@link #stagedChanges}. An operation
+ *       that fails after a staged change cannot be undone change by change, so the transaction becomes
+ *       rollback-only; a load whose work fails is undone whole ({@link #discardAll}), which is exact because the
+ *       transaction was empty when it began. Events and journal records read the staged index at commit.</li>
  * </ul>
  * Confined to its owner thread; the engine's write lock is held from begin to end.
  */
@@ -34,10 +33,6 @@ final class Txn implements Transaction {
     static final byte VOID = 5;
     /** Not an event: a value was written in a column overlay (undone by restoring the overlay slot). */
     static final byte SET = 6;
-    /** Not an event: a relation began a bulk load (undone by dropping the staged index and values). */
-    static final byte STAGE = 7;
-    /** Not an event: a staged, untouched relation began another bulk load (undone by emptying it again). */
-    static final byte RESTAGE = 8;
 
     final Junction junction;
     final Thread owner;
@@ -52,11 +47,8 @@ final class Txn implements Transaction {
     /** No events at commit (a journal record replayed on open: listeners heard it when it first committed). */
     boolean quiet;
     Throwable failed;
-    /**
-     * If {@link #failed} is only a staged loss: a rewind to a mark at or before this log position drops the
-     * staged relations whose changes were lost (their {@code STAGE} entries), which makes the loss moot; else -1.
-     */
-    private int failedMootBelow = -1;
+    /** Changes made to staged relations (unlogged): an operation that failed after one cannot be undone alone. */
+    long stagedChanges;
 
     byte[] kinds = new byte[16];
     Object[] targets = new Object[16];
@@ -64,8 +56,6 @@ final class Txn implements Transaction {
     int[] bs = new int[16];
     Object[] entities = new Object[16];
     int size;
-    /** How many marks were taken: numbers them, so a staged change knows which operations it happened in. */
-    private long marks;
 
     Txn(Junction junction, boolean implicit) {
         this.junction = junction;
@@ -110,35 +100,19 @@ final class Txn implements Transaction {
 
     /**
      * Puts {@code primary} in staged mode for a bulk load ({@link DeltaRelation}'s design notes): its links and
-     * link values go to private storage laid out as the committed one, unlogged, and move in at commit.
+     * link values go to private storage laid out as the committed one, unlogged, and move in at commit. Only as
+     * the first step of a transaction.
      *
-     * @throws IllegalStateException if the relation has committed links, or this transaction changed it already
+     * @throws IllegalStateException if the relation has committed links, or this transaction changed anything
      */
     void stage(RelationImpl<?, ?> primary) {
         if (primary.store.size() != 0) {
             throw new IllegalStateException("relation '" + primary.name + "' has " + primary.store.size()
                     + " links: a bulk load goes into an empty relation");
         }
-        DeltaRelation previous = deltas.get(primary);
-        if (previous != null && previous.staged) {
-            if (previous.changedAtMark != -1) {
-                throw new IllegalStateException("relation '" + primary.name + "': a bulk load needs a relation "
-                        + "this transaction has not changed yet; an earlier bulk load of it changed it");
-            }
-            // staged and untouched (an earlier load that did nothing): a fresh start, undone by emptying it again
-            record(RESTAGE, primary, previous.stagedAt, 0, null);
-            previous.stagedAt = size - 1;
-            return;
-        }
-        if (previous != null && !previous.isEmpty()) {
-            throw new IllegalStateException("relation '" + primary.name + "': a bulk load needs a relation this "
-                    + "transaction has not changed yet; it has " + previous.size() + " links in it now");
-        }
-        ColumnStore c = primary.columns;
-        ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
-        if (o != null && o.own.size() > 0) { // cannot be: values need links, and the relation has none
-            throw new IllegalStateException("relation '" + primary.name + "' has column values in this "
-                    + "transaction: a bulk load needs an untouched relation");
+        if (!changedNothing()) {
+            throw new IllegalStateException("relation '" + primary.name + "': a bulk load is a transaction of its own, "
+                    + "or the first step of one; this transaction has made changes already");
         }
         IntRelation store = primary.store;
         IntRelation staging = switch (store.kind()) {
@@ -146,10 +120,6 @@ final class Txn implements Transaction {
             case DIRECTED -> IntRelation.directed(store.name());
             case SYMMETRIC -> IntRelation.symmetric(store.name());
         };
-        int at = size;
-        // first: undone if what follows throws. Keeps an empty overlay this transaction made before (by an entity
-        // removal's cascade, or a no-op unlink): its log entries may still be rewound, against it
-        record(STAGE, primary, 0, 0, new Object[] {o == null, previous});
         DeltaRelation d = new DeltaRelation(store, staging, new DeltaRelation.Log() {
             @Override
             public void linked(int left, int right) {
@@ -163,7 +133,7 @@ final class Txn implements Transaction {
 
             @Override
             public void staged() {
-                stagedChange(primary);
+                stagedChanges++;
             }
 
             @Override
@@ -174,51 +144,46 @@ final class Txn implements Transaction {
                 }
             }
         });
-        d.stagedAt = at;
-        deltas.put(primary, d);
-        if (previous == null) relations.add(primary);
+        DeltaRelation previous = deltas.put(primary, d); // an empty overlay (a no-op unlink made it) is replaced
+        if (previous != null) {
+            previous.ended = true;
+        } else {
+            relations.add(primary);
+        }
+        ColumnStore c = primary.columns;
         if (c != null) {
             columns(c).stagedFor = primary;
         }
     }
 
-    /** Notes, before it happens, a change to the staged relation {@code primary} (see the class notes). */
-    void stagedChange(RelationImpl<?, ?> primary) {
-        deltas.get(primary).changedAtMark = marks;
+    /**
+     * Whether this transaction has changed nothing yet: no logged change and nothing staged (calls that changed
+     * nothing, such as an unlink of an absent pair, may have left empty overlays).
+     */
+    private boolean changedNothing() {
+        if (size > 0) return false;
+        for (DeltaRelation d : deltas.values()) {
+            if (d.staged) return false;
+        }
+        return true;
     }
 
-    /** Undoes {@link #stage}: the staged links and values are dropped, the relation is as before it. */
-    private void unstage(RelationImpl<?, ?> primary, Object[] saved) {
-        boolean overlayMadeHere = (Boolean) saved[0];
-        DeltaRelation previous = (DeltaRelation) saved[1];
-        DeltaRelation d = previous == null ? deltas.remove(primary) : deltas.put(primary, previous);
-        if (d != null && d != previous) {
-            d.ended = true;
-        }
-        if (previous == null && d != null) {
-            relations.remove(primary);
-        }
-        ColumnStore c = primary.columns;
-        ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
-        if (o != null) {
-            o.stagedFor = null;
-            o.own.clear(); // staged values only: staging began with none, and staged writes never touch voided
-            if (overlayMadeHere) {
-                columnOverlays.remove(c);
-                columnOrder.remove(o);
-            }
-        }
-    }
-
-    /** Undoes a {@link #RESTAGE}: the relation is staged and untouched again, as it was. */
-    private void restage(RelationImpl<?, ?> primary, int stagedAt) {
-        DeltaRelation d = deltas.get(primary);
-        d.base.clear();
-        d.changedAtMark = -1;
-        d.stagedAt = stagedAt;
-        ColumnStore c = primary.columns;
-        ColumnStore.Overlay o = c == null ? null : columnOverlays.get(c);
-        if (o != null) o.own.clear();
+    /**
+     * Undoes everything this transaction did (a bulk load whose work failed, as the transaction's first step):
+     * the logged changes in reverse, then the staged overlays and every table overlay are dropped, leaving the
+     * transaction as empty as it began.
+     */
+    void discardAll() {
+        rewindLog(0);
+        for (DeltaRelation d : deltas.values()) d.ended = true;
+        deltas.clear();
+        relations.clear();
+        columnOverlays.clear();
+        columnOrder.clear();
+        for (AbstractTable<?> table : tables) table.txDiscard();
+        tables.clear();
+        stagedChanges = 0;
+        failed = null;
     }
 
     /** The staged overlays, for the journal and for events: relation by relation, in the order first touched. */
@@ -317,7 +282,7 @@ final class Txn implements Transaction {
     void voidKey(ColumnStore store, long key) {
         ColumnStore.Overlay o = columns(store);
         if (o.stagedFor != null) { // staged values, unlogged; the committed store is empty, so nothing to void there
-            stagedChange(o.stagedFor);
+            stagedChanges++;
             o.own.drop(key);
             return;
         }
@@ -338,7 +303,7 @@ final class Txn implements Transaction {
     int slotForWrite(ColumnStore store, long key) {
         ColumnStore.Overlay o = columns(store);
         if (o.stagedFor != null) {
-            stagedChange(o.stagedFor);
+            stagedChanges++;
             return o.slotForWrite(key);
         }
         Object saved = o.own.slot(key) >= 0 ? o.copyOf(key) : null;
@@ -371,69 +336,53 @@ final class Txn implements Transaction {
         size++;
     }
 
-    /** A mark for {@link #rewind}: its number (high 32 bits) and the log's size (low 32 bits). */
+    /** A mark for {@link #rewind}: the count of staged changes (high 32 bits) and the log's size (low 32 bits). */
     long mark() {
-        marks++;
-        return marks << 32 | size;
+        return stagedChanges << 32 | size;
     }
 
     /**
      * Reverts the changes logged after {@code mark}, newest first. An operation that threw calls this, so the
-     * transaction goes on as if it had not been called. If reverting itself fails, or {@code cause} is an
-     * {@link Error}, the transaction becomes rollback-only.
+     * transaction goes on as if it had not been called. If reverting itself fails, {@code cause} is an
+     * {@link Error}, or the operation changed a staged relation (whose changes are not logged one by one), the
+     * transaction becomes rollback-only.
      */
-    void rewind(long markAndSize, Throwable cause) {
-        long markNumber = markAndSize >>> 32;
-        int mark = (int) markAndSize;
-        if (failed != null && failedMootBelow >= 0 && mark <= failedMootBelow) {
-            failed = null; // an enclosing operation (a nested bulk load) now drops what could not be undone
-            failedMootBelow = -1;
-        }
-        Throwable stagedLoss = null;
-        int mootBelow = Integer.MAX_VALUE;
-        for (RelationImpl<?, ?> r : relations) { // staged changes are undone only with the STAGE entry that began them
-            DeltaRelation d = deltas.get(r);
-            if (d.staged && d.changedAtMark >= markNumber && d.stagedAt < mark) {
-                if (stagedLoss == null) {
-                    stagedLoss = new IllegalStateException("an operation failed after changing relation '" + r.name
-                            + "', which is being bulk-loaded: its changes are not logged one by one, so the "
-                            + "transaction can only roll back (or the bulk load fail as a whole)", cause);
-                }
-                mootBelow = Math.min(mootBelow, d.stagedAt);
-            }
+    void rewind(long mark, Throwable cause) {
+        if ((int) (mark >>> 32) != (int) stagedChanges && failed == null) {
+            failed = new IllegalStateException("an operation failed after changing a relation that is being "
+                    + "bulk-loaded: its changes are not logged one by one, so the transaction can only roll back",
+                    cause);
         }
         try {
-            while (size > mark) {
-                size--;
-                Object t = targets[size];
-                int a = as[size], b = bs[size];
-                switch (kinds[size]) {
-                    case LINK -> deltas.get(t).undoLink(a, b);
-                    case UNLINK -> deltas.get(t).undoUnlink(a, b);
-                    case ADD -> ((AbstractTable<?>) t).txUndoAdd(a);
-                    case VOID -> ((ColumnStore.Overlay) t).unvoid(((long) a << 32) | (b & 0xFFFFFFFFL),
-                            (Object[]) entities[size]);
-                    case SET -> ((ColumnStore.Overlay) t).unwrite(((long) a << 32) | (b & 0xFFFFFFFFL),
-                            (ColumnStore) entities[size]);
-                    case STAGE -> unstage((RelationImpl<?, ?>) t, (Object[]) entities[size]);
-                    case RESTAGE -> restage((RelationImpl<?, ?>) t, a);
-                    default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
-                }
-                targets[size] = null;
-                entities[size] = null;
-            }
+            rewindLog((int) mark);
         } catch (Throwable t) {
             cause.addSuppressed(t);
             failed = cause;
-            failedMootBelow = -1;
             return;
         }
         if (cause instanceof Error) {
             failed = cause;
-            failedMootBelow = -1;
-        } else if (stagedLoss != null && (failed == null || failedMootBelow >= 0)) {
-            failedMootBelow = failed == null ? mootBelow : Math.min(failedMootBelow, mootBelow);
-            failed = stagedLoss;
+        }
+    }
+
+    /** Reverts the log entries after position {@code mark}, newest first. */
+    private void rewindLog(int mark) {
+        while (size > mark) {
+            size--;
+            Object t = targets[size];
+            int a = as[size], b = bs[size];
+            switch (kinds[size]) {
+                case LINK -> deltas.get(t).undoLink(a, b);
+                case UNLINK -> deltas.get(t).undoUnlink(a, b);
+                case ADD -> ((AbstractTable<?>) t).txUndoAdd(a);
+                case VOID -> ((ColumnStore.Overlay) t).unvoid(((long) a << 32) | (b & 0xFFFFFFFFL),
+                        (Object[]) entities[size]);
+                case SET -> ((ColumnStore.Overlay) t).unwrite(((long) a << 32) | (b & 0xFFFFFFFFL),
+                        (ColumnStore) entities[size]);
+                default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
+            }
+            targets[size] = null;
+            entities[size] = null;
         }
     }
 

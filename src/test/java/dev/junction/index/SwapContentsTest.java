@@ -117,4 +117,27 @@ class SwapContentsTest {
         assertTrue(a.contains(1, 2));
         assertFalse(dir.contains(1, 2));
     }
+
+    /**
+     * Open iterators must fail fast after a swap even when the entity's change counters happen to be equal in both
+     * indexes (here three links each): they come from unrelated indexes, so the sides carry a generation too.
+     */
+    @Test
+    void iteratorsFailFastAfterASwapEvenWhenEntityCountersCoincide() {
+        IntRelation a = IntRelation.bipartite("a");
+        IntRelation b = IntRelation.bipartite("b");
+        a.link(1, 2);
+        a.link(1, 3);
+        a.link(1, 4);
+        b.link(1, 7);
+        b.link(1, 8);
+        b.link(1, 9);
+        it.unimi.dsi.fastutil.ints.IntIterator it = a.rightsOf(1).iterator();
+        org.junit.jupiter.api.Assertions.assertEquals(2, it.nextInt());
+        a.swapContents(b);
+        java.util.List<Integer> after = new java.util.ArrayList<>();
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.ConcurrentModificationException.class, () -> {
+            while (it.hasNext()) after.add(it.nextInt());
+        }, () -> "iterator went on with the swapped-out contents " + after + " while a now holds [7, 8, 9]");
+    }
 }
