@@ -8,21 +8,17 @@ import java.util.NoSuchElementException;
 
 /**
  * Id bookkeeping shared by the table implementations: a bitset of live ids, a LIFO free list and a high-water
- * mark; and the transaction overlay of all three. Subclasses hold the key → id map and the id → entity storage,
- * committed and transaction-local.
+ * mark. Subclasses hold the key → id map and the id → entity storage; a transaction's changes are in a
+ * {@link TableOverlay} of the subclass's kind.
  *
  * <h2>Design notes</h2>
  * <ul>
- *   <li><b>Committed state</b> ({@code live}, {@code free}, {@code highWater}, the subclass maps) changes only
- *       while the engine publishes a transaction under its write stamp, so readers on other threads see it
- *       whole.</li>
- *   <li><b>Overlay</b> (the {@code tx*} fields), used only by the thread of the open transaction: ids added
- *       ({@code txAdded}, with their keys and entities in the subclass's transaction maps) and committed ids
- *       removed ({@code txRemoved}). New ids come from the committed free list, top first ({@code txFreeUsed}
- *       of them), then from {@code txHigh}; ids freed in the transaction ({@code txFreed}) are reused only after
- *       it commits. Every overlay change is logged, and undone exactly in reverse order.</li>
- *   <li><b>Publication</b>: {@link #txApplyAdds()} (allocation, undone by {@link #txUndoApplyAdds()}), then
- *       {@link #txApplyRemoves()} (no allocation).</li>
+ *   <li><b>Committed state</b> ({@code live}, {@code free}, {@code highWater}, {@code size}, the subclass maps)
+ *       changes only while the engine publishes a transaction under its write stamp, so readers on other threads
+ *       see it whole.</li>
+ *   <li><b>The overlay</b> ({@link #tx}) belongs to the open transaction that touched this table; only that
+ *       transaction's thread reads it ({@link #overlay()} checks). It is kept for reuse after the transaction
+ *       ends, so a small transaction allocates no new maps.</li>
  * </ul>
  */
 abstract class AbstractTable<E> implements Table<E> {
@@ -36,21 +32,19 @@ abstract class AbstractTable<E> implements Table<E> {
     /** Whether listeners are not told of this table's changes (the rows of an association table). */
     boolean quiet;
 
-    private final BitSet live = new BitSet();
-    private final IntArrayList free = new IntArrayList();
-    private int highWater;
-    private int size;
+    final BitSet live = new BitSet();
+    final IntArrayList free = new IntArrayList();
+    int highWater;
+    int size;
     /** Bumped by every commit that changed this table; iterators outside a transaction fail fast on it. */
     int modCount;
 
-    boolean txTouched;
-    private final BitSet txAdded = new BitSet();
-    private final BitSet txRemoved = new BitSet();
-    private final IntArrayList txFreed = new IntArrayList();
-    private int txFreeUsed;
-    private int txHigh;
-    private int txSizeDelta;
-    int txMod;
+    /** The overlay of the open transaction that touched this table, or null; read only by its thread. */
+    TableOverlay tx;
+    /** The last overlay, emptied, for the next transaction; or null. */
+    TableOverlay spare;
+    /** Entities staged by a snapshot load (phase 1), published by {@link #restorePublish}; or null. */
+    private TableOverlay restoring;
 
     AbstractTable(Junction junction, String name) {
         this.junction = junction;
@@ -66,14 +60,8 @@ abstract class AbstractTable<E> implements Table<E> {
      */
     abstract int find(Object entity);
 
-    /** Adds {@code entity} (absent) to the overlay under {@code id}. */
-    abstract void txPut(int id, E entity);
-
-    /** Removes the overlay entry of {@code id}, added in this transaction. */
-    abstract void txDrop(int id);
-
-    /** The entity stored in the overlay under {@code id}. */
-    abstract E txEntity(int id);
+    /** A new, empty overlay of this table's kind. */
+    abstract TableOverlay newOverlay();
 
     /** The committed entity of a live {@code id}. */
     abstract E baseEntity(int id);
@@ -81,20 +69,11 @@ abstract class AbstractTable<E> implements Table<E> {
     /** Makes room in committed storage for ids up to {@code maxId}; may allocate. */
     abstract void baseReserve(int maxId);
 
-    /**
-     * Stores the overlay entry of {@code id} in committed storage (room reserved); may allocate in its map.
-     * Returns the id its key was mapped to before (a committed id removed in this transaction), or -1.
-     */
-    abstract int baseInsert(int id);
-
-    /** Maps the committed key of {@code id} back to {@code id} (undo of a {@link #baseInsert} that replaced it). */
+    /** Maps the committed key of {@code id} back to {@code id} (undo of a publication that replaced it). */
     abstract void baseRemap(int id);
 
     /** Forgets the committed key (if it still maps to {@code id}) and entity of {@code id}; must not allocate. */
     abstract void dropSlot(int id);
-
-    /** Forgets every overlay entry. */
-    abstract void txClear();
 
     /**
      * Forgets every committed key and entity, whatever the live set says (undo of a failed load into a pristine
@@ -102,181 +81,38 @@ abstract class AbstractTable<E> implements Table<E> {
      */
     abstract void clearStore();
 
-    // ---- overlay --------------------------------------------------------------------------------------
+    // ---- the overlay ----------------------------------------------------------------------------------
 
-    /** The open transaction of this thread if it has touched this table, else null (read committed state). */
-    final Txn overlay() {
-        return txTouched ? junction.ownTxn() : null;
-    }
-
-    /** Starts using the overlay in the current transaction. */
-    final void txBegin() {
-        txTouched = true;
-        txHigh = highWater;
-        txFreeUsed = 0;
-        txSizeDelta = 0;
+    /** The overlay this thread sees: its own transaction's, if it touched this table; else null (committed state). */
+    final TableOverlay overlay() {
+        TableOverlay o = tx;
+        // ownTxn() second: another thread must not read an overlay its owner may be changing
+        return o != null && junction.ownTxn() != null ? o : null;
     }
 
     /** Whether a committed id is removed in this thread's transaction. */
     final boolean hiddenByTx(int id) {
-        // ownTxn() first: other threads must not touch the overlay's bitsets, which its owner may be resizing
-        return id >= 0 && txTouched && junction.ownTxn() != null && txRemoved.get(id);
+        TableOverlay o = id >= 0 ? overlay() : null;
+        return o != null && o.removed.get(id);
     }
 
     /** Whether {@code id} is live as this thread sees it. */
     final boolean isLive(int id) {
         if (id < 0) return false;
-        if (overlay() != null) {
-            return txAdded.get(id) || (live.get(id) && !txRemoved.get(id));
-        }
-        return live.get(id);
+        TableOverlay o = overlay();
+        return o != null ? o.isLive(id) : live.get(id);
     }
 
     /** Adds {@code entity} (not present) in transaction {@code t}; returns its new id. */
     final int txInsert(Txn t, E entity) {
-        t.touch(this);
-        int id;
-        boolean fromFree = txFreeUsed < free.size();
-        if (fromFree) {
-            id = free.getInt(free.size() - 1 - txFreeUsed);
-        } else {
-            if (txHigh == Integer.MAX_VALUE) {
-                throw new IllegalStateException("table '" + name + "' is full: all " + Integer.MAX_VALUE
-                        + " ids are in use");
-            }
-            id = txHigh;
-        }
-        txPut(id, entity);
-        try {
-            t.record(Txn.ADD, this, id, 0, entity);
-        } catch (Throwable e) {
-            txDrop(id);
-            throw e;
-        }
-        if (fromFree) txFreeUsed++; else txHigh++;
-        txAdded.set(id);
-        txSizeDelta++;
-        txMod++;
-        return id;
-    }
-
-    /** Reverts the last {@link #txInsert}. */
-    final void txUndoAdd(int id) {
-        txDrop(id);
-        txAdded.clear(id);
-        if (txHigh > highWater && id == txHigh - 1) { // ids from the free list are all below highWater
-            txHigh--;
-        } else {
-            txFreeUsed--;
-        }
-        txSizeDelta--;
-        txMod++;
+        return t.touch(this).insert(t, entity);
     }
 
     /** Removes a live id in transaction {@code t}: its links in every relation first (logged), then the entity. */
     final void txRemove(Txn t, int id) {
-        t.touch(this);
+        TableOverlay o = t.touch(this);
         junction.cascade(t, this, id);
-        boolean fresh = txAdded.get(id);
-        E entity = fresh ? txEntity(id) : baseEntity(id);
-        txFreed.add(id);
-        try {
-            t.record(fresh ? Txn.REMOVE_NEW : Txn.REMOVE, this, id, 0, entity);
-        } catch (Throwable e) {
-            txFreed.popInt();
-            throw e;
-        }
-        if (fresh) {
-            txDrop(id);
-            txAdded.clear(id);
-        } else {
-            txRemoved.set(id);
-        }
-        txSizeDelta--;
-        txMod++;
-    }
-
-    /** Reverts the last {@link #txRemove} (its cascade is reverted by the log entries before it). */
-    @SuppressWarnings("unchecked")
-    final void txUndoRemove(int id, Object entity, boolean fresh) {
-        txFreed.popInt();
-        if (fresh) {
-            txPut(id, (E) entity);
-            txAdded.set(id);
-        } else {
-            txRemoved.clear(id);
-        }
-        txSizeDelta++;
-        txMod++;
-    }
-
-    /** Commit, phase 1: stores the added entities in committed storage. All allocation happens here. */
-    final void txApplyAdds() {
-        if (!txAdded.isEmpty()) {
-            baseReserve(txAdded.length() - 1);
-        }
-        free.ensureCapacity(free.size() - txFreeUsed + txFreed.size());
-        replaced.clear();
-        try {
-            for (int id = txAdded.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : txAdded.nextSetBit(id + 1)) {
-                replaced.add(-1);
-                int prev = baseInsert(id);
-                replaced.set(replaced.size() - 1, prev);
-                live.set(id);
-            }
-        } catch (Throwable e) {
-            txUndoApplyAdds();
-            throw e;
-        }
-    }
-
-    /** Committed ids whose keys {@link #txApplyAdds()} re-mapped, in {@code txAdded} order (-1: none). */
-    private final IntArrayList replaced = new IntArrayList();
-
-    /** Reverts {@link #txApplyAdds()} (or the part of it that ran). */
-    final void txUndoApplyAdds() {
-        int i = 0;
-        for (int id = txAdded.nextSetBit(0); id >= 0 && i < replaced.size();
-             id = id == Integer.MAX_VALUE - 1 ? -1 : txAdded.nextSetBit(id + 1), i++) {
-            if (live.get(id)) {
-                dropSlot(id);
-                live.clear(id);
-            }
-            if (replaced.getInt(i) >= 0) {
-                baseRemap(replaced.getInt(i));
-            }
-        }
-        replaced.clear();
-    }
-
-    /** Commit, phase 2: removals and the id allocator; never allocates. */
-    final void txApplyRemoves() {
-        for (int id = txRemoved.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : txRemoved.nextSetBit(id + 1)) {
-            dropSlot(id);
-            live.clear(id);
-        }
-        free.size(free.size() - txFreeUsed);
-        highWater = txHigh;
-        for (int i = 0, n = txFreed.size(); i < n; i++) {
-            free.add(txFreed.getInt(i));
-        }
-        size += txSizeDelta;
-        if (!txAdded.isEmpty() || !txFreed.isEmpty()) {
-            modCount++;
-        }
-    }
-
-    /** Forgets the overlay (after a commit has applied it, or on rollback). */
-    final void txDiscard() {
-        txTouched = false;
-        replaced.clear();
-        txAdded.clear();
-        txRemoved.clear();
-        txFreed.clear();
-        txFreeUsed = 0;
-        txSizeDelta = 0;
-        txMod++;
-        txClear();
+        o.remove(t, id);
     }
 
     // ---- snapshots ------------------------------------------------------------------------------------
@@ -303,17 +139,17 @@ abstract class AbstractTable<E> implements Table<E> {
 
     /** Whether nothing was ever added (a snapshot may be loaded into it). */
     final boolean pristine() {
-        return highWater == 0 && size == 0 && !txTouched;
+        return highWater == 0 && size == 0 && tx == null;
     }
 
     /**
-     * Loading a snapshot, phase 1 (under the write lock only: key functions may run): stages the entities in
-     * the overlay maps, which no reader looks at because no transaction uses them.
+     * Loading a snapshot, phase 1 (under the write lock only: key functions may run): stages the entities in an
+     * overlay that no transaction uses, so no reader looks at it.
      */
-    @SuppressWarnings("unchecked")
     final void restoreStage(int[] ids, Object[] entities) {
+        restoring = newOverlay();
         for (int i = 0; i < ids.length; i++) {
-            txPut(ids[i], (E) entities[i]);
+            restoring.put(ids[i], entities[i]);
         }
     }
 
@@ -322,17 +158,18 @@ abstract class AbstractTable<E> implements Table<E> {
      * allocator. Returns the id of an entity whose key another entity already had, or -1.
      */
     final int restorePublish(int[] ids, int highWaterMark, int[] freeStack) {
+        TableOverlay staged = restoring != null ? restoring : newOverlay();
         if (ids.length > 0) {
             baseReserve(highWaterMark - 1);
         }
         for (int id : ids) {
             live.set(id);
-            if (baseInsert(id) >= 0) {
+            if (staged.publish(id) >= 0) {
                 return id;
             }
         }
         restoreAllocator(ids, highWaterMark, freeStack);
-        txClear();
+        restoring = null;
         return -1;
     }
 
@@ -356,7 +193,7 @@ abstract class AbstractTable<E> implements Table<E> {
         highWater = 0;
         size = 0;
         modCount++;
-        txClear();
+        restoring = null;
     }
 
     // ---- Table ----------------------------------------------------------------------------------------
@@ -372,9 +209,11 @@ abstract class AbstractTable<E> implements Table<E> {
     }
 
     /** The entity of {@code id} as this thread sees it. */
+    @SuppressWarnings("unchecked")
     final E entity(int id) {
         checkId(id);
-        return overlay() != null && txAdded.get(id) ? txEntity(id) : baseEntity(id);
+        TableOverlay o = overlay();
+        return o != null && o.added.get(id) ? (E) o.entity(id) : baseEntity(id);
     }
 
     @Override
@@ -395,9 +234,10 @@ abstract class AbstractTable<E> implements Table<E> {
     @Override
     public final int[] ids() {
         return junction.read0(() -> {
-            int[] out = new int[overlay() != null ? size + txSizeDelta : size];
+            TableOverlay o = overlay();
+            int[] out = new int[o != null ? size + o.sizeDelta : size];
             int n = 0;
-            int hw = overlay() != null ? Math.max(txHigh, highWater) : highWater;
+            int hw = o != null ? Math.max(o.high, highWater) : highWater;
             for (int id = 0; id < hw && n < out.length; id++) {
                 if (isLive(id)) out[n++] = id;
             }
@@ -407,7 +247,10 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public final int size() {
-        return junction.readInt(() -> overlay() != null ? size + txSizeDelta : size);
+        return junction.readInt(() -> {
+            TableOverlay o = overlay();
+            return o != null ? size + o.sizeDelta : size;
+        });
     }
 
     final void checkId(int id) {
@@ -473,18 +316,25 @@ abstract class AbstractTable<E> implements Table<E> {
     private int nextLive(int from) {
         if (from < 0) return -1;
         int b = live.nextSetBit(from);
-        if (overlay() == null) {
+        TableOverlay o = overlay();
+        if (o == null) {
             return b;
         }
-        while (b >= 0 && txRemoved.get(b)) {
+        while (b >= 0 && o.removed.get(b)) {
             b = b == Integer.MAX_VALUE - 1 ? -1 : live.nextSetBit(b + 1);
         }
-        int a = txAdded.nextSetBit(from);
+        int a = o.added.nextSetBit(from);
         return b < 0 ? a : a < 0 ? b : Math.min(a, b);
     }
 
     private int after(int id) {
         return id == Integer.MAX_VALUE - 1 ? -1 : nextLive(id + 1);
+    }
+
+    /** How often this thread's overlay changed (a transaction's iterators fail fast on it); 0 without one. */
+    private int overlayMod() {
+        TableOverlay o = overlay();
+        return o == null ? 0 : o.mod;
     }
 
     @Override
@@ -494,14 +344,14 @@ abstract class AbstractTable<E> implements Table<E> {
             long stamp = stamp0;
             int next = junction.read0(() -> nextLive(0));
             int last = -1;
-            int expected = txMod;
+            int expected = overlayMod();
             int expectedCommitted = modCount;
             final Txn madeIn = junction.ownTxn();
 
             private void check() {
                 junction.checkSameTxn(madeIn, "table '" + name + "'");
                 stamp = junction.restamp(stamp);
-                if (stamp == 0L ? txMod != expected : modCount != expectedCommitted) {
+                if (stamp == 0L ? overlayMod() != expected : modCount != expectedCommitted) {
                     throw new ConcurrentModificationException("table '" + name + "' changed during iteration");
                 }
             }
@@ -542,7 +392,7 @@ abstract class AbstractTable<E> implements Table<E> {
                 junction.writeBool(() -> removeIdIfLive(id));
                 stamp = junction.iterationStamp(); // our own commit is not a concurrent change
                 last = -1;
-                expected = txMod;
+                expected = overlayMod();
                 expectedCommitted = modCount;
             }
         };

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.ConcurrentModificationException;
@@ -14,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -115,10 +113,7 @@ public final class Junction {
     /** The open transaction; only its owner thread acts on it (its {@code owner} field is final). */
     private Txn txn;
     private final long lockTimeoutNanos;
-    private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
-    /** Committed batches of events not yet delivered, in commit order; guarded by itself. */
-    private final ArrayDeque<Object[]> pending = new ArrayDeque<>();
-    private final ReentrantLock delivery = new ReentrantLock();
+    private final EventQueue events = new EventQueue();
     private final ThreadLocal<int[]> views = ThreadLocal.withInitial(() -> new int[1]);
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -354,12 +349,12 @@ public final class Junction {
      * @throws NullPointerException if {@code listener} is null
      */
     public void addListener(ChangeListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        events.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Unregisters one registration of {@code listener}; returns whether it was registered. */
     public boolean removeListener(ChangeListener listener) {
-        return listeners.remove(listener);
+        return events.remove(listener);
     }
 
     /**
@@ -838,16 +833,14 @@ public final class Junction {
             } finally {
                 releaseStamp(st);
             }
-            if (changed && !listeners.isEmpty()) {
-                synchronized (pending) {
-                    pending.add(new Object[] {link ? Txn.LINK : Txn.UNLINK, rel, left, right});
-                }
+            if (changed && events.isHeard()) {
+                events.offer(new EventQueue.SingleChange(rel, left, right, link));
             }
         } finally {
             writer.unlock();
         }
-        if (changed && !listeners.isEmpty()) {
-            deliver();
+        if (changed && events.isHeard()) {
+            events.deliver();
         }
         return changed ? 1 : 0;
     }
@@ -880,16 +873,14 @@ public final class Junction {
             } finally {
                 releaseStamp(st);
             }
-            if (changed && !listeners.isEmpty()) {
-                synchronized (pending) {
-                    pending.add(new Object[] {link ? Txn.LINK : Txn.UNLINK, side.primary, l, r});
-                }
+            if (changed && events.isHeard()) {
+                events.offer(new EventQueue.SingleChange(side.primary, l, r, link));
             }
         } finally {
             writer.unlock();
         }
-        if (changed && !listeners.isEmpty()) {
-            deliver();
+        if (changed && events.isHeard()) {
+            events.deliver();
         }
         return changed ? 1 : 0;
     }
@@ -975,7 +966,7 @@ public final class Junction {
     }
 
     boolean hasListeners() {
-        return !listeners.isEmpty();
+        return events.isHeard();
     }
 
     private static final long[][] NO_KEYS = new long[0][];
@@ -989,7 +980,7 @@ public final class Junction {
         }
         checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
         // decided once: a listener registered while this commit waits hears all of it or none of it
-        boolean heard = !listeners.isEmpty() && !t.quiet;
+        boolean heard = events.isHeard() && !t.quiet;
         if (heard) {
             try {
                 t.expandStaged(); // bulk-loaded links become events (and journal entries) only now
@@ -1028,19 +1019,16 @@ public final class Junction {
             end(t);
             throw e;
         }
-        boolean events = heard && t.size > 0;
-        if (events) {
-            Object[] batch = {t};
-            synchronized (pending) {
-                pending.add(batch);
-            }
+        boolean told = heard && t.hasEvents();
+        if (told) {
+            events.offer(t);
         }
         finish(t);
         if (ticket >= 0 && !j.policy.everyCommit) {
             j.awaitDurable(ticket); // group commit: wait for the flush, without the write lock
         }
-        if (events) {
-            deliver();
+        if (told) {
+            events.deliver();
         }
     }
 
@@ -1051,8 +1039,8 @@ public final class Junction {
         int tablesDone = 0;
         int relationsDone = 0;
         try {
-            for (AbstractTable<?> table : t.tables) {
-                table.txApplyAdds();
+            for (TableOverlay table : t.tables) {
+                table.applyAdds();
                 tablesDone++;
             }
             for (RelationImpl<?, ?> r : t.relations) {
@@ -1073,15 +1061,15 @@ public final class Junction {
                 t.deltas.get(t.relations.get(--relationsDone)).undoAdds();
             }
             while (tablesDone > 0) {
-                t.tables.get(--tablesDone).txUndoApplyAdds();
+                t.tables.get(--tablesDone).undoAdds();
             }
             throw e;
         }
         for (RelationImpl<?, ?> r : t.relations) {
             t.deltas.get(r).applyRemoves();
         }
-        for (AbstractTable<?> table : t.tables) {
-            table.txApplyRemoves();
+        for (TableOverlay table : t.tables) {
+            table.applyRemoves();
         }
         for (ColumnStore.Overlay o : t.columnOrder) {
             o.base.publishWrite(o);
@@ -1094,8 +1082,8 @@ public final class Junction {
     }
 
     private void finish(Txn t) {
-        for (AbstractTable<?> table : t.tables) {
-            table.txDiscard();
+        for (TableOverlay table : t.tables) {
+            table.end();
         }
         for (DeltaRelation d : t.deltas.values()) {
             d.ended = true;
@@ -1104,78 +1092,6 @@ public final class Junction {
         txn = null;
         GATE.setRelease(this, (long) GATE.get(this) & ~TXN_OPEN);
         writer.unlock();
-    }
-
-    /**
-     * Delivers pending batches in commit order, one thread at a time. A thread that finds another delivering
-     * leaves its batch to it; the deliverer re-checks the queue after letting go, so no batch is stranded.
-     */
-    private void deliver() {
-        while (true) {
-            if (delivery.isHeldByCurrentThread() || !delivery.tryLock()) {
-                return; // a listener wrote (its batch is picked up by the loop below), or another thread delivers
-            }
-            try {
-                while (true) {
-                    Object[] batch;
-                    synchronized (pending) {
-                        batch = pending.poll();
-                    }
-                    if (batch == null) {
-                        break;
-                    }
-                    deliver(batch);
-                }
-            } finally {
-                delivery.unlock();
-            }
-            synchronized (pending) {
-                if (pending.isEmpty()) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void deliver(Object[] batch) {
-        if (batch.length == 1) {
-            Txn t = (Txn) batch[0];
-            for (int i = 0; i < t.size; i++) {
-                if (t.kinds[i] >= Txn.VOID) continue; // column bookkeeping, not events
-                emit(t.kinds[i], t.targets[i], t.as[i], t.bs[i], t.entities[i]);
-            }
-        } else {
-            emit((Byte) batch[0], batch[1], (Integer) batch[2], (Integer) batch[3], null);
-        }
-    }
-
-    private void emit(byte kind, Object target, int a, int b, Object entity) {
-        if (target instanceof RelationImpl<?, ?> r) {
-            target = r.eventTarget;
-        } else if (target instanceof AbstractTable<?> table && table.quiet) {
-            target = null;
-        }
-        if (target == null) {
-            return; // an internal part of an association table
-        }
-        for (ChangeListener l : listeners) {
-            try {
-                switch (kind) {
-                    case Txn.LINK -> l.linked((Relation<?, ?>) target, a, b);
-                    case Txn.UNLINK -> l.unlinked((Relation<?, ?>) target, a, b);
-                    case Txn.ADD -> l.added((Table<?>) target, a, entity);
-                    default -> l.removed((Table<?>) target, a, entity);
-                }
-            } catch (Throwable e) {
-                Thread th = Thread.currentThread();
-                Thread.UncaughtExceptionHandler h = th.getUncaughtExceptionHandler();
-                try {
-                    h.uncaughtException(th, e);
-                } catch (Throwable ignored) {
-                    // a failing handler must not stop delivery either
-                }
-            }
-        }
     }
 
     // ---- guarded reads -----------------------------------------------------------------------------------

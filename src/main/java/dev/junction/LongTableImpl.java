@@ -13,8 +13,6 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
 
     private final Long2IntOpenHashMap ids = new Long2IntOpenHashMap();
     private long[] keys = new long[8];
-    private Long2IntOpenHashMap txIds = newIds();
-    private Int2LongOpenHashMap txKeys = new Int2LongOpenHashMap();
 
     LongTableImpl(Junction junction, String name) {
         super(junction, name);
@@ -33,8 +31,9 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
 
     /** The id of {@code k} as this thread sees it, or -1. */
     private int lookup(long k) {
-        if (overlay() != null) {
-            int id = txIds.get(k);
+        TableOverlay o = overlay();
+        if (o != null) {
+            int id = ((Overlay) o).ids.get(k);
             if (id >= 0) {
                 return id;
             }
@@ -51,20 +50,54 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
     }
 
     @Override
-    void txPut(int id, Long entity) {
-        long k = entity;
-        txIds.put(k, id);
-        txKeys.put(id, k);
+    TableOverlay newOverlay() {
+        return new Overlay();
     }
 
-    @Override
-    void txDrop(int id) {
-        txIds.remove(txKeys.remove(id));
-    }
+    /** Added keys by id, and back. */
+    private final class Overlay extends TableOverlay {
+        Long2IntOpenHashMap ids = newIds();
+        Int2LongOpenHashMap keys = new Int2LongOpenHashMap();
 
-    @Override
-    Long txEntity(int id) {
-        return txKeys.get(id);
+        Overlay() {
+            super(LongTableImpl.this);
+        }
+
+        @Override
+        void put(int id, Object entity) {
+            long k = (Long) entity;
+            ids.put(k, id);
+            keys.put(id, k);
+        }
+
+        @Override
+        void drop(int id) {
+            ids.remove(keys.remove(id));
+        }
+
+        @Override
+        Object entity(int id) {
+            return keys.get(id);
+        }
+
+        @Override
+        int publish(int id) {
+            long k = keys.get(id);
+            int prev = LongTableImpl.this.ids.put(k, id);
+            LongTableImpl.this.keys[id] = k;
+            return prev;
+        }
+
+        @Override
+        void clearStorage() {
+            if (keys.size() > 1024) { // a large transaction's maps are not kept
+                ids = newIds();
+                keys = new Int2LongOpenHashMap();
+            } else {
+                ids.clear();
+                keys.clear();
+            }
+        }
     }
 
     @Override
@@ -77,14 +110,6 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
         if (maxId >= keys.length) {
             keys = Arrays.copyOf(keys, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(maxId + 1L, keys.length * 2L)));
         }
-    }
-
-    @Override
-    int baseInsert(int id) {
-        long k = txKeys.get(id);
-        int prev = ids.put(k, id);
-        keys[id] = k;
-        return prev;
     }
 
     @Override
@@ -102,17 +127,6 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
     void clearStore() {
         ids.clear();
         keys = new long[8];
-    }
-
-    @Override
-    void txClear() {
-        if (txKeys.size() > 1024) {
-            txIds = newIds();
-            txKeys = new Int2LongOpenHashMap();
-        } else {
-            txIds.clear();
-            txKeys.clear();
-        }
     }
 
     /**

@@ -20,9 +20,6 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     /** Keys by id; the same array as {@code entities} for a table without a key function. */
     private Object[] keys;
 
-    private Object2IntOpenHashMap<K> txIds = newIds();
-    private Int2ObjectOpenHashMap<E> txEntities = new Int2ObjectOpenHashMap<>();
-    private Int2ObjectOpenHashMap<K> txKeys = new Int2ObjectOpenHashMap<>();
 
     ObjectTable(Junction junction, String name, Function<? super E, ? extends K> keyFn) {
         super(junction, name);
@@ -56,8 +53,9 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
 
     /** The id of {@code k} as this thread sees it, or -1. */
     private int lookup(Object k) {
-        if (overlay() != null) {
-            int id = txIds.getInt(k);
+        TableOverlay o = overlay();
+        if (o != null) {
+            int id = ((Overlay) o).ids.getInt(k);
             if (id >= 0) {
                 return id;
             }
@@ -73,23 +71,62 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     }
 
     @Override
-    void txPut(int id, E entity) {
-        K k = key(entity);
-        txIds.put(k, id);
-        txEntities.put(id, entity);
-        txKeys.put(id, k);
+    TableOverlay newOverlay() {
+        return new Overlay();
     }
 
-    @Override
-    void txDrop(int id) {
-        K k = txKeys.remove(id);
-        txIds.removeInt(k);
-        txEntities.remove(id);
-    }
+    /** Added entities by id, with their keys both ways. */
+    private final class Overlay extends TableOverlay {
+        Object2IntOpenHashMap<K> ids = newIds();
+        Int2ObjectOpenHashMap<E> entities = new Int2ObjectOpenHashMap<>();
+        Int2ObjectOpenHashMap<K> keys = new Int2ObjectOpenHashMap<>();
 
-    @Override
-    E txEntity(int id) {
-        return txEntities.get(id);
+        Overlay() {
+            super(ObjectTable.this);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void put(int id, Object entity) {
+            K k = key(entity);
+            ids.put(k, id);
+            entities.put(id, (E) entity);
+            keys.put(id, k);
+        }
+
+        @Override
+        void drop(int id) {
+            K k = keys.remove(id);
+            ids.removeInt(k);
+            entities.remove(id);
+        }
+
+        @Override
+        Object entity(int id) {
+            return entities.get(id);
+        }
+
+        @Override
+        int publish(int id) {
+            K k = keys.get(id);
+            int prev = ObjectTable.this.ids.put(k, id);
+            ObjectTable.this.entities[id] = entities.get(id);
+            ObjectTable.this.keys[id] = k;
+            return prev;
+        }
+
+        @Override
+        void clearStorage() {
+            if (keys.size() > 1024) { // a large transaction's maps are not kept
+                ids = newIds();
+                entities = new Int2ObjectOpenHashMap<>();
+                keys = new Int2ObjectOpenHashMap<>();
+            } else {
+                ids.clear();
+                entities.clear();
+                keys.clear();
+            }
+        }
     }
 
     @Override
@@ -110,15 +147,6 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     }
 
     @Override
-    int baseInsert(int id) {
-        K k = txKeys.get(id);
-        int prev = ids.put(k, id);
-        entities[id] = txEntities.get(id);
-        keys[id] = k;
-        return prev;
-    }
-
-    @Override
     @SuppressWarnings("unchecked")
     void baseRemap(int id) {
         ids.put((K) keys[id], id);
@@ -136,19 +164,6 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
         ids.clear();
         entities = new Object[8];
         keys = keyFn == null ? entities : new Object[8];
-    }
-
-    @Override
-    void txClear() {
-        if (txKeys.size() > 1024) {
-            txIds = newIds();
-            txEntities = new Int2ObjectOpenHashMap<>();
-            txKeys = new Int2ObjectOpenHashMap<>();
-        } else {
-            txIds.clear();
-            txEntities.clear();
-            txKeys.clear();
-        }
     }
 
     @Override

@@ -25,18 +25,30 @@ final class RowIdTable extends AbstractTable<Integer> {
     }
 
     @Override
-    void txPut(int id, Integer entity) {
-        // nothing stored: the entity is the id
-    }
+    TableOverlay newOverlay() {
+        return new TableOverlay(this) { // nothing stored: the entity is the id
+            @Override
+            void put(int id, Object entity) {
+            }
 
-    @Override
-    void txDrop(int id) {
-        // nothing stored
-    }
+            @Override
+            void drop(int id) {
+            }
 
-    @Override
-    Integer txEntity(int id) {
-        return id;
+            @Override
+            Object entity(int id) {
+                return id;
+            }
+
+            @Override
+            int publish(int id) {
+                return -1; // no key can have mapped to another id
+            }
+
+            @Override
+            void clearStorage() {
+            }
+        };
     }
 
     @Override
@@ -47,11 +59,6 @@ final class RowIdTable extends AbstractTable<Integer> {
     @Override
     void baseReserve(int maxId) {
         // nothing stored
-    }
-
-    @Override
-    int baseInsert(int id) {
-        return -1; // no key can have mapped to another id
     }
 
     @Override
@@ -69,8 +76,4 @@ final class RowIdTable extends AbstractTable<Integer> {
         // nothing stored
     }
 
-    @Override
-    void txClear() {
-        // nothing stored
-    }
 }

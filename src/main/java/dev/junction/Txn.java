@@ -1,7 +1,6 @@
 package dev.junction;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import dev.junction.index.IntRelation;
 import java.util.IdentityHashMap;
 
@@ -11,13 +10,15 @@ import java.util.IdentityHashMap;
  *
  * <h2>Design notes</h2>
  * <ul>
- *   <li><b>Overlays, not in-place writes.</b> Writes go to a {@link DeltaRelation} per relation and to the
- *       tables' transaction-local state; committed storage is untouched until {@link Junction} publishes the
+ *   <li><b>Overlays, not in-place writes.</b> Writes go to one overlay per part the transaction touched: a
+ *       {@link TableOverlay} per table, a {@link DeltaRelation} per relation, a {@link ColumnStore.Overlay} per
+ *       column store, each created on first use ({@link #touch}, {@link #delta}, {@link #columns}) and found
+ *       again by the reads of this thread. Committed storage is untouched until the engine publishes the
  *       transaction under its write stamp, so readers on other threads never see part of it and rollback is
  *       dropping the overlays.</li>
- *   <li><b>Log.</b> Parallel arrays of (kind, target, a, b, entity), grown by doubling. An operation that throws
- *       rewinds to its {@link #mark()} by reverting entries in reverse order; {@link #failed} marks the
- *       transaction rollback-only when that cannot be trusted (an {@link Error} escaped).</li>
+ *   <li><b>Log</b> ({@link TxnLog}): every change in order, typed. An operation that throws rewinds to its
+ *       {@link #mark()} by reverting entries in reverse order; {@link #failed} marks the transaction
+ *       rollback-only when that cannot be trusted (an {@link Error} escaped).</li>
  *   <li><b>Bulk loads.</b> A relation staged by {@link #stage} (only as the first step of a transaction) logs no
  *       links and its columns no values; each staged change only bumps {@link #stagedChanges}. An operation
  *       that fails after a staged change cannot be undone change by change, so the transaction becomes
@@ -26,20 +27,15 @@ import java.util.IdentityHashMap;
  * </ul>
  * Confined to its owner thread; the engine's write lock is held from begin to end.
  */
-final class Txn implements Transaction {
-
-    static final byte LINK = 0, UNLINK = 1, ADD = 2, REMOVE = 3, REMOVE_NEW = 4;
-    /** Not an event: the values of a key were voided in a column overlay (undone by restoring them). */
-    static final byte VOID = 5;
-    /** Not an event: a value was written in a column overlay (undone by restoring the overlay slot). */
-    static final byte SET = 6;
+final class Txn implements Transaction, EventQueue.Batch {
 
     final Junction junction;
     final Thread owner;
     final boolean implicit;
     final IdentityHashMap<RelationImpl<?, ?>, DeltaRelation> deltas = new IdentityHashMap<>();
     final ArrayList<RelationImpl<?, ?>> relations = new ArrayList<>();
-    final ArrayList<AbstractTable<?>> tables = new ArrayList<>();
+    /** The table overlays, in the order first touched. */
+    final ArrayList<TableOverlay> tables = new ArrayList<>();
     /** The column overlays, by committed store, in the order first touched. */
     final IdentityHashMap<ColumnStore, ColumnStore.Overlay> columnOverlays = new IdentityHashMap<>();
     final ArrayList<ColumnStore.Overlay> columnOrder = new ArrayList<>();
@@ -50,12 +46,7 @@ final class Txn implements Transaction {
     /** Changes made to staged relations (unlogged): an operation that failed after one cannot be undone alone. */
     long stagedChanges;
 
-    byte[] kinds = new byte[16];
-    Object[] targets = new Object[16];
-    int[] as = new int[16];
-    int[] bs = new int[16];
-    Object[] entities = new Object[16];
-    int size;
+    final TxnLog log = new TxnLog();
 
     Txn(Junction junction, boolean implicit) {
         this.junction = junction;
@@ -70,12 +61,12 @@ final class Txn implements Transaction {
             d = new DeltaRelation(primary.store, new DeltaRelation.Log() {
                 @Override
                 public void linked(int left, int right) {
-                    record(LINK, primary, left, right, null);
+                    log.linked(primary, left, right);
                 }
 
                 @Override
                 public void unlinked(int left, int right) {
-                    record(UNLINK, primary, left, right, null);
+                    log.unlinked(primary, left, right);
                     ColumnStore c = primary.columns;
                     if (c != null) {
                         voidKey(c, primary.pairKey(left, right));
@@ -161,7 +152,7 @@ final class Txn implements Transaction {
      * nothing, such as an unlink of an absent pair, may have left empty overlays).
      */
     private boolean changedNothing() {
-        if (size > 0) return false;
+        if (log.size() > 0) return false;
         for (DeltaRelation d : deltas.values()) {
             if (d.staged) return false;
         }
@@ -180,7 +171,7 @@ final class Txn implements Transaction {
         relations.clear();
         columnOverlays.clear();
         columnOrder.clear();
-        for (AbstractTable<?> table : tables) table.txDiscard();
+        for (TableOverlay o : tables) o.end();
         tables.clear();
         stagedChanges = 0;
         failed = null;
@@ -203,7 +194,7 @@ final class Txn implements Transaction {
         for (RelationImpl<?, ?> r : stagedRelations()) {
             DeltaRelation d = deltas.get(r);
             if (d.expanded) continue;
-            d.base.forEachLink((l, rr) -> record(LINK, r, l, rr, null));
+            d.base.forEachLink((l, rr) -> log.linked(r, l, rr));
             d.expanded = true;
         }
     }
@@ -223,16 +214,9 @@ final class Txn implements Transaction {
      * Visits every change in the order made, then the links of every bulk-loaded relation not yet listed as
      * changes ({@link #expandStaged}), ascending; column values are not changes (see {@link #columnOverlays()}).
      */
-    void forEachChange(ChangeVisitor v) {
-        for (int i = 0; i < size; i++) {
-            switch (kinds[i]) {
-                case LINK, UNLINK -> v.link((RelationImpl<?, ?>) targets[i], as[i], bs[i], kinds[i] == LINK);
-                case ADD -> v.add((AbstractTable<?>) targets[i], as[i], entities[i]);
-                case REMOVE, REMOVE_NEW -> v.remove((AbstractTable<?>) targets[i], as[i], entities[i],
-                        kinds[i] == REMOVE_NEW);
-                default -> { } // column bookkeeping: not changes
-            }
-        }
+    @Override
+    public void forEachChange(ChangeVisitor v) {
+        log.forEachChange(v);
         for (RelationImpl<?, ?> r : relations) {
             DeltaRelation d = deltas.get(r);
             if (d.staged && !d.expanded) d.base.forEachLink((l, rr) -> v.link(r, l, rr, true));
@@ -241,9 +225,7 @@ final class Txn implements Transaction {
 
     /** Whether this transaction changed anything: a logged change, a bulk-loaded link, or a column value. */
     boolean hasChanges() {
-        for (int i = 0; i < size; i++) {
-            if (kinds[i] < VOID) return true;
-        }
+        if (log.hasChanges()) return true;
         for (RelationImpl<?, ?> r : relations) {
             DeltaRelation d = deltas.get(r);
             if (d.staged && d.size() > 0) return true;
@@ -256,10 +238,7 @@ final class Txn implements Transaction {
 
     /** Whether anything would be delivered to listeners (the log holds a change). */
     boolean hasEvents() {
-        for (int i = 0; i < size; i++) {
-            if (kinds[i] < VOID) return true;
-        }
-        return false;
+        return log.hasChanges();
     }
 
     /** The column overlays, in the order first touched. */
@@ -288,7 +267,7 @@ final class Txn implements Transaction {
         }
         Object[] saved = o.voidKey(key);
         try {
-            record(VOID, o, (int) (key >>> 32), (int) key, saved);
+            log.voided(o, key, saved);
         } catch (Throwable e) {
             o.unvoid(key, saved);
             throw e;
@@ -306,39 +285,27 @@ final class Txn implements Transaction {
             stagedChanges++;
             return o.slotForWrite(key);
         }
-        Object saved = o.own.slot(key) >= 0 ? o.copyOf(key) : null;
-        record(SET, o, (int) (key >>> 32), (int) key, saved);
+        ColumnStore saved = o.own.slot(key) >= 0 ? o.copyOf(key) : null;
+        log.written(o, key, saved);
         return o.slotForWrite(key); // if this throws, undoing the entry above changes nothing
     }
 
-    /** Registers a table whose overlay this transaction uses. */
-    void touch(AbstractTable<?> table) {
-        if (!table.txTouched) {
-            table.txBegin();
-            tables.add(table);
+    /** The overlay of {@code table} in this transaction, created (or a spare one reused) on first use. */
+    TableOverlay touch(AbstractTable<?> table) {
+        TableOverlay o = table.tx;
+        if (o == null) {
+            o = table.spare != null ? table.spare : table.newOverlay();
+            table.spare = null;
+            o.begin();
+            table.tx = o;
+            tables.add(o);
         }
-    }
-
-    void record(byte kind, Object target, int a, int b, Object entity) {
-        if (size == kinds.length) {
-            int n = size * 2;
-            kinds = Arrays.copyOf(kinds, n);
-            targets = Arrays.copyOf(targets, n);
-            as = Arrays.copyOf(as, n);
-            bs = Arrays.copyOf(bs, n);
-            entities = Arrays.copyOf(entities, n);
-        }
-        kinds[size] = kind;
-        targets[size] = target;
-        as[size] = a;
-        bs[size] = b;
-        entities[size] = entity;
-        size++;
+        return o;
     }
 
     /** A mark for {@link #rewind}: the count of staged changes (high 32 bits) and the log's size (low 32 bits). */
     long mark() {
-        return stagedChanges << 32 | size;
+        return stagedChanges << 32 | log.size();
     }
 
     /**
@@ -367,23 +334,7 @@ final class Txn implements Transaction {
 
     /** Reverts the log entries after position {@code mark}, newest first. */
     private void rewindLog(int mark) {
-        while (size > mark) {
-            size--;
-            Object t = targets[size];
-            int a = as[size], b = bs[size];
-            switch (kinds[size]) {
-                case LINK -> deltas.get(t).undoLink(a, b);
-                case UNLINK -> deltas.get(t).undoUnlink(a, b);
-                case ADD -> ((AbstractTable<?>) t).txUndoAdd(a);
-                case VOID -> ((ColumnStore.Overlay) t).unvoid(((long) a << 32) | (b & 0xFFFFFFFFL),
-                        (Object[]) entities[size]);
-                case SET -> ((ColumnStore.Overlay) t).unwrite(((long) a << 32) | (b & 0xFFFFFFFFL),
-                        (ColumnStore) entities[size]);
-                default -> ((AbstractTable<?>) t).txUndoRemove(a, entities[size], kinds[size] == REMOVE_NEW);
-            }
-            targets[size] = null;
-            entities[size] = null;
-        }
+        log.rewindTo(mark, this);
     }
 
     // ---- Transaction ------------------------------------------------------------------------------------
@@ -427,6 +378,6 @@ final class Txn implements Transaction {
     @Override
     public String toString() {
         return "transaction of " + junction + " on thread '" + owner.getName() + "' (" + (active ? "active" : "ended")
-                + ", " + size + " changes)";
+                + ", " + log.size() + " log entries)";
     }
 }

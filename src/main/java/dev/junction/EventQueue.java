@@ -1,0 +1,144 @@
+package dev.junction;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The listeners of an engine and the committed changes waiting to be told to them.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Batches.</b> A commit queues one {@link Batch}: the transaction itself (its log is replayed through
+ *       {@link Txn#forEachChange}) or, for a single link or unlink made in place, a {@link SingleChange}. Queued
+ *       under the write lock, so the queue is in commit order; delivered after the lock is released.</li>
+ *   <li><b>One deliverer.</b> Batches are delivered in commit order by one thread at a time: a thread that finds
+ *       another delivering leaves its batch to it; the deliverer re-checks the queue after letting go, so no batch
+ *       is stranded. A listener that writes queues a batch delivered after the current one.</li>
+ *   <li><b>What listeners see.</b> The relation or table a user holds: internal parts of association tables are
+ *       not told (their rows' table is quiet, their row relations have no event target); a listener that throws
+ *       goes to the thread's uncaught-exception handler and delivery goes on.</li>
+ * </ul>
+ */
+final class EventQueue {
+
+    /** One commit's changes, replayed to listeners in the order made. */
+    interface Batch {
+        void forEachChange(Txn.ChangeVisitor v);
+    }
+
+    /** A single link or unlink made in place, outside a transaction. */
+    record SingleChange(RelationImpl<?, ?> relation, int left, int right, boolean linked) implements Batch {
+        @Override
+        public void forEachChange(Txn.ChangeVisitor v) {
+            v.link(relation, left, right, linked);
+        }
+    }
+
+    private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    /** Committed batches not yet delivered, in commit order; guarded by itself. */
+    private final ArrayDeque<Batch> pending = new ArrayDeque<>();
+    private final ReentrantLock delivery = new ReentrantLock();
+    private final Emitter emitter = new Emitter();
+
+    void add(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    boolean remove(ChangeListener listener) {
+        return listeners.remove(listener);
+    }
+
+    /** Whether anyone listens (a write can then skip building a batch). */
+    boolean isHeard() {
+        return !listeners.isEmpty();
+    }
+
+    /** Queues a committed batch (under the write lock: the queue is in commit order). */
+    void offer(Batch batch) {
+        synchronized (pending) {
+            pending.add(batch);
+        }
+    }
+
+    /**
+     * Delivers pending batches in commit order, one thread at a time. A thread that finds another delivering
+     * leaves its batch to it; the deliverer re-checks the queue after letting go, so no batch is stranded.
+     */
+    void deliver() {
+        while (true) {
+            if (delivery.isHeldByCurrentThread() || !delivery.tryLock()) {
+                return; // a listener wrote (its batch is picked up by the loop below), or another thread delivers
+            }
+            try {
+                while (true) {
+                    Batch batch;
+                    synchronized (pending) {
+                        batch = pending.poll();
+                    }
+                    if (batch == null) {
+                        break;
+                    }
+                    batch.forEachChange(emitter);
+                }
+            } finally {
+                delivery.unlock();
+            }
+            synchronized (pending) {
+                if (pending.isEmpty()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Tells every listener of one change (only the delivering thread uses it). */
+    private final class Emitter implements Txn.ChangeVisitor {
+        @Override
+        public void link(RelationImpl<?, ?> relation, int left, int right, boolean linked) {
+            Relation<?, ?> target = relation.eventTarget;
+            if (target == null) return; // an internal part of an association table
+            for (ChangeListener l : listeners) {
+                try {
+                    if (linked) l.linked(target, left, right); else l.unlinked(target, left, right);
+                } catch (Throwable e) {
+                    report(e);
+                }
+            }
+        }
+
+        @Override
+        public void add(AbstractTable<?> table, int id, Object entity) {
+            if (table.quiet) return;
+            for (ChangeListener l : listeners) {
+                try {
+                    l.added(table, id, entity);
+                } catch (Throwable e) {
+                    report(e);
+                }
+            }
+        }
+
+        @Override
+        public void remove(AbstractTable<?> table, int id, Object entity, boolean addedHere) {
+            if (table.quiet) return;
+            for (ChangeListener l : listeners) {
+                try {
+                    l.removed(table, id, entity);
+                } catch (Throwable e) {
+                    report(e);
+                }
+            }
+        }
+    }
+
+    /** A listener threw: the thread's uncaught-exception handler hears of it, and delivery goes on. */
+    private static void report(Throwable e) {
+        Thread th = Thread.currentThread();
+        try {
+            th.getUncaughtExceptionHandler().uncaughtException(th, e);
+        } catch (Throwable ignored) {
+            // a failing handler must not stop delivery either
+        }
+    }
+}

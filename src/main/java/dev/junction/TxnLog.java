@@ -1,0 +1,127 @@
+package dev.junction;
+
+import java.util.Arrays;
+
+/**
+ * A transaction's log of changes, in the order made: the changes themselves (links, unlinks, entities added and
+ * removed), told to listeners and written to the journal after commit, and the bookkeeping of column overlays,
+ * kept only to undo a failed operation.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Layout.</b> Parallel arrays (kind, target, two ints, one object), grown by doubling: one entry costs
+ *       no object of its own, which matters for transactions of millions of changes. The arrays and kinds are
+ *       private: writers call a typed {@code record*} method, readers get typed calls back
+ *       ({@link #forEachChange}, {@link #rewindTo}).</li>
+ *   <li><b>Undo</b> reverts entries newest first through the owning overlay ({@link DeltaRelation},
+ *       {@link TableOverlay}, {@link ColumnStore.Overlay}), each of which restores exactly its state before the
+ *       change.</li>
+ * </ul>
+ * Confined to the transaction's thread.
+ */
+final class TxnLog {
+
+    private static final byte LINK = 0, UNLINK = 1, ADD = 2, REMOVE = 3, REMOVE_ADDED = 4;
+    /** Not a change: the values of a key were voided in a column overlay (undone by restoring them). */
+    private static final byte VOID = 5;
+    /** Not a change: a value was written in a column overlay (undone by restoring the overlay slot). */
+    private static final byte SET = 6;
+
+    private byte[] kinds = new byte[16];
+    private Object[] targets = new Object[16];
+    private int[] as = new int[16];
+    private int[] bs = new int[16];
+    private Object[] extras = new Object[16];
+    private int size;
+
+    /** The number of entries (a mark for {@link #rewindTo}). */
+    int size() {
+        return size;
+    }
+
+    /** Whether the log holds a change (not only column bookkeeping). */
+    boolean hasChanges() {
+        for (int i = 0; i < size; i++) {
+            if (kinds[i] < VOID) return true;
+        }
+        return false;
+    }
+
+    void linked(RelationImpl<?, ?> relation, int left, int right) {
+        add(LINK, relation, left, right, null);
+    }
+
+    void unlinked(RelationImpl<?, ?> relation, int left, int right) {
+        add(UNLINK, relation, left, right, null);
+    }
+
+    void added(TableOverlay table, int id, Object entity) {
+        add(ADD, table, id, 0, entity);
+    }
+
+    /** {@code addedHere}: the entity was added by this same transaction. */
+    void removed(TableOverlay table, int id, Object entity, boolean addedHere) {
+        add(addedHere ? REMOVE_ADDED : REMOVE, table, id, 0, entity);
+    }
+
+    /** The values of {@code key} were voided; {@code saved} is what {@link ColumnStore.Overlay#unvoid} needs. */
+    void voided(ColumnStore.Overlay overlay, long key, Object[] saved) {
+        add(VOID, overlay, (int) (key >>> 32), (int) key, saved);
+    }
+
+    /** A value of {@code key} is about to be written; {@code saved}: its overlay slot before, or null. */
+    void written(ColumnStore.Overlay overlay, long key, ColumnStore saved) {
+        add(SET, overlay, (int) (key >>> 32), (int) key, saved);
+    }
+
+    private void add(byte kind, Object target, int a, int b, Object extra) {
+        if (size == kinds.length) {
+            int n = size * 2;
+            kinds = Arrays.copyOf(kinds, n);
+            targets = Arrays.copyOf(targets, n);
+            as = Arrays.copyOf(as, n);
+            bs = Arrays.copyOf(bs, n);
+            extras = Arrays.copyOf(extras, n);
+        }
+        kinds[size] = kind;
+        targets[size] = target;
+        as[size] = a;
+        bs[size] = b;
+        extras[size] = extra;
+        size++;
+    }
+
+    /** Calls {@code v} for every change, in the order made (column bookkeeping is not a change). */
+    void forEachChange(Txn.ChangeVisitor v) {
+        for (int i = 0; i < size; i++) {
+            switch (kinds[i]) {
+                case LINK, UNLINK -> v.link((RelationImpl<?, ?>) targets[i], as[i], bs[i], kinds[i] == LINK);
+                case ADD -> v.add(((TableOverlay) targets[i]).table, as[i], extras[i]);
+                case REMOVE, REMOVE_ADDED -> v.remove(((TableOverlay) targets[i]).table, as[i], extras[i],
+                        kinds[i] == REMOVE_ADDED);
+                default -> { } // column bookkeeping
+            }
+        }
+    }
+
+    /** Reverts the entries after position {@code mark}, newest first; {@code txn} holds the relations' overlays. */
+    void rewindTo(int mark, Txn txn) {
+        while (size > mark) {
+            size--;
+            Object t = targets[size];
+            int a = as[size];
+            int b = bs[size];
+            long key = ((long) a << 32) | (b & 0xFFFFFFFFL);
+            switch (kinds[size]) {
+                case LINK -> txn.deltas.get(t).undoLink(a, b);
+                case UNLINK -> txn.deltas.get(t).undoUnlink(a, b);
+                case ADD -> ((TableOverlay) t).undoAdd(a);
+                case VOID -> ((ColumnStore.Overlay) t).unvoid(key, (Object[]) extras[size]);
+                case SET -> ((ColumnStore.Overlay) t).unwrite(key, (ColumnStore) extras[size]);
+                default -> ((TableOverlay) t).undoRemove(a, extras[size], kinds[size] == REMOVE_ADDED);
+            }
+            targets[size] = null;
+            extras[size] = null;
+        }
+    }
+}
