@@ -11,33 +11,13 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Base of every contract test of the int-level index: a concrete subclass per {@link IntRelation.Kind}
- * says which kind it tests (JCTools style: one abstract contract per behaviour, one subclass per
- * implementation). Holds the small helpers the contracts share.
+ * The assertions the {@link IntRelation} contracts share: read a relation's sets out through every read path
+ * (iterators, forEach, bulk copies, offset pages, degrees) and compare them with what is expected.
  */
-abstract class RelationContract {
+final class RelationAssertions {
 
-    /** The kind under test. */
-    protected abstract IntRelation.Kind kind();
-
-    protected final boolean symmetric() {
-        return kind() == IntRelation.Kind.SYMMETRIC;
+    private RelationAssertions() {
     }
-
-    protected IntRelation newRelation(String name) {
-        return create(kind(), name);
-    }
-
-    static IntRelation create(IntRelation.Kind kind, String name) {
-        switch (kind) {
-            case BIPARTITE: return IntRelation.bipartite(name);
-            case DIRECTED: return IntRelation.directed(name);
-            case SYMMETRIC: return IntRelation.symmetric(name);
-            default: throw new AssertionError(kind);
-        }
-    }
-
-    // ---------------------------------------------------------------- helpers
 
     static int[] drain(IntIterator it) {
         IntArrayList out = new IntArrayList();
