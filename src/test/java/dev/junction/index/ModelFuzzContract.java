@@ -203,43 +203,19 @@ public interface ModelFuzzContract extends RelationFixture {
                     break;
                 }
                 case REMOVE_LEFT: {
-                    int l = rnd.nextInt(3) == 0 ? hot(HOT_LEFTS) : anyId();
-                    touched.add(l);
-                    op = "removeLeft(" + l + ")";
-                    int[] old = sortedArray(model.rightsOf(l));
-                    assertEquals(model.removeLeft(l), rel.removeLeft(l), ctx);
-                    checkLeft(l, true);
-                    checkRight(l, false);
-                    for (int r : old) {
-                        checkRight(r, false);
-                    }
+                    doRemove(true);
                     break;
                 }
                 case REMOVE_RIGHT: {
-                    int r = rnd.nextInt(3) == 0 ? hot(HOT_RIGHTS) : anyId();
-                    touched.add(r);
-                    op = "removeRight(" + r + ")";
-                    int[] old = sortedArray(model.leftsOf(r));
-                    assertEquals(model.removeRight(r), rel.removeRight(r), ctx);
-                    checkRight(r, true);
-                    checkLeft(r, false);
-                    for (int l : old) {
-                        checkLeft(l, false);
-                    }
+                    doRemove(false);
                     break;
                 }
                 case REPLACE_RIGHTS: {
-                    boolean isHot = rnd.nextInt(4) == 0;
-                    int l = isHot ? hot(HOT_LEFTS) : anyId();
-                    int[] arr = randomArray(isHot, model.rightsOf(l));
-                    doReplace(true, l, arr);
+                    doReplace(true);
                     break;
                 }
                 case REPLACE_LEFTS: {
-                    boolean isHot = rnd.nextInt(4) == 0;
-                    int r = isHot ? hot(HOT_RIGHTS) : anyId();
-                    int[] arr = randomArray(isHot, model.leftsOf(r));
-                    doReplace(false, r, arr);
+                    doReplace(false);
                     break;
                 }
                 case PROBE: {
@@ -279,7 +255,26 @@ public interface ModelFuzzContract extends RelationFixture {
             checkPair(l, r);
         }
 
-        void doReplace(boolean rightsOfLeft, int owner, int[] arr) {
+        /** removeLeft ({@code ofLeft}) or removeRight of an id, then the sets of it and of its former partners. */
+        void doRemove(boolean ofLeft) {
+            int id = rnd.nextInt(3) == 0 ? hot(ofLeft ? HOT_LEFTS : HOT_RIGHTS) : anyId();
+            touched.add(id);
+            op = (ofLeft ? "removeLeft(" : "removeRight(") + id + ")";
+            int[] old = sortedArray(ofLeft ? model.rightsOf(id) : model.leftsOf(id));
+            int expected = ofLeft ? model.removeLeft(id) : model.removeRight(id);
+            assertEquals(expected, ofLeft ? rel.removeLeft(id) : rel.removeRight(id), ctx);
+            check(ofLeft, id, true);
+            check(!ofLeft, id, false);
+            for (int other : old) {
+                check(!ofLeft, other, false);
+            }
+        }
+
+        /** replaceRights ({@code rightsOfLeft}) or replaceLefts of an id, hot one time in four. */
+        void doReplace(boolean rightsOfLeft) {
+            boolean isHot = rnd.nextInt(4) == 0;
+            int owner = isHot ? hot(rightsOfLeft ? HOT_LEFTS : HOT_RIGHTS) : anyId();
+            int[] arr = randomArray(isHot, rightsOfLeft ? model.rightsOf(owner) : model.leftsOf(owner));
             touched.add(owner);
             for (int a : arr) {
                 touched.add(a);
@@ -292,22 +287,14 @@ public interface ModelFuzzContract extends RelationFixture {
             boolean actual = rightsOfLeft ? rel.replaceRights(owner, arr) : rel.replaceLefts(owner, arr);
             assertEquals(expected, actual, ctx);
             assertArrayEquals(argCopy, arr, () -> ctx.get() + ": the argument array must not be modified");
-            if (rightsOfLeft) {
-                checkLeft(owner, true);
-            } else {
-                checkRight(owner, true);
-            }
+            check(rightsOfLeft, owner, true);
             // the other side of every removed and every given id agrees (sampled for huge arguments; the
             // periodic full check covers the rest)
             int stride = Math.max(1, (old.length + arr.length) / 512);
             int i = rnd.nextInt(stride);
             for (int[] others : new int[][] {old, arr}) {
                 for (; i < others.length; i += stride) {
-                    if (rightsOfLeft) {
-                        checkRight(others[i], false);
-                    } else {
-                        checkLeft(others[i], false);
-                    }
+                    check(!rightsOfLeft, others[i], false);
                 }
                 i -= others.length;
             }
@@ -324,6 +311,15 @@ public interface ModelFuzzContract extends RelationFixture {
                 assertEquals(expected, rel.contains(r, l), ctx);
                 checkLeft(r, false);
                 checkRight(l, false);
+            }
+        }
+
+        /** {@link #checkLeft} ({@code asLeft}) or {@link #checkRight}. */
+        void check(boolean asLeft, int id, boolean full) {
+            if (asLeft) {
+                checkLeft(id, full);
+            } else {
+                checkRight(id, full);
             }
         }
 

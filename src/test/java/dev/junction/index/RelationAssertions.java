@@ -8,6 +8,7 @@ import it.unimi.dsi.fastutil.ints.IntIterator;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -63,30 +64,46 @@ final class RelationAssertions {
         return out;
     }
 
-    /** Asserts the full observable content of one entity on both sides: views, iteration order, degrees. */
+    /** Asserts the full observable content of one left's rights: views, iteration order, copies, degree. */
     static void assertRights(IntRelation rel, int left, int[] expectedAscending) {
-        Supplier<String> msg = () -> rel.name() + " rightsOf(" + left + ")";
-        assertArrayEquals(expectedAscending, rights(rel, left), msg);
-        assertArrayEquals(expectedAscending, forEachRights(rel, left), msg);
-        assertPages(rel.rightsOf(left), expectedAscending, msg);
-        int[] exact = new int[expectedAscending.length + 1];
-        exact[expectedAscending.length] = -5;
-        assertEquals(expectedAscending.length, rel.copyRightsTo(left, exact), msg);
-        assertArrayEquals(expectedAscending, Arrays.copyOf(exact, expectedAscending.length), msg);
-        assertEquals(-5, exact[expectedAscending.length], () -> msg.get() + ": copied past the set");
-        if (expectedAscending.length > 0) {
-            int[] small = new int[expectedAscending.length - 1];
+        assertSet(rel, true, left, expectedAscending);
+    }
+
+    /** Asserts the full observable content of one right's lefts: views, iteration order, copies, degree. */
+    static void assertLefts(IntRelation rel, int right, int[] expectedAscending) {
+        assertSet(rel, false, right, expectedAscending);
+    }
+
+    /** The set of {@code owner} on one side ({@code ofLeft}: the rights of a left), read through every path. */
+    private static void assertSet(IntRelation rel, boolean ofLeft, int owner, int[] expectedAscending) {
+        Supplier<String> msg = () -> rel.name() + (ofLeft ? " rightsOf(" : " leftsOf(") + owner + ")";
+        IntFunction<IntNeighborSet> view = ofLeft ? rel::rightsOf : rel::leftsOf;
+        int len = expectedAscending.length;
+        assertArrayEquals(expectedAscending, drain(view.apply(owner).iterator()), msg);
+        assertArrayEquals(expectedAscending, ofLeft ? forEachRights(rel, owner) : forEachLefts(rel, owner), msg);
+        assertPages(view.apply(owner), expectedAscending, msg);
+        int[] exact = new int[len + 1];
+        exact[len] = -5;
+        assertEquals(len, copyTo(rel, ofLeft, owner, exact), msg);
+        assertArrayEquals(expectedAscending, Arrays.copyOf(exact, len), msg);
+        assertEquals(-5, exact[len], () -> msg.get() + ": copied past the set");
+        if (len > 0) {
+            int[] small = new int[len - 1];
             Arrays.fill(small, -3);
-            assertEquals(expectedAscending.length, rel.copyRightsTo(left, small), msg);
+            assertEquals(len, copyTo(rel, ofLeft, owner, small), msg);
             for (int x : small) assertEquals(-3, x, () -> msg.get() + ": copied into a buffer too small");
         }
-        assertEquals(expectedAscending.length, rel.degreeOfLeft(left), msg);
-        assertEquals(expectedAscending.length, rel.rightsOf(left).size(), msg);
-        assertEquals(expectedAscending.length == 0, rel.rightsOf(left).isEmpty(), msg);
-        for (int r : expectedAscending) {
-            assertEquals(true, rel.contains(left, r), msg);
-            assertEquals(true, rel.rightsOf(left).contains(r), msg);
+        assertEquals(len, ofLeft ? rel.degreeOfLeft(owner) : rel.degreeOfRight(owner), msg);
+        assertEquals(len, view.apply(owner).size(), msg);
+        assertEquals(len == 0, view.apply(owner).isEmpty(), msg);
+        for (int other : expectedAscending) {
+            assertEquals(true, ofLeft ? rel.contains(owner, other) : rel.contains(other, owner), msg);
+            assertEquals(true, view.apply(owner).contains(other), msg);
         }
+    }
+
+    private static int copyTo(IntRelation rel, boolean ofLeft, int owner, int[] dest) {
+        return ofLeft ? rel.copyRightsTo(owner, dest) : rel.copyLeftsTo(owner, dest);
     }
 
     /** Offset pages ({@code copyRange}) of {@code set} at offsets and sizes around its edges. */
@@ -105,31 +122,6 @@ final class RelationAssertions {
                             + ") at " + kk);
                 }
             }
-        }
-    }
-
-    static void assertLefts(IntRelation rel, int right, int[] expectedAscending) {
-        Supplier<String> msg = () -> rel.name() + " leftsOf(" + right + ")";
-        assertArrayEquals(expectedAscending, lefts(rel, right), msg);
-        assertArrayEquals(expectedAscending, forEachLefts(rel, right), msg);
-        assertPages(rel.leftsOf(right), expectedAscending, msg);
-        int[] exact = new int[expectedAscending.length + 1];
-        exact[expectedAscending.length] = -5;
-        assertEquals(expectedAscending.length, rel.copyLeftsTo(right, exact), msg);
-        assertArrayEquals(expectedAscending, Arrays.copyOf(exact, expectedAscending.length), msg);
-        assertEquals(-5, exact[expectedAscending.length], () -> msg.get() + ": copied past the set");
-        if (expectedAscending.length > 0) {
-            int[] small = new int[expectedAscending.length - 1];
-            Arrays.fill(small, -3);
-            assertEquals(expectedAscending.length, rel.copyLeftsTo(right, small), msg);
-            for (int x : small) assertEquals(-3, x, () -> msg.get() + ": copied into a buffer too small");
-        }
-        assertEquals(expectedAscending.length, rel.degreeOfRight(right), msg);
-        assertEquals(expectedAscending.length, rel.leftsOf(right).size(), msg);
-        assertEquals(expectedAscending.length == 0, rel.leftsOf(right).isEmpty(), msg);
-        for (int l : expectedAscending) {
-            assertEquals(true, rel.contains(l, right), msg);
-            assertEquals(true, rel.leftsOf(right).contains(l), msg);
         }
     }
 
