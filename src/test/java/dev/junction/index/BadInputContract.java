@@ -1,5 +1,7 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.ints;
+import static dev.junction.index.RelationAssertions.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,15 +19,15 @@ import org.junit.jupiter.api.function.Executable;
  * and the relation, and a relation exactly as it was (all or nothing, also for replace with a bad element in
  * the middle of a large argument).
  */
-abstract class BadInputContract extends RelationContract {
+public interface BadInputContract extends RelationFixture {
 
-    static final String NAME = "bad_input_rel";
-    static final int[] BAD_IDS = {-7, -123_457, Integer.MIN_VALUE};
+    String NAME = "bad_input_rel";
+    int[] BAD_IDS = {-7, -123_457, Integer.MIN_VALUE};
     /** Every id the fixture touches; a snapshot over them captures the whole relation. */
-    static final int[] KNOWN = {1, 2, 3, 10, 11, 12, 1_000, 1_001, 1_199, 70_000};
+    int[] KNOWN = {1, 2, 3, 10, 11, 12, 1_000, 1_001, 1_199, 70_000};
 
     /** A relation with small sets and one large set (left 1 has 200 rights), so a partial change would show. */
-    IntRelation fixture() {
+    private IntRelation fixture() {
         IntRelation rel = newRelation(NAME);
         for (int r = 1_000; r < 1_200; r++) {
             rel.link(1, r);
@@ -37,7 +39,7 @@ abstract class BadInputContract extends RelationContract {
         return rel;
     }
 
-    String fullSnapshot(IntRelation rel) {
+    private static String fullSnapshot(IntRelation rel) {
         int[] ids = new int[KNOWN.length + 200];
         System.arraycopy(KNOWN, 0, ids, 0, KNOWN.length);
         for (int i = 0; i < 200; i++) {
@@ -47,7 +49,7 @@ abstract class BadInputContract extends RelationContract {
     }
 
     /** Each call, made with one negative id (or an argument holding it). */
-    static List<Object[]> negativeIdCalls(int bad) {
+    private static List<Object[]> negativeIdCalls(int bad) {
         List<Object[]> calls = new ArrayList<>();
         add(calls, "link(bad, 10)", r -> r.link(bad, 10));
         add(calls, "link(1, bad)", r -> r.link(1, bad));
@@ -78,7 +80,7 @@ abstract class BadInputContract extends RelationContract {
     }
 
     /** 5000 ids (new ones and present ones, so that applying a prefix would change the relation) with one bad. */
-    static int[] largeWithBadAt(int bad, int index) {
+    private static int[] largeWithBadAt(int bad, int index) {
         int[] a = new int[5_000];
         for (int i = 0; i < a.length; i++) {
             a[i] = i % 3 == 0 ? 1_000 + i % 200 : 5_000 + i;
@@ -93,7 +95,7 @@ abstract class BadInputContract extends RelationContract {
 
     @Test
     @SuppressWarnings("unchecked")
-    void negativeIdsThrowIllegalArgumentNamingValueAndRelationAndChangeNothing() {
+    default void negativeIdsThrowIllegalArgumentNamingValueAndRelationAndChangeNothing() {
         for (int bad : BAD_IDS) {
             for (Object[] c : negativeIdCalls(bad)) {
                 String what = c[0] + " with bad=" + bad;
@@ -110,7 +112,7 @@ abstract class BadInputContract extends RelationContract {
 
     @Test
     @SuppressWarnings("unchecked")
-    void failedCallsDoNotInvalidateOpenIterators() {
+    default void failedCallsDoNotInvalidateOpenIterators() {
         // "A method that throws leaves the relation exactly as it was": an iterator in use must go on.
         for (Object[] c : negativeIdCalls(-7)) {
             IntRelation rel = fixture();
@@ -125,7 +127,7 @@ abstract class BadInputContract extends RelationContract {
     }
 
     @Test
-    void nullArgumentsThrowNullPointerNamingTheRelationAndChangeNothing() {
+    default void nullArgumentsThrowNullPointerNamingTheRelationAndChangeNothing() {
         IntRelation rel = fixture();
         String before = fullSnapshot(rel);
         assertNpe(rel, "replaceRights(1, null)", () -> rel.replaceRights(1, null));

@@ -1,83 +1,22 @@
 package dev.junction.index;
 
-import static dev.junction.index.RelationContract.forEachLefts;
-import static dev.junction.index.RelationContract.lefts;
-import static dev.junction.index.RelationContract.rights;
+import static dev.junction.index.RelationAssertions.forEachLefts;
+import static dev.junction.index.RelationAssertions.lefts;
+import static dev.junction.index.RelationAssertions.rights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#bipartite(String)}, plus what is particular to two id spaces. */
-class BipartiteRelationTest {
+class BipartiteRelationTest extends RawIndexFixture implements ModelFuzzContract, LinkSemanticsContract,
+        LargeDegreeContract, BadInputContract, ReadOnlyViewContract, FailFastContract, BulkLoadContract,
+        EmptyRelationContract {
 
-    private static final IntRelation.Kind KIND = IntRelation.Kind.BIPARTITE;
-
-    @Nested
-    class ModelFuzz extends ModelFuzzContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class LinkSemantics extends LinkSemanticsContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class LargeDegree extends LargeDegreeContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class BadInput extends BadInputContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class ReadOnlyView extends ReadOnlyViewContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class FailFast extends FailFastContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class BulkLoad extends BulkLoadContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class EmptyRelation extends EmptyRelationContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
+    BipartiteRelationTest() {
+        super(IntRelation.Kind.BIPARTITE);
     }
 
     @Test

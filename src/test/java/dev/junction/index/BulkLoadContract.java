@@ -1,5 +1,9 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.lefts;
+import static dev.junction.index.RelationAssertions.rights;
+import static dev.junction.index.RelationAssertions.snapshot;
+import static dev.junction.index.RelationAssertions.sortedArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * {@link IntRelation#linkAll}: the same result as one {@code link} per pair, in any order, with duplicates and
  * links already present; all or nothing on bad input.
  */
-abstract class BulkLoadContract extends RelationContract {
+public interface BulkLoadContract extends RelationFixture {
 
     /** Dense ids take the counting-sort path, sparse ones the radix path, hot ones the large-set path. */
     private static int pick(SplittableRandom rnd, int regime) {
@@ -31,7 +35,7 @@ abstract class BulkLoadContract extends RelationContract {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {3, 99, 4242})
-    void bulkLoadEqualsOneLinkPerPair(long defaultSeed) {
+    default void bulkLoadEqualsOneLinkPerPair(long defaultSeed) {
         long seed = Long.getLong("junction.fuzz.seed", defaultSeed);
         SplittableRandom rnd = new SplittableRandom(seed);
         IntRelation rel = newRelation("bulk");
@@ -77,7 +81,7 @@ abstract class BulkLoadContract extends RelationContract {
     }
 
     @Test
-    void bulkLoadIntoOneHotEntityPromotesItsSet() {
+    default void bulkLoadIntoOneHotEntityPromotesItsSet() {
         IntRelation rel = newRelation("hot");
         int n = 20_000;
         int[] lefts = new int[n], rights = new int[n];
@@ -94,7 +98,7 @@ abstract class BulkLoadContract extends RelationContract {
     }
 
     @Test
-    void badInputChangesNothing() {
+    default void badInputChangesNothing() {
         IntRelation rel = newRelation("bulk_bad");
         rel.link(1, 10);
         String before = snapshot(rel, 1, 2, 3, 10, 11);
@@ -113,7 +117,7 @@ abstract class BulkLoadContract extends RelationContract {
     }
 
     @Test
-    void bulkLoadInvalidatesIteratorsOfTouchedEntitiesOnly() {
+    default void bulkLoadInvalidatesIteratorsOfTouchedEntitiesOnly() {
         IntRelation rel = newRelation("bulk_ff");
         rel.link(1, 10);
         rel.link(2, 11);

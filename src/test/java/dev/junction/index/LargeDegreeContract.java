@@ -1,5 +1,13 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.assertLefts;
+import static dev.junction.index.RelationAssertions.assertRights;
+import static dev.junction.index.RelationAssertions.drain;
+import static dev.junction.index.RelationAssertions.forEachLefts;
+import static dev.junction.index.RelationAssertions.forEachRights;
+import static dev.junction.index.RelationAssertions.ints;
+import static dev.junction.index.RelationAssertions.lefts;
+import static dev.junction.index.RelationAssertions.rights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,12 +24,12 @@ import org.junit.jupiter.api.Test;
  * bitmap containers), then unlinking most of them (demotion back down), ids near {@link Integer#MAX_VALUE}, and
  * sparse huge ids that must not make memory grow with the largest id.
  */
-abstract class LargeDegreeContract extends RelationContract {
+public interface LargeDegreeContract extends RelationFixture {
 
-    static final int HOT = 2_100_000_000; // above every id linked to it below
+    int HOT = 2_100_000_000; // above every id linked to it below
 
     /** 70,000 dense ids (more than one full 65536-block) plus 30,000 ids each on its own block: 100,000 ids. */
-    static int[] hotPartners() {
+    private static int[] hotPartners() {
         int[] ids = new int[100_000];
         int n = 0;
         for (int i = 0; i < 70_000; i++) {
@@ -33,7 +41,7 @@ abstract class LargeDegreeContract extends RelationContract {
         return ids;
     }
 
-    static void shuffle(int[] a, SplittableRandom rnd) {
+    private static void shuffle(int[] a, SplittableRandom rnd) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
             int t = a[i];
@@ -43,7 +51,7 @@ abstract class LargeDegreeContract extends RelationContract {
     }
 
     /** Full check of the hot right's lefts against the expected sorted array, plus membership of non-members. */
-    static void checkHotRight(IntRelation rel, int[] expectedSorted, String stage) {
+    private static void checkHotRight(IntRelation rel, int[] expectedSorted, String stage) {
         assertEquals(expectedSorted.length, rel.degreeOfRight(HOT), stage);
         IntNeighborSet view = rel.leftsOf(HOT);
         assertEquals(expectedSorted.length, view.size(), stage);
@@ -79,7 +87,7 @@ abstract class LargeDegreeContract extends RelationContract {
     }
 
     @Test
-    void hotRightWithHundredThousandLeftsThenMostUnlinked() {
+    default void hotRightWithHundredThousandLeftsThenMostUnlinked() {
         IntRelation rel = newRelation("hot_right");
         SplittableRandom rnd = new SplittableRandom(2024);
         int[] ids = hotPartners();
@@ -120,7 +128,7 @@ abstract class LargeDegreeContract extends RelationContract {
     }
 
     @Test
-    void hotLeftWithHundredThousandRightsThenRemoved() {
+    default void hotLeftWithHundredThousandRightsThenRemoved() {
         IntRelation rel = newRelation("hot_left");
         int[] ids = hotPartners();
         int[] sorted = ids.clone();
@@ -150,7 +158,7 @@ abstract class LargeDegreeContract extends RelationContract {
      * (up to 4096), bitmap container (beyond 4096) and back, in random order.
      */
     @Test
-    void denseBlockCrossesEveryThresholdUpAndDown() {
+    default void denseBlockCrossesEveryThresholdUpAndDown() {
         IntRelation rel = newRelation("thresholds");
         SplittableRandom rnd = new SplittableRandom(4096);
         int base = 65_536 * 5;
@@ -186,7 +194,7 @@ abstract class LargeDegreeContract extends RelationContract {
     }
 
     @Test
-    void idsNearIntegerMaxValue() {
+    default void idsNearIntegerMaxValue() {
         IntRelation rel = newRelation("max_ids");
         int max = Integer.MAX_VALUE;
         assertTrue(rel.link(max, max));
@@ -214,7 +222,7 @@ abstract class LargeDegreeContract extends RelationContract {
     }
 
     @Test
-    void sparseHugeIdsDoNotAllocateInProportionToTheId() {
+    default void sparseHugeIdsDoNotAllocateInProportionToTheId() {
         long before = usedMemoryAfterGc();
         IntRelation[] rels = new IntRelation[8];
         for (int i = 0; i < rels.length; i++) {

@@ -75,7 +75,7 @@ class LargeIntSetTest {
     }
 
     static void checkFully(LargeIntSet set, TreeSet<Integer> model, Supplier<String> ctx) {
-        int[] expected = RelationContract.sortedArray(model);
+        int[] expected = RelationAssertions.sortedArray(model);
         int[] copy = new int[expected.length + 2];
         assertEquals(expected.length, set.copyTo(copy, 2), ctx);
         int[] got = new int[expected.length];

@@ -1,5 +1,9 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.drain;
+import static dev.junction.index.RelationAssertions.forEachLefts;
+import static dev.junction.index.RelationAssertions.forEachRights;
+import static dev.junction.index.RelationAssertions.sortedArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,14 +11,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import it.unimi.dsi.fastutil.ints.IntIterator;
 import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NavigableSet;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.ArgumentsProvider;
+import org.junit.jupiter.params.provider.ArgumentsSource;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Reference-model test (RoaringBitmap style): seeded random sequences of every mutating and reading operation,
@@ -25,60 +38,94 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>{@code -Djunction.fuzz.ops=N} sets the number of operations per seed (default 20000);
  * {@code -Djunction.fuzz.seed=S} replays one seed (see {@link #replaySeedFromProperty()}).
  */
-abstract class ModelFuzzContract extends RelationContract {
+public interface ModelFuzzContract extends RelationFixture {
 
-    static final int OPS = Integer.getInteger("junction.fuzz.ops", 20_000);
-    static final int FULL_CHECK_EVERY = 500;
-    /** Touched entities up to this degree are compared in full after every step; larger ones are sampled. */
-    static final int SMALL = 256;
-    static final int PHASE = 2_500;
+    /** Operations per seed: {@code -Djunction.fuzz.ops=N} (default 20000). */
+    int OPS = Integer.getInteger("junction.fuzz.ops", 20_000);
 
-    static final int[] HOT_LEFTS = {3, 70_001, Integer.MAX_VALUE};
-    static final int[] HOT_RIGHTS = {5, 131_089, 2_000_000_000};
-    static final int[] HOT_BASES = {0, 65_536 * 3, 1_999_962_112 /* = 2e9 rounded down to a 65536-block */};
-    static final int HOT_SPAN = 12_000;
-    static final int[] BOUNDARY = {0, 1, 63, 64, 65, 4095, 4096, 4097, 65_535, 65_536, 65_537, 131_071, 131_072,
-            1 << 24, (1 << 24) - 1, Integer.MAX_VALUE - 65_536, Integer.MAX_VALUE - 1, Integer.MAX_VALUE};
-
-    enum OpKind { LINK, LINK_HOT, UNLINK, UNLINK_HOT, CONTAINS, REMOVE_LEFT, REMOVE_RIGHT, REPLACE_RIGHTS,
-        REPLACE_LEFTS, PROBE }
-
-    private static final int[] GROW_WEIGHTS = {32, 14, 12, 4, 14, 2, 2, 5, 5, 10};
-    private static final int[] SHRINK_WEIGHTS = {12, 4, 28, 18, 14, 3, 3, 5, 5, 8};
-
+    /** Five seeds, or those of the class's {@link FuzzSeeds}. */
     @ParameterizedTest(name = "seed={0}")
-    @ValueSource(longs = {1L, 42L, 0xC0FFEEL, 20_240_601L, -7_777_777_777L})
-    void randomOperationsAgreeWithModel(long seed) {
-        new Run(seed, OPS).run();
+    @ArgumentsSource(SeedsOfTheClass.class)
+    default void randomOperationsAgreeWithModel(long seed) {
+        new Run(this, seed, OPS).run();
     }
 
     /** Replays one seed: {@code mvn test -Dtest='dev.junction.index.**' -Djunction.fuzz.seed=42}. */
     @Test
-    void replaySeedFromProperty() {
+    default void replaySeedFromProperty() {
         String s = System.getProperty("junction.fuzz.seed");
         assumeTrue(s != null && !s.isEmpty(), "set -Djunction.fuzz.seed=N to replay one seed");
-        new Run(Long.decode(s), OPS).run();
+        new Run(this, Long.decode(s), OPS).run();
     }
 
-    private final class Run {
+    /**
+     * On a test class: the seeds {@link #randomOperationsAgreeWithModel} runs there instead of the five, for an
+     * implementation on which a run costs too much to run them all. The others replay with
+     * {@code -Djunction.fuzz.seed}.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface FuzzSeeds {
+        long[] value();
+    }
+
+    /** The seeds of the test class's {@link FuzzSeeds}, else the five. */
+    final class SeedsOfTheClass implements ArgumentsProvider {
+        private static final long[] FIVE = {1L, 42L, 0xC0FFEEL, 20_240_601L, -7_777_777_777L};
+
+        @Override
+        public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
+            long[] seeds = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), FuzzSeeds.class)
+                    .map(FuzzSeeds::value).orElse(FIVE);
+            return Arrays.stream(seeds).mapToObj(seed -> Arguments.of(seed));
+        }
+    }
+
+    /** One seeded run: the relation under test, its model, and the generator of operations. */
+    final class Run {
+        private static final int FULL_CHECK_EVERY = 500;
+        /** Touched entities up to this degree are compared in full after every step; larger ones are sampled. */
+        private static final int SMALL = 256;
+        private static final int PHASE = 2_500;
+
+        private static final int[] HOT_LEFTS = {3, 70_001, Integer.MAX_VALUE};
+        private static final int[] HOT_RIGHTS = {5, 131_089, 2_000_000_000};
+        /** The third is 2e9 rounded down to a 65536-block. */
+        private static final int[] HOT_BASES = {0, 65_536 * 3, 1_999_962_112};
+        private static final int HOT_SPAN = 12_000;
+        private static final int[] BOUNDARY = {0, 1, 63, 64, 65, 4095, 4096, 4097, 65_535, 65_536, 65_537, 131_071,
+                131_072, 1 << 24, (1 << 24) - 1, Integer.MAX_VALUE - 65_536, Integer.MAX_VALUE - 1, Integer.MAX_VALUE};
+
+        private enum OpKind { LINK, LINK_HOT, UNLINK, UNLINK_HOT, CONTAINS, REMOVE_LEFT, REMOVE_RIGHT,
+            REPLACE_RIGHTS, REPLACE_LEFTS, PROBE }
+
+        private static final int[] GROW_WEIGHTS = {32, 14, 12, 4, 14, 2, 2, 5, 5, 10};
+        private static final int[] SHRINK_WEIGHTS = {12, 4, 28, 18, 14, 3, 3, 5, 5, 8};
+
         final long seed;
         final int ops;
         final SplittableRandom rnd;
-        final IntRelation rel = newRelation("fuzz_" + kind());
-        final RelationModel model = new RelationModel(kind());
+        final IntRelation.Kind kind;
+        final boolean symmetric;
+        final IntRelation rel;
+        final RelationModel model;
         final IntOpenHashSet touched = new IntOpenHashSet();
         int step;
         String op = "<none>";
         final Supplier<String> ctx = this::context;
 
         String context() {
-            return "kind=" + kind() + " seed=" + seed + " step=" + step + " op=" + op;
+            return "kind=" + kind + " seed=" + seed + " step=" + step + " op=" + op;
         }
 
-        Run(long seed, int ops) {
+        Run(RelationFixture fixture, long seed, int ops) {
             this.seed = seed;
             this.ops = ops;
             this.rnd = new SplittableRandom(seed);
+            this.kind = fixture.kind();
+            this.symmetric = fixture.symmetric();
+            this.rel = fixture.newRelation("fuzz_" + kind);
+            this.model = new RelationModel(kind);
             for (int h : HOT_LEFTS) {
                 touched.add(h);
             }
@@ -150,49 +197,25 @@ abstract class ModelFuzzContract extends RelationContract {
                     assertEquals(expected, rel.contains(l, r), ctx);
                     assertEquals(expected, rel.rightsOf(l).contains(r), ctx);
                     assertEquals(expected, rel.leftsOf(r).contains(l), ctx);
-                    if (symmetric()) {
+                    if (symmetric) {
                         assertEquals(expected, rel.contains(r, l), ctx);
                     }
                     break;
                 }
                 case REMOVE_LEFT: {
-                    int l = rnd.nextInt(3) == 0 ? hot(HOT_LEFTS) : anyId();
-                    touched.add(l);
-                    op = "removeLeft(" + l + ")";
-                    int[] old = sortedArray(model.rightsOf(l));
-                    assertEquals(model.removeLeft(l), rel.removeLeft(l), ctx);
-                    checkLeft(l, true);
-                    checkRight(l, false);
-                    for (int r : old) {
-                        checkRight(r, false);
-                    }
+                    doRemove(true);
                     break;
                 }
                 case REMOVE_RIGHT: {
-                    int r = rnd.nextInt(3) == 0 ? hot(HOT_RIGHTS) : anyId();
-                    touched.add(r);
-                    op = "removeRight(" + r + ")";
-                    int[] old = sortedArray(model.leftsOf(r));
-                    assertEquals(model.removeRight(r), rel.removeRight(r), ctx);
-                    checkRight(r, true);
-                    checkLeft(r, false);
-                    for (int l : old) {
-                        checkLeft(l, false);
-                    }
+                    doRemove(false);
                     break;
                 }
                 case REPLACE_RIGHTS: {
-                    boolean isHot = rnd.nextInt(4) == 0;
-                    int l = isHot ? hot(HOT_LEFTS) : anyId();
-                    int[] arr = randomArray(isHot, model.rightsOf(l));
-                    doReplace(true, l, arr);
+                    doReplace(true);
                     break;
                 }
                 case REPLACE_LEFTS: {
-                    boolean isHot = rnd.nextInt(4) == 0;
-                    int r = isHot ? hot(HOT_RIGHTS) : anyId();
-                    int[] arr = randomArray(isHot, model.leftsOf(r));
-                    doReplace(false, r, arr);
+                    doReplace(false);
                     break;
                 }
                 case PROBE: {
@@ -232,7 +255,26 @@ abstract class ModelFuzzContract extends RelationContract {
             checkPair(l, r);
         }
 
-        void doReplace(boolean rightsOfLeft, int owner, int[] arr) {
+        /** removeLeft ({@code ofLeft}) or removeRight of an id, then the sets of it and of its former partners. */
+        void doRemove(boolean ofLeft) {
+            int id = rnd.nextInt(3) == 0 ? hot(ofLeft ? HOT_LEFTS : HOT_RIGHTS) : anyId();
+            touched.add(id);
+            op = (ofLeft ? "removeLeft(" : "removeRight(") + id + ")";
+            int[] old = sortedArray(ofLeft ? model.rightsOf(id) : model.leftsOf(id));
+            int expected = ofLeft ? model.removeLeft(id) : model.removeRight(id);
+            assertEquals(expected, ofLeft ? rel.removeLeft(id) : rel.removeRight(id), ctx);
+            check(ofLeft, id, true);
+            check(!ofLeft, id, false);
+            for (int other : old) {
+                check(!ofLeft, other, false);
+            }
+        }
+
+        /** replaceRights ({@code rightsOfLeft}) or replaceLefts of an id, hot one time in four. */
+        void doReplace(boolean rightsOfLeft) {
+            boolean isHot = rnd.nextInt(4) == 0;
+            int owner = isHot ? hot(rightsOfLeft ? HOT_LEFTS : HOT_RIGHTS) : anyId();
+            int[] arr = randomArray(isHot, rightsOfLeft ? model.rightsOf(owner) : model.leftsOf(owner));
             touched.add(owner);
             for (int a : arr) {
                 touched.add(a);
@@ -245,22 +287,14 @@ abstract class ModelFuzzContract extends RelationContract {
             boolean actual = rightsOfLeft ? rel.replaceRights(owner, arr) : rel.replaceLefts(owner, arr);
             assertEquals(expected, actual, ctx);
             assertArrayEquals(argCopy, arr, () -> ctx.get() + ": the argument array must not be modified");
-            if (rightsOfLeft) {
-                checkLeft(owner, true);
-            } else {
-                checkRight(owner, true);
-            }
+            check(rightsOfLeft, owner, true);
             // the other side of every removed and every given id agrees (sampled for huge arguments; the
             // periodic full check covers the rest)
             int stride = Math.max(1, (old.length + arr.length) / 512);
             int i = rnd.nextInt(stride);
             for (int[] others : new int[][] {old, arr}) {
                 for (; i < others.length; i += stride) {
-                    if (rightsOfLeft) {
-                        checkRight(others[i], false);
-                    } else {
-                        checkLeft(others[i], false);
-                    }
+                    check(!rightsOfLeft, others[i], false);
                 }
                 i -= others.length;
             }
@@ -273,10 +307,19 @@ abstract class ModelFuzzContract extends RelationContract {
             assertEquals(expected, rel.contains(l, r), ctx);
             checkLeft(l, false);
             checkRight(r, false);
-            if (symmetric()) {
+            if (symmetric) {
                 assertEquals(expected, rel.contains(r, l), ctx);
                 checkLeft(r, false);
                 checkRight(l, false);
+            }
+        }
+
+        /** {@link #checkLeft} ({@code asLeft}) or {@link #checkRight}. */
+        void check(boolean asLeft, int id, boolean full) {
+            if (asLeft) {
+                checkLeft(id, full);
+            } else {
+                checkRight(id, full);
             }
         }
 
@@ -363,7 +406,7 @@ abstract class ModelFuzzContract extends RelationContract {
                     selfLinks++;
                 }
             }
-            if (symmetric()) {
+            if (symmetric) {
                 assertEquals(2 * model.size() - selfLinks, sumLeft, ctx);
             } else {
                 assertEquals(model.size(), sumLeft, ctx);
@@ -499,7 +542,7 @@ abstract class ModelFuzzContract extends RelationContract {
         }
     }
 
-    static String describe(int[] arr) {
+    private static String describe(int[] arr) {
         if (arr.length <= 16) {
             return Arrays.toString(arr);
         }

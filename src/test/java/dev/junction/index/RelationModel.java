@@ -89,38 +89,27 @@ final class RelationModel {
     }
 
     boolean replaceRights(int left, int[] newRights) {
-        TreeSet<Integer> target = new TreeSet<>();
-        for (int r : newRights) {
-            target.add(r);
-        }
-        boolean changed = false;
-        for (int r : new ArrayList<>(rightsOf(left))) {
-            if (!target.contains(r)) {
-                changed |= unlink(left, r);
-            }
-        }
-        for (int r : target) {
-            changed |= link(left, r);
-        }
-        return changed;
+        return replace(true, left, newRights);
     }
 
     boolean replaceLefts(int right, int[] newLefts) {
-        if (symmetric) {
-            return replaceRights(right, newLefts);
-        }
+        return replace(symmetric, right, newLefts); // symmetric: the lefts of an id are its rights
+    }
+
+    /** Makes {@code given} the whole set of {@code owner} on one side ({@code ofLeft}: the rights of a left). */
+    private boolean replace(boolean ofLeft, int owner, int[] given) {
         TreeSet<Integer> target = new TreeSet<>();
-        for (int l : newLefts) {
-            target.add(l);
+        for (int x : given) {
+            target.add(x);
         }
         boolean changed = false;
-        for (int l : new ArrayList<>(leftsOf(right))) {
-            if (!target.contains(l)) {
-                changed |= unlink(l, right);
+        for (int x : new ArrayList<>(ofLeft ? rightsOf(owner) : leftsOf(owner))) {
+            if (!target.contains(x)) {
+                changed |= ofLeft ? unlink(owner, x) : unlink(x, owner);
             }
         }
-        for (int l : target) {
-            changed |= link(l, right);
+        for (int x : target) {
+            changed |= ofLeft ? link(owner, x) : link(x, owner);
         }
         return changed;
     }

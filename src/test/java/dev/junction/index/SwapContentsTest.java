@@ -56,8 +56,8 @@ class SwapContentsTest {
     @Test
     void everyKindSwapsBothWaysAndGoesOnWorking() {
         for (IntRelation.Kind kind : IntRelation.Kind.values()) {
-            IntRelation a = RelationContract.create(kind, "a");
-            IntRelation b = RelationContract.create(kind, "b");
+            IntRelation a = RawIndexFixture.create(kind, "a");
+            IntRelation b = RawIndexFixture.create(kind, "b");
             TreeSet<Long> ma = fill(a, 1, 20_000);
             TreeSet<Long> mb = fill(b, 2, 700);
             a.swapContents(b);

@@ -1,8 +1,8 @@
 package dev.junction.index;
 
-import static dev.junction.index.RelationContract.drain;
-import static dev.junction.index.RelationContract.lefts;
-import static dev.junction.index.RelationContract.rights;
+import static dev.junction.index.RelationAssertions.drain;
+import static dev.junction.index.RelationAssertions.lefts;
+import static dev.junction.index.RelationAssertions.rights;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,76 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.unimi.dsi.fastutil.ints.IntIterator;
 import java.util.ConcurrentModificationException;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#symmetric(String)}, plus friendship semantics. */
-class SymmetricRelationTest {
+class SymmetricRelationTest extends RawIndexFixture implements ModelFuzzContract, LinkSemanticsContract,
+        LargeDegreeContract, BadInputContract, ReadOnlyViewContract, FailFastContract, BulkLoadContract,
+        EmptyRelationContract {
 
-    private static final IntRelation.Kind KIND = IntRelation.Kind.SYMMETRIC;
-
-    @Nested
-    class ModelFuzz extends ModelFuzzContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class LinkSemantics extends LinkSemanticsContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class LargeDegree extends LargeDegreeContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class BadInput extends BadInputContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class ReadOnlyView extends ReadOnlyViewContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class FailFast extends FailFastContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class BulkLoad extends BulkLoadContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
-    }
-
-    @Nested
-    class EmptyRelation extends EmptyRelationContract {
-        @Override
-        protected IntRelation.Kind kind() {
-            return KIND;
-        }
+    SymmetricRelationTest() {
+        super(IntRelation.Kind.SYMMETRIC);
     }
 
     @Test

@@ -1,0 +1,28 @@
+package dev.junction.engine;
+
+import static dev.junction.engine.EngineFixture.Mode.IN_TRANSACTION;
+import static dev.junction.index.IntRelation.Kind.BIPARTITE;
+
+import dev.junction.index.BadInputContract;
+import dev.junction.index.BulkLoadContract;
+import dev.junction.index.EmptyRelationContract;
+import dev.junction.index.FailFastContract;
+import dev.junction.index.LargeDegreeContract;
+import dev.junction.index.LinkSemanticsContract;
+import dev.junction.index.ModelFuzzContract;
+import dev.junction.index.ModelFuzzContract.FuzzSeeds;
+import dev.junction.index.ReadOnlyViewContract;
+
+/**
+ * {@code AssociationTable.pairs().ints()} of a bipartite association table, used inside a transaction. With the
+ * model fuzz, one seed: rows make every link cost more.
+ */
+@FuzzSeeds(42)
+class AssociationPairsBipartiteInTransactionTest extends AssociationPairsFixture implements ModelFuzzContract,
+        LinkSemanticsContract, LargeDegreeContract, BadInputContract, ReadOnlyViewContract, FailFastContract,
+        BulkLoadContract, EmptyRelationContract {
+
+    AssociationPairsBipartiteInTransactionTest() {
+        super(BIPARTITE, IN_TRANSACTION);
+    }
+}

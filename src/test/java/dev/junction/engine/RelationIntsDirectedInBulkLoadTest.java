@@ -1,0 +1,22 @@
+package dev.junction.engine;
+
+import static dev.junction.engine.EngineFixture.Mode.IN_BULK_LOAD;
+import static dev.junction.index.IntRelation.Kind.DIRECTED;
+
+import dev.junction.index.BadInputContract;
+import dev.junction.index.BulkLoadContract;
+import dev.junction.index.EmptyRelationContract;
+import dev.junction.index.FailFastContract;
+import dev.junction.index.LargeDegreeContract;
+import dev.junction.index.LinkSemanticsContract;
+import dev.junction.index.ReadOnlyViewContract;
+
+/** {@code Relation.ints()} of a directed engine relation, used inside a transaction that bulk-loads it. */
+class RelationIntsDirectedInBulkLoadTest extends RelationIntsFixture implements LinkSemanticsContract,
+        LargeDegreeContract, BadInputContract, ReadOnlyViewContract, FailFastContract, BulkLoadContract,
+        EmptyRelationContract {
+
+    RelationIntsDirectedInBulkLoadTest() {
+        super(DIRECTED, IN_BULK_LOAD);
+    }
+}
