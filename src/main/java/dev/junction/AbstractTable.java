@@ -111,7 +111,7 @@ abstract class AbstractTable<E> implements Table<E> {
     /** Removes a live id in transaction {@code t}: its links in every relation first (logged), then the entity. */
     final void txRemove(Txn t, int id) {
         TableOverlay o = t.touch(this);
-        junction.cascade(t, this, id);
+        junction.writes.cascade(t, this, id);
         o.remove(t, id);
     }
 
@@ -198,6 +198,20 @@ abstract class AbstractTable<E> implements Table<E> {
 
     // ---- Table ----------------------------------------------------------------------------------------
 
+    /** Reads through the engine's protocol ({@link ReadGate}); non-capturing, so they allocate nothing. */
+    private static final ReadGate.LongRead<AbstractTable<?>> IS_LIVE = (t, id, x, y) -> t.isLive((int) id) ? 1L : 0L;
+    private static final ReadGate.LongRead<AbstractTable<?>> FIND = (t, a, entity, y) -> t.find(entity);
+    private static final ReadGate.LongRead<AbstractTable<?>> SIZE = (t, a, x, y) -> t.visibleSize();
+    private static final ReadGate.Read<AbstractTable<?>, Object> ENTITY = (t, id, x, y) -> t.entity((int) id);
+
+    /** The size as this thread sees it. */
+    final int visibleSize() {
+        TableOverlay o = overlay();
+        return o != null ? size + o.sizeDelta : size;
+    }
+
+    // ----------------------------------------------------------------------------------------
+
     /**
      * The id of {@code entity}, adding it if absent, in transaction {@code t}.
      *
@@ -228,12 +242,12 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public final boolean containsId(int id) {
-        return junction.readBool(() -> isLive(id));
+        return junction.gate.readLong(this, id, null, null, IS_LIVE, IS_LIVE) != 0L;
     }
 
     @Override
     public final int[] ids() {
-        return junction.read0(() -> {
+        return junction.gate.read(() -> {
             TableOverlay o = overlay();
             int[] out = new int[o != null ? size + o.sizeDelta : size];
             int n = 0;
@@ -247,10 +261,7 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public final int size() {
-        return junction.readInt(() -> {
-            TableOverlay o = overlay();
-            return o != null ? size + o.sizeDelta : size;
-        });
+        return (int) junction.gate.readLong(this, 0L, null, null, SIZE, SIZE);
     }
 
     final void checkId(int id) {
@@ -268,23 +279,24 @@ abstract class AbstractTable<E> implements Table<E> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public final E get(int id) {
-        return junction.read0(() -> entity(id));
+        return (E) junction.gate.read(this, id, null, null, ENTITY);
     }
 
     @Override
     public final int add(E entity) {
-        return junction.writeInt(() -> findOrInsert(junction.ownTxn(), entity));
+        return junction.writes.writeInt(() -> findOrInsert(junction.ownTxn(), entity));
     }
 
     @Override
     public final boolean contains(E entity) {
-        return junction.readBool(() -> find(entity) >= 0);
+        return junction.gate.readLong(this, 0L, entity, null, FIND, FIND) >= 0L;
     }
 
     @Override
     public final int idOf(E entity) {
-        int id = junction.readInt(() -> find(entity));
+        int id = (int) junction.gate.readLong(this, 0L, entity, null, FIND, FIND);
         if (id < 0) {
             throw missing(entity);
         }
@@ -293,7 +305,7 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public final boolean remove(E entity) {
-        return junction.writeBool(() -> {
+        return junction.writes.writeBool(() -> {
             int id = find(entity);
             if (id < 0) {
                 return false;
@@ -339,18 +351,18 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public final Iterator<E> iterator() {
-        long stamp0 = junction.iterationStamp();
+        long stamp0 = junction.gate.iterationStamp();
         return new Iterator<>() {
             long stamp = stamp0;
-            int next = junction.read0(() -> nextLive(0));
+            int next = junction.gate.read(() -> nextLive(0));
             int last = -1;
             int expected = overlayMod();
             int expectedCommitted = modCount;
             final Txn madeIn = junction.ownTxn();
 
             private void check() {
-                junction.checkSameTxn(madeIn, "table '" + name + "'");
-                stamp = junction.restamp(stamp);
+                junction.gate.checkSameTxn(madeIn, "table '" + name + "'");
+                stamp = junction.gate.restamp(stamp);
                 if (stamp == 0L ? overlayMod() != expected : modCount != expectedCommitted) {
                     throw new ConcurrentModificationException("table '" + name + "' changed during iteration");
                 }
@@ -374,10 +386,10 @@ abstract class AbstractTable<E> implements Table<E> {
                     e = entity(id);
                     next = after(id);
                 } catch (RuntimeException ex) {
-                    junction.checkStep(stamp, "table '" + name + "'");
+                    junction.gate.checkStep(stamp, "table '" + name + "'");
                     throw ex;
                 }
-                junction.checkStep(stamp, "table '" + name + "'");
+                junction.gate.checkStep(stamp, "table '" + name + "'");
                 last = id;
                 return e;
             }
@@ -389,8 +401,8 @@ abstract class AbstractTable<E> implements Table<E> {
                 }
                 check();
                 int id = last;
-                junction.writeBool(() -> removeIdIfLive(id));
-                stamp = junction.iterationStamp(); // our own commit is not a concurrent change
+                junction.writes.writeBool(() -> removeIdIfLive(id));
+                stamp = junction.gate.iterationStamp(); // our own commit is not a concurrent change
                 last = -1;
                 expected = overlayMod();
                 expectedCommitted = modCount;
@@ -400,7 +412,7 @@ abstract class AbstractTable<E> implements Table<E> {
 
     @Override
     public String toString() {
-        return junction.read0(() -> {
+        return junction.gate.read(() -> {
             StringBuilder sb = new StringBuilder("[");
             for (int id = nextLive(0); id >= 0; id = after(id)) {
                 if (sb.length() > 1) {

@@ -208,7 +208,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         RowColumns.ValueImpl[] vs = RowColumns.check(this, values);
         Objects.requireNonNull(l, () -> "association table '" + name + "': left entity is null");
         Objects.requireNonNull(r, () -> "association table '" + name + "': right entity is null");
-        return junction.writeInt(() -> {
+        return junction.writes.writeInt(() -> {
             Txn t = junction.ownTxn();
             int o = left.findOrInsert(t, l);
             int x = right.findOrInsert(t, r);
@@ -221,13 +221,13 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         RowColumns.ValueImpl[] vs = RowColumns.check(this, values);
         checkEntityId(l, "left");
         checkEntityId(r, "right");
-        return junction.writeInt(() -> addRow(junction.ownTxn(), l, r, vs));
+        return junction.writes.writeInt(() -> addRow(junction.ownTxn(), l, r, vs));
     }
 
     @Override
     public boolean remove(int row) {
         checkRowId(row);
-        return junction.writeBool(() -> {
+        return junction.writes.writeBool(() -> {
             if (!rows.isLive(row)) return false;
             removeRow(junction.ownTxn(), row);
             return true;
@@ -236,7 +236,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
     @Override
     public boolean contains(int row) {
-        return row >= 0 && junction.readBool(() -> rows.isLive(row));
+        return row >= 0 && junction.gate.readBoolean(() -> rows.isLive(row));
     }
 
     @Override
@@ -246,22 +246,22 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
     @Override
     public L leftOf(int row) {
-        return junction.read0(() -> left.entity(endOf(row, true)));
+        return junction.gate.read(() -> left.entity(endOf(row, true)));
     }
 
     @Override
     public R rightOf(int row) {
-        return junction.read0(() -> right.entity(endOf(row, false)));
+        return junction.gate.read(() -> right.entity(endOf(row, false)));
     }
 
     @Override
     public int leftIdOf(int row) {
-        return junction.readInt(() -> endOf(row, true));
+        return junction.gate.readInt(() -> endOf(row, true));
     }
 
     @Override
     public int rightIdOf(int row) {
-        return junction.readInt(() -> endOf(row, false));
+        return junction.gate.readInt(() -> endOf(row, false));
     }
 
     @Override
@@ -292,7 +292,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     public int[] rowsOf(L l, R r) {
         Objects.requireNonNull(l, () -> "association table '" + name + "': left entity is null");
         Objects.requireNonNull(r, () -> "association table '" + name + "': right entity is null");
-        return junction.read0(() -> {
+        return junction.gate.read(() -> {
             int o = left.find(l);
             int x = o < 0 ? -1 : right.find(r);
             return x < 0 ? new int[0] : rowsOfPair(o, x);
@@ -336,7 +336,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     @SuppressWarnings("unchecked")
     private <C> C declare(String name, byte type, long l, int i, double d, boolean b, Object o, Class<?> cls) {
         Objects.requireNonNull(name, () -> "association table '" + this.name + "': column name is null");
-        return junction.declareColumn("association table '" + this.name + "'", () -> {
+        return junction.writes.declareColumn("association table '" + this.name + "'", () -> {
             int k = columns.declare("association table '" + this.name + "'", name, type, l, i, d, b, o, cls);
             RowColumns.Base c = switch (type) {
                 case ColumnStore.LONG -> new RowColumns.LongColumn(name, this, k, l);
@@ -392,7 +392,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         }
 
         private int[] rows() {
-            return junction.read0(() -> {
+            return junction.gate.read(() -> {
                 int id = id();
                 return id < 0 ? new int[0] : index().rightsOf(id).toIntArray();
             });
@@ -400,12 +400,12 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
         @Override
         public int owner() {
-            return junction.readInt(this::id);
+            return junction.gate.readInt(this::id);
         }
 
         @Override
         public int size() {
-            return junction.readInt(() -> {
+            return junction.gate.readInt(() -> {
                 int id = id();
                 return id < 0 ? 0 : index().degreeOfLeft(id);
             });
@@ -413,7 +413,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
         @Override
         public boolean contains(int row) {
-            return row >= 0 && junction.readBool(() -> {
+            return row >= 0 && junction.gate.readBoolean(() -> {
                 int id = id();
                 return id >= 0 && index().contains(id, row);
             });
@@ -461,7 +461,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         @Override
         public boolean remove(int row) {
             if (row < 0) return false;
-            return junction.writeBool(() -> {
+            return junction.writes.writeBool(() -> {
                 int id = id();
                 if (id < 0 || !index().contains(id, row)) return false;
                 removeRow(junction.ownTxn(), row);
@@ -472,7 +472,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         /** Deletes all of this entity's rows. */
         @Override
         public void clear() {
-            junction.writeInt(() -> {
+            junction.writes.writeInt(() -> {
                 int id = id();
                 return id < 0 ? 0 : removeAllOf(junction.ownTxn(), id, ofLeft);
             });
@@ -567,7 +567,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         public boolean link(Object a, Object b) {
             view().fromLeft.checkOwner(a);
             view().fromLeft.checkElement(b);
-            return junction.writeBool(() -> {
+            return junction.writes.writeBool(() -> {
                 Txn t = junction.ownTxn();
                 int x = cast(myLeft()).findOrInsert(t, a);
                 int y = cast(myRight()).findOrInsert(t, b);
@@ -579,7 +579,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         public boolean unlink(Object a, Object b) {
             view().fromLeft.checkOwner(a);
             view().fromLeft.checkElement(b);
-            return junction.writeBool(() -> {
+            return junction.writes.writeBool(() -> {
                 int x = myLeft().find(a);
                 int y = x < 0 ? -1 : myRight().find(b);
                 return y >= 0 && unlinkIds(junction.ownTxn(), x, y);
@@ -605,7 +605,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         public boolean setRights(Object a, Collection<?> others) {
             view().fromLeft.checkOwner(a);
             Object[] items = view().fromLeft.snapshot(others);
-            return junction.writeBool(() -> {
+            return junction.writes.writeBool(() -> {
                 Txn t = junction.ownTxn();
                 if (items.length == 0) {
                     int x = myLeft().find(a);
@@ -742,7 +742,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         @Override
         public boolean addAll(Collection<?> c) {
             Object[] items = pairs.view().fromLeft.snapshot(c); // null checks before anything changes
-            return junction.writeBool(() -> {
+            return junction.writes.writeBool(() -> {
                 boolean changed = false;
                 for (Object o : items) changed |= pairs.link(owner, o);
                 return changed;
@@ -752,8 +752,8 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         @Override
         public boolean removeAll(Collection<?> c) {
             Objects.requireNonNull(c, () -> "association table '" + name + "': collection is null");
-            Object[] items = junction.read0(c::toArray);
-            return junction.writeBool(() -> {
+            Object[] items = junction.gate.read(c::toArray);
+            return junction.writes.writeBool(() -> {
                 boolean changed = false;
                 for (Object o : items) {
                     if (o != null) changed |= pairs.unlink(owner, o);
@@ -765,7 +765,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         @Override
         public boolean retainAll(Collection<?> c) {
             Objects.requireNonNull(c, () -> "association table '" + name + "': collection is null");
-            return junction.writeBool(() -> {
+            return junction.writes.writeBool(() -> {
                 boolean changed = false;
                 for (Object o : view.toArray()) {
                     if (!c.contains(o)) changed |= pairs.unlink(owner, o);
@@ -777,7 +777,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         @Override
         public boolean removeIf(java.util.function.Predicate<? super Object> filter) {
             Objects.requireNonNull(filter, () -> "association table '" + name + "': filter is null");
-            return junction.writeBool(() -> {
+            return junction.writes.writeBool(() -> {
                 boolean changed = false;
                 for (Object o : view.toArray()) {
                     if (filter.test(o)) changed |= pairs.unlink(owner, o);
@@ -858,14 +858,14 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         public boolean link(int l, int r) {
             check(l, "left");
             check(r, "right");
-            return junction.writeBool(() -> proxy().linkIds(junction.ownTxn(), l, r));
+            return junction.writes.writeBool(() -> proxy().linkIds(junction.ownTxn(), l, r));
         }
 
         @Override
         public boolean unlink(int l, int r) {
             check(l, "left");
             check(r, "right");
-            return junction.writeBool(() -> proxy().unlinkIds(junction.ownTxn(), l, r));
+            return junction.writes.writeBool(() -> proxy().unlinkIds(junction.ownTxn(), l, r));
         }
 
         @Override
@@ -880,7 +880,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
                 check(ls[i], "left");
                 check(rs[i], "right");
             }
-            return junction.write(() -> {
+            return junction.writes.write(() -> {
                 long n = 0;
                 Txn t = junction.ownTxn();
                 for (int i = 0; i < ls.length; i++) {
@@ -893,13 +893,13 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         @Override
         public int removeLeft(int l) {
             check(l, "left");
-            return junction.writeInt(() -> removeAllOf(junction.ownTxn(), l, !flipped));
+            return junction.writes.writeInt(() -> removeAllOf(junction.ownTxn(), l, !flipped));
         }
 
         @Override
         public int removeRight(int r) {
             check(r, "right");
-            return junction.writeInt(() -> removeAllOf(junction.ownTxn(), r, flipped));
+            return junction.writes.writeInt(() -> removeAllOf(junction.ownTxn(), r, flipped));
         }
 
         @Override
@@ -907,7 +907,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
             check(l, "left");
             Objects.requireNonNull(rs, () -> "relation '" + name + "': the new rights are null");
             for (int r : rs) check(r, "right");
-            return junction.writeBool(() -> proxy().replaceIds(junction.ownTxn(), l, rs));
+            return junction.writes.writeBool(() -> proxy().replaceIds(junction.ownTxn(), l, rs));
         }
 
         @Override
@@ -916,12 +916,12 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
             Objects.requireNonNull(ls, () -> "relation '" + name + "': the new lefts are null");
             for (int l : ls) check(l, "left");
             Pairs inv = (Pairs) proxy().inverse();
-            return junction.writeBool(() -> inv.replaceIds(junction.ownTxn(), r, ls));
+            return junction.writes.writeBool(() -> inv.replaceIds(junction.ownTxn(), r, ls));
         }
 
         @Override
         public void clear() {
-            junction.write(() -> {
+            junction.writes.write(() -> {
                 Txn t = junction.ownTxn();
                 it.unimi.dsi.fastutil.ints.IntOpenHashSet lefts = new it.unimi.dsi.fastutil.ints.IntOpenHashSet();
                 reading(pairRel).forEachLink((l, r) -> lefts.add(l));

@@ -385,10 +385,29 @@ final class ColumnStore {
         RelationImpl<?, ?> stagedFor;
         /** Set while a publish has swapped {@link #own} into the empty committed store. */
         boolean swapped;
+        /** The committed keys {@link #applyAdds()} made slots for (undone by {@link #undoAdds()}). */
+        private long[] made;
 
         Overlay(ColumnStore base) {
             this.base = base;
             this.own = new ColumnStore(base.schema);
+        }
+
+        /** Commit, phase 1: makes every committed slot this overlay needs; undoes itself if it throws. */
+        void applyAdds() {
+            made = base.publishAllocate(this);
+        }
+
+        /** Reverts {@link #applyAdds()}. */
+        void undoAdds() {
+            base.undoPublishAllocate(this, made);
+            made = null;
+        }
+
+        /** Commit, phase 2: copies the values and drops the voided keys; never allocates. */
+        void applyRemoves() {
+            base.publishWrite(this);
+            made = null;
         }
 
         /** The store holding the values of {@code key} as the transaction sees them, or null for the defaults. */

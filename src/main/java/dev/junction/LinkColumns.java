@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.DoublePredicate;
 import java.util.function.IntPredicate;
 import java.util.function.LongPredicate;
@@ -44,7 +43,6 @@ final class LinkColumns {
     abstract static class Base<L, R> extends ColumnHandle implements LinkColumn<L, R> {
         final RelationImpl<L, R> rel;
         final RelationImpl<?, ?> primary;
-        final StampedLock seq;
         final boolean flipped;
         Base<R, L> inverse;
 
@@ -52,7 +50,6 @@ final class LinkColumns {
             super(name, rel.primary.columns, rel.left.junction, type, k, defBits, defObject);
             this.rel = rel;
             this.primary = rel.primary;
-            this.seq = junction.seq;
             this.flipped = rel.flipped;
         }
 
@@ -159,40 +156,23 @@ final class LinkColumns {
                 Objects.requireNonNull(le, () -> what() + ": left entity is null");
                 Objects.requireNonNull(re, () -> what() + ": right entity is null");
             }
-            long g = junction.gate();
-            if (g != 0L) {
-                try {
-                    long v = bitsNow(le, re, l, r);
-                    if (junction.unchanged(g)) return v;
-                } catch (RuntimeException e) {
-                    if (junction.unchanged(g)) throw e;
-                }
-            }
-            if (junction.ownTxn() != null) return bitsNow(le, re, l, r);
-            long st = seq.tryOptimisticRead();
-            if (st != 0L) {
-                try {
-                    long v = bitsNow(le, re, l, r);
-                    if (seq.validate(st)) return v;
-                } catch (RuntimeException e) {
-                    if (seq.validate(st)) throw e;
-                }
-            }
-            st = seq.readLock();
-            try {
-                return bitsNow(le, re, l, r);
-            } finally {
-                seq.unlockRead(st);
-            }
+            return junction.gate.readLong(this, ((long) l << 32) | (r & 0xFFFFFFFFL), le, re, BITS, BITS);
         }
+
+        /** A value's bits by entities (x, y) or by packed ids; reads this thread's overlay if it has one. */
+        private static final ReadGate.LongRead<Base<?, ?>> BITS =
+                (c, ids, le, re) -> c.bitsNow(le, re, (int) (ids >>> 32), (int) ids);
 
         final Object object(Object le, Object re, int l, int r) {
             if (le != null || re != null) {
                 Objects.requireNonNull(le, () -> what() + ": left entity is null");
                 Objects.requireNonNull(re, () -> what() + ": right entity is null");
             }
-            return junction.read0(() -> objectNow(le, re, l, r));
+            return junction.gate.read(this, ((long) l << 32) | (r & 0xFFFFFFFFL), le, re, OBJECT);
         }
+
+        private static final ReadGate.Read<Base<?, ?>, Object> OBJECT =
+                (c, ids, le, re) -> c.objectNow(le, re, (int) (ids >>> 32), (int) ids);
 
         // ---- writes --------------------------------------------------------------------------------------
 
@@ -202,20 +182,13 @@ final class LinkColumns {
                 Objects.requireNonNull(le, () -> what() + ": left entity is null");
                 Objects.requireNonNull(re, () -> what() + ": right entity is null");
             }
-            if (junction.ownTxn() == null && !junction.journaled()) { // in place: one slot write, no overlay
-                try {
-                    junction.writeInPlace(() -> packedIds(le, re, l, r), ids -> { // key functions before the stamp
-                        long key = keyOfLinked(ids, le, re);
-                        int s = store.slotForWrite(key); // allocates first: nothing changed if it throws
-                        put(store, s, bits, obj);
-                        return null;
-                    });
-                    return;
-                } catch (RuntimeException e) {
-                    if (e != Junction.NOT_IN_PLACE) throw e; // journaled meanwhile: the transaction path
-                }
-            }
-            junction.write(() -> {
+            // in place: one slot write, no overlay; key functions run before the stamp
+            junction.writes.write(Committer.WriteKind.VALUE, primary, () -> packedIds(le, re, l, r), ids -> {
+                long key = keyOfLinked(ids, le, re);
+                int s = store.slotForWrite(key); // allocates first: nothing changed if it throws
+                put(store, s, bits, obj);
+                return null;
+            }, () -> {
                 long key = linkedKey(le, re, l, r);
                 put(junction.ownTxn(), key, bits, obj);
                 return null;
@@ -232,7 +205,7 @@ final class LinkColumns {
 
         private Collected collect(Object owner, boolean ofLeft) {
             Objects.requireNonNull(owner, () -> what() + ": entity is null");
-            return junction.read0(() -> {
+            return junction.gate.read(() -> {
                 Side<?, ?> side = ofLeft ? rel.fromLeft : rel.fromRight;
                 Collected c = new Collected();
                 int o = side.ownerTable.find(owner);

@@ -150,15 +150,19 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
 
     @Override
     public int add(long key) {
-        return junction.writeInt(() -> {
+        return junction.writes.writeInt(() -> {
             int id = lookup(key);
             return id >= 0 ? id : txInsert(junction.ownTxn(), key);
         });
     }
 
+    /** Reads through the engine's protocol; non-capturing, so a lookup by key allocates nothing. */
+    private static final ReadGate.LongRead<LongTableImpl> LOOKUP = (t, key, x, y) -> t.lookup(key);
+    private static final ReadGate.Read<LongTableImpl, Object> KEY = (t, id, x, y) -> t.entity((int) id);
+
     @Override
     public int idOf(long key) {
-        int id = junction.readInt(() -> lookup(key));
+        int id = (int) junction.gate.readLong(this, key, null, null, LOOKUP, LOOKUP);
         if (id < 0) {
             throw missing(key);
         }
@@ -167,16 +171,16 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
 
     @Override
     public long keyOf(int id) {
-        return junction.read0(() -> entity(id));
+        return (Long) junction.gate.read(this, id, null, null, KEY);
     }
 
     @Override
     public boolean contains(long key) {
-        return junction.readBool(() -> lookup(key) >= 0);
+        return junction.gate.readLong(this, key, null, null, LOOKUP, LOOKUP) >= 0L;
     }
 
     @Override
     public boolean remove(long key) {
-        return junction.writeBool(() -> removeIdIfLive(lookup(key)));
+        return junction.writes.writeBool(() -> removeIdIfLive(lookup(key)));
     }
 }

@@ -171,10 +171,24 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
         return key(entity);
     }
 
+    /** Reads through the engine's protocol; non-capturing, so a lookup by key allocates nothing. */
+    private static final ReadGate.LongRead<ObjectTable<?, ?>> LOOKUP = (t, a, key, y) -> t.lookup(key);
+    private static final ReadGate.LongRead<ObjectTable<?, ?>> ID_OR_THROW = (t, a, key, y) -> t.idOrThrowUnchecked(key);
+
+    private static final ReadGate.Read<ObjectTable<?, ?>, Object> BY_KEY =
+            (t, a, key, y) -> t.entity(t.idOrThrowUnchecked(key));
+
+    @SuppressWarnings("unchecked")
+    private int idOrThrowUnchecked(Object key) {
+        return idOrThrow((K) key);
+    }
+
     @Override
     public E byKey(K key) {
         checkKey(key);
-        return junction.read0(() -> entity(idOrThrow(key)));
+        @SuppressWarnings("unchecked")
+        E e = (E) junction.gate.read(this, 0L, key, null, BY_KEY);
+        return e;
     }
 
     private int idOrThrow(K key) {
@@ -188,18 +202,18 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     @Override
     public int idOfKey(K key) {
         checkKey(key);
-        return junction.readInt(() -> idOrThrow(key));
+        return (int) junction.gate.readLong(this, 0L, key, null, ID_OR_THROW, ID_OR_THROW);
     }
 
     @Override
     public boolean containsKey(K key) {
         checkKey(key);
-        return junction.readBool(() -> lookup(key) >= 0);
+        return junction.gate.readLong(this, 0L, key, null, LOOKUP, LOOKUP) >= 0L;
     }
 
     @Override
     public boolean removeKey(K key) {
         checkKey(key);
-        return junction.writeBool(() -> removeIdIfLive(lookup(key)));
+        return junction.writes.writeBool(() -> removeIdIfLive(lookup(key)));
     }
 }

@@ -119,7 +119,7 @@ public final class Persistence implements AutoCloseable {
     }
 
     private void recover() throws IOException {
-        if (db.journaled()) {
+        if (db.writes.journaled()) {
             throw new IllegalStateException(db + " is already journaled to a directory");
         }
         TreeSet<Long> snapshots = new TreeSet<>();
@@ -175,7 +175,7 @@ public final class Persistence implements AutoCloseable {
                 generation = gens[gens.length - 1];
                 journal = JournalFile.reopen(journalFile(dir, generation), generation, last.validEnd, last.size(), policy);
             }
-            db.attachJournal(journal); // last: a failed open leaves the engine unjournaled
+            db.writes.attachJournal(journal); // last: a failed open leaves the engine unjournaled
         } catch (IOException | RuntimeException | Error e) {
             if (journal != null) journal.close();
             SnapshotRestore.resetAll(db);
@@ -209,11 +209,11 @@ public final class Persistence implements AutoCloseable {
     public synchronized void checkpoint() throws IOException {
         if (closed) throw new IllegalStateException(dir + ": closed");
         long next = generation + 1;
-        java.util.List<byte[]> sections = db.rotateJournal(() -> {
-            JournalFile old = db.journal;
+        java.util.List<byte[]> sections = db.writes.underLock("checkpoint", () -> {
+            JournalFile old = db.writes.journal;
             old.sync();
             JournalFile fresh = JournalFile.create(journalFile(dir, next), next, policy);
-            db.journal = fresh;
+            db.writes.journal = fresh;
             generation = next; // from here on the directory is at generation next, whatever fails below
             old.close();
             return SnapshotCodec.encode(db);
@@ -240,7 +240,7 @@ public final class Persistence implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         if (closed) return;
-        JournalFile j = db.detachJournal(); // may time out waiting for a transaction: then nothing changed, try again
+        JournalFile j = db.writes.detachJournal(); // may time out waiting for a transaction: then nothing changed, try again
         closed = true;
         try {
             if (j != null) j.close();

@@ -26,7 +26,7 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     @Override
     public int size() {
-        return side.junction.readInt(() -> {
+        return side.junction.gate.readInt(() -> {
             int o = side.ownerId(owner);
             return o < 0 ? 0 : side.degree(o);
         });
@@ -54,7 +54,7 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     @Override
     public void clear() {
-        side.junction.writeBool(() -> {
+        side.junction.writes.writeBool(() -> {
             int o = side.ownerId(owner);
             return o >= 0 && side.removeAll(o) > 0;
         });
@@ -68,7 +68,7 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
     @Override
     public boolean removeAll(Collection<?> others) {
         Object[] items = side.snapshot(others);
-        return side.junction.writeBool(() -> {
+        return side.junction.writes.writeBool(() -> {
             int o = side.ownerId(owner);
             if (o < 0) {
                 return false;
@@ -98,7 +98,7 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     /** Decides for every neighbour first (nothing changes if the predicate throws), then unlinks. */
     private boolean removeMatching(Predicate<? super T> filter) {
-        return side.junction.writeBool(() -> {
+        return side.junction.writes.writeBool(() -> {
             int o = side.ownerId(owner);
             if (o < 0) {
                 return false;
@@ -124,8 +124,8 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
 
     @Override
     public Iterator<T> iterator() {
-        long stamp = side.junction.iterationStamp();
-        int o = side.junction.readInt(() -> side.ownerId(owner));
+        long stamp = side.junction.gate.iterationStamp();
+        int o = side.junction.gate.readInt(() -> side.ownerId(owner));
         return o < 0 ? java.util.Collections.emptyIterator() : new It(o, stamp);
     }
 
@@ -148,16 +148,16 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
         private final Txn madeIn = side.junction.ownTxn();
 
         private <X> X step(java.util.function.Supplier<X> s) {
-            side.junction.checkSameTxn(madeIn, "relation '" + side.relation.name + "'");
-            stamp = side.junction.restamp(stamp);
+            side.junction.gate.checkSameTxn(madeIn, "relation '" + side.relation.name + "'");
+            stamp = side.junction.gate.restamp(stamp);
             X x;
             try {
                 x = s.get();
             } catch (RuntimeException e) {
-                side.junction.checkStep(stamp, "relation '" + side.relation.name + "'");
+                side.junction.gate.checkStep(stamp, "relation '" + side.relation.name + "'");
                 throw e;
             }
-            side.junction.checkStep(stamp, "relation '" + side.relation.name + "'");
+            side.junction.gate.checkStep(stamp, "relation '" + side.relation.name + "'");
             return x;
         }
 
@@ -184,12 +184,12 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
             // The int iterator is fail-fast: hasNext() reports a change made by other means.
             hasNext();
             int x = last;
-            boolean removed = side.junction.writeBool(() -> side.unlink(owner, x));
+            boolean removed = side.junction.writes.writeBool(() -> side.unlink(owner, x));
             if (!removed) {
                 throw new ConcurrentModificationException("relation '" + side.relation.name
                         + "': the link was removed by other means during iteration");
             }
-            stamp = side.junction.iterationStamp(); // our own commit is not a concurrent change
+            stamp = side.junction.gate.iterationStamp(); // our own commit is not a concurrent change
             ids = step(() -> side.neighbours(owner).iteratorAfter(x));
             last = -1;
         }

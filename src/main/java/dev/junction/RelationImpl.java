@@ -131,7 +131,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
 
     @Override
     public long size() {
-        return left.junction.read0(() -> fromLeft.reading().size());
+        return left.junction.gate.read(() -> fromLeft.reading().size());
     }
 
     /** The key of a link in the storage's orientation (a symmetric pair is keyed low id first). */
@@ -182,10 +182,10 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     private <C> C declare(String name, byte type, long l, int i, double d, boolean b, Object o, Class<?> cls) {
         java.util.Objects.requireNonNull(name, () -> "relation '" + this.name + "': column name is null");
         RelationImpl<?, ?> p = primary;
-        return left.junction.declareColumn("relation '" + this.name + "'", () -> {
+        return left.junction.writes.declareColumn("relation '" + this.name + "'", () -> {
             if (p.columns == null) {
                 p.columns = new ColumnStore(new ColumnStore.Schema());
-                left.junction.schemaChanged();
+                left.junction.schema.changed();
             }
             int k = p.columns.declare("relation '" + this.name + "'", name, type, l, i, d, b, o, cls);
             LinkColumns.Base<?, ?> c = switch (type) {
@@ -226,7 +226,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
         LinkColumns.ValueImpl[] vs = LinkColumns.check(this, values);
         fromLeft.checkOwner(l);
         fromLeft.checkElement(r);
-        return left.junction.writeBool(() -> {
+        return left.junction.writes.writeBool(() -> {
             Txn t = left.junction.ownTxn();
             int o = left.findOrInsert(t, l);
             int x = right.findOrInsert(t, r);

@@ -68,42 +68,21 @@ final class RowColumns {
             return cs == null ? defaultObject() : objectAt(cs, cs.slot(row));
         }
 
+        /** A row's value, through the engine's read protocol (non-capturing: nothing allocated). */
+        private static final ReadGate.LongRead<Base> BITS = (c, row, x, y) -> c.bitsNow((int) row);
+        private static final ReadGate.Read<Base, Object> OBJECT = (c, row, x, y) -> c.objectNow((int) row);
+
         final long bits(int row) {
-            long g = junction.gate();
-            if (g != 0L) {
-                try {
-                    long v = bitsNow(row);
-                    if (junction.unchanged(g)) return v;
-                } catch (RuntimeException e) {
-                    if (junction.unchanged(g)) throw e;
-                }
-            }
-            if (junction.ownTxn() != null) return bitsNow(row);
-            var seq = junction.seq;
-            long st = seq.tryOptimisticRead();
-            if (st != 0L) {
-                try {
-                    long v = bitsNow(row);
-                    if (seq.validate(st)) return v;
-                } catch (RuntimeException e) {
-                    if (seq.validate(st)) throw e;
-                }
-            }
-            st = seq.readLock();
-            try {
-                return bitsNow(row);
-            } finally {
-                seq.unlockRead(st);
-            }
+            return junction.gate.readLong(this, row, null, null, BITS, BITS);
         }
 
         final Object object(int row) {
-            return junction.read0(() -> objectNow(row));
+            return junction.gate.read(this, row, null, null, OBJECT);
         }
 
         final long[] allBits(int[] rows) {
             Objects.requireNonNull(rows, () -> what() + ": rows are null");
-            return junction.read0(() -> {
+            return junction.gate.read(() -> {
                 long[] out = new long[rows.length];
                 for (int i = 0; i < rows.length; i++) out[i] = bitsNow(rows[i]);
                 return out;
@@ -112,7 +91,7 @@ final class RowColumns {
 
         final Object[] allObjects(int[] rows) {
             Objects.requireNonNull(rows, () -> what() + ": rows are null");
-            return junction.read0(() -> {
+            return junction.gate.read(() -> {
                 Object[] out = new Object[rows.length];
                 for (int i = 0; i < rows.length; i++) out[i] = objectNow(rows[i]);
                 return out;
@@ -120,20 +99,13 @@ final class RowColumns {
         }
 
         final void write(int row, long bits, Object obj) {
-            if (junction.ownTxn() == null && !junction.journaled()) { // in place: one slot write, no overlay
-                try {
-                    junction.writeInPlace(() -> {
-                        checkRow(row);
-                        int s = store.slotForWrite(row);
-                        put(store, s, bits, obj);
-                        return null;
-                    });
-                    return;
-                } catch (RuntimeException e) {
-                    if (e != Junction.NOT_IN_PLACE) throw e; // journaled meanwhile: the transaction path
-                }
-            }
-            junction.write(() -> {
+            // in place: one slot write, no overlay
+            junction.writes.write(Committer.WriteKind.VALUE, null, () -> null, x -> {
+                checkRow(row);
+                int s = store.slotForWrite(row);
+                put(store, s, bits, obj);
+                return null;
+            }, () -> {
                 checkRow(row);
                 put(junction.ownTxn(), row, bits, obj);
                 return null;

@@ -8,7 +8,6 @@ import it.unimi.dsi.fastutil.ints.IntCollection;
 import it.unimi.dsi.fastutil.ints.IntIterator;
 import java.util.Collection;
 import java.util.Objects;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -41,7 +40,6 @@ final class SharedIntRelation implements IntRelation {
 
     private final RelationImpl<?, ?> primary;
     private final Junction junction;
-    private final StampedLock seq;
     /** Whether this is the inverse: left and right exchanged with respect to the storage. */
     private final boolean flipped;
     /** The committed storage, oriented. */
@@ -51,7 +49,6 @@ final class SharedIntRelation implements IntRelation {
     SharedIntRelation(RelationImpl<?, ?> primary, boolean flipped) {
         this.primary = primary;
         this.junction = primary.left.junction;
-        this.seq = junction.seq;
         this.flipped = flipped;
         this.base = flipped ? primary.store.inverse() : primary.store;
     }
@@ -88,93 +85,60 @@ final class SharedIntRelation implements IntRelation {
 
     // ---- reads ------------------------------------------------------------------------------------------
 
-    @Override
-    public boolean contains(int left, int right) {
-        long g = junction.gate();
-        if (g != 0L) {
-            try {
-                boolean v = base.contains(left, right);
-                if (junction.unchanged(g)) return v;
-            } catch (RuntimeException e) {
-                if (junction.unchanged(g)) throw e;
-            }
-        }
-        return containsSlow(left, right);
+    private static long pack(int a, int b) {
+        return ((long) a << 32) | (b & 0xFFFFFFFFL);
     }
 
-    /** {@link #contains} when the gate turned it away: this thread's transaction, or a commit being published. */
-    private boolean containsSlow(int left, int right) {
-        if (junction.ownTxn() != null) {
-            DeltaRelation d = readDelta();
-            if (d != null) return flipped ? d.contains(right, left) : d.contains(left, right);
-            return base.contains(left, right);
-        }
-        long st = seq.tryOptimisticRead();
-        if (st != 0L) {
-            try {
-                boolean v = base.contains(left, right);
-                if (seq.validate(st)) return v;
-            } catch (RuntimeException e) {
-                if (seq.validate(st)) throw e;
-            }
-        }
-        st = seq.readLock();
-        try {
-            return base.contains(left, right);
-        } finally {
-            seq.unlockRead(st);
-        }
+    /** Reads through the engine's protocol ({@link ReadGate}): non-capturing, so nothing is allocated. */
+    private static final ReadGate.LongRead<SharedIntRelation> CONTAINS =
+            (r, k, x, y) -> r.base.contains((int) (k >>> 32), (int) k) ? 1L : 0L;
+    private static final ReadGate.LongRead<SharedIntRelation> CONTAINS_OWN =
+            (r, k, x, y) -> r.containsOwn((int) (k >>> 32), (int) k) ? 1L : 0L;
+    private static final ReadGate.LongRead<SharedIntRelation> DEGREE_OF_LEFT = (r, id, x, y) -> r.base.degreeOfLeft((int) id);
+    private static final ReadGate.LongRead<SharedIntRelation> DEGREE_OF_RIGHT = (r, id, x, y) -> r.base.degreeOfRight((int) id);
+    private static final ReadGate.LongRead<SharedIntRelation> DEGREE_OF_LEFT_OWN = (r, id, x, y) -> r.degreeOwn((int) id, true);
+    private static final ReadGate.LongRead<SharedIntRelation> DEGREE_OF_RIGHT_OWN = (r, id, x, y) -> r.degreeOwn((int) id, false);
+    private static final ReadGate.LongRead<IntNeighborSet> COPY_RANGE =
+            (set, offset, dest, y) -> set.copyRange((int) offset, (int[]) dest);
+    private static final ReadGate.LongRead<SharedIntRelation> COPY_RIGHTS = (r, id, buf, y) -> r.base.copyRightsTo((int) id, (int[]) buf);
+    private static final ReadGate.LongRead<SharedIntRelation> COPY_LEFTS = (r, id, buf, y) -> r.base.copyLeftsTo((int) id, (int[]) buf);
+
+    @Override
+    public boolean contains(int left, int right) {
+        return junction.gate.readLong(this, pack(left, right), null, null, CONTAINS, CONTAINS_OWN) != 0L;
+    }
+
+    /** {@link #contains} on this thread's transaction: its overlay if it touched the relation. */
+    private boolean containsOwn(int left, int right) {
+        DeltaRelation d = readDelta();
+        if (d != null) return flipped ? d.contains(right, left) : d.contains(left, right);
+        return base.contains(left, right);
     }
 
     @Override
     public int degreeOfLeft(int left) {
-        return degree(left, true);
+        return (int) junction.gate.readLong(this, left, null, null, DEGREE_OF_LEFT, DEGREE_OF_LEFT_OWN);
     }
 
     @Override
     public int degreeOfRight(int right) {
-        return degree(right, false);
+        return (int) junction.gate.readLong(this, right, null, null, DEGREE_OF_RIGHT, DEGREE_OF_RIGHT_OWN);
     }
 
     private int degree(int id, boolean ofLeft) {
-        long g = junction.gate();
-        if (g != 0L) {
-            try {
-                int v = ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
-                if (junction.unchanged(g)) return v;
-            } catch (RuntimeException e) {
-                if (junction.unchanged(g)) throw e;
-            }
-        }
-        return degreeSlow(id, ofLeft);
+        return ofLeft ? degreeOfLeft(id) : degreeOfRight(id);
     }
 
-    private int degreeSlow(int id, boolean ofLeft) {
-        if (junction.ownTxn() != null) {
-            DeltaRelation d = readDelta();
-            if (d != null) return ofLeft != flipped ? d.degreeOfLeft(id) : d.degreeOfRight(id);
-            return ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
-        }
-        long st = seq.tryOptimisticRead();
-        if (st != 0L) {
-            try {
-                int v = ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
-                if (seq.validate(st)) return v;
-            } catch (RuntimeException e) {
-                if (seq.validate(st)) throw e;
-            }
-        }
-        st = seq.readLock();
-        try {
-            return ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
-        } finally {
-            seq.unlockRead(st);
-        }
+    /** A degree on this thread's transaction: its overlay if it touched the relation. */
+    private int degreeOwn(int id, boolean ofLeft) {
+        DeltaRelation d = readDelta();
+        if (d != null) return ofLeft != flipped ? d.degreeOfLeft(id) : d.degreeOfRight(id);
+        return ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
     }
 
     @Override
     public long size() {
-        return junction.read0(() -> {
+        return junction.gate.read(() -> {
             DeltaRelation d = readDelta();
             return d != null ? d.size() : base.size();
         });
@@ -215,17 +179,11 @@ final class SharedIntRelation implements IntRelation {
 
     /** Kept small so that it inlines: one gated copy into this thread's buffer, then the calls. */
     private void forEach(int owner, boolean ofLeft, IntConsumer action) {
-        long g = junction.gate();
-        Junction.Scratch s;
-        if (g != 0L && action != null && !(s = junction.scratch()).busy) {
+        ReadGate.Scratch s;
+        if (action != null && junction.ownTxn() == null && !(s = junction.gate.scratch()).busy) {
             int[] buf = s.buf;
-            int n = -1;
-            try {
-                n = ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
-            } catch (RuntimeException e) {
-                if (junction.unchanged(g)) throw e;
-            }
-            if (n >= 0 && n <= buf.length && junction.unchanged(g)) {
+            int n = copyOut(owner, ofLeft, buf);
+            if (n <= buf.length) {
                 deliver(s, buf, n, action);
                 return;
             }
@@ -233,7 +191,7 @@ final class SharedIntRelation implements IntRelation {
         forEachSlow(owner, ofLeft, action);
     }
 
-    private static void deliver(Junction.Scratch s, int[] buf, int n, IntConsumer action) {
+    private static void deliver(ReadGate.Scratch s, int[] buf, int n, IntConsumer action) {
         s.busy = true;
         try {
             for (int i = 0; i < n; i++) {
@@ -251,7 +209,7 @@ final class SharedIntRelation implements IntRelation {
             return;
         }
         if (action == null) throw new NullPointerException("relation '" + base.name() + "': action is null");
-        Junction.Scratch s = junction.scratch();
+        ReadGate.Scratch s = junction.gate.scratch();
         if (s.busy) { // a nested forEach (from the action) must not overwrite the outer copy
             forEachNested(owner, ofLeft, action);
             return;
@@ -310,30 +268,7 @@ final class SharedIntRelation implements IntRelation {
      * Checks the id and {@code buf} like the index does.
      */
     private int copyOut(int owner, boolean ofLeft, int[] buf) {
-        long g = junction.gate();
-        if (g != 0L) {
-            try {
-                int n = ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
-                if (junction.unchanged(g)) return n;
-            } catch (RuntimeException e) {
-                if (junction.unchanged(g)) throw e;
-            }
-        }
-        long st = seq.tryOptimisticRead();
-        if (st != 0L) {
-            try {
-                int n = ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
-                if (seq.validate(st)) return n;
-            } catch (RuntimeException e) {
-                if (seq.validate(st)) throw e;
-            }
-        }
-        st = seq.readLock();
-        try {
-            return ofLeft ? base.copyRightsTo(owner, buf) : base.copyLeftsTo(owner, buf);
-        } finally {
-            seq.unlockRead(st);
-        }
+        return (int) junction.gate.readCommitted(this, owner, buf, null, ofLeft ? COPY_RIGHTS : COPY_LEFTS);
     }
 
     /** Outside a transaction, runs under the read lock: commits wait until the action returns. */
@@ -358,27 +293,12 @@ final class SharedIntRelation implements IntRelation {
 
     // ---- writes -----------------------------------------------------------------------------------------
 
-    /** Thrown (preallocated, no stack) when an in-place bulk write finds the relation has columns after all. */
-    private static final RuntimeException HAS_COLUMNS = new RuntimeException("has columns", null, false, false) {
-    };
-
     /**
-     * A bulk write outside a transaction: in place (no overlay) when nobody listens, the links carry no column
-     * values to drop and no journal records changes, else as a transaction. Rechecked under the lock: a column declared meanwhile
-     * sends it to the transaction path, which drops the values of what it unlinks.
+     * A bulk write: in place (no overlay) if the engine decides so under its lock (nobody listens, the links carry
+     * no column values to drop, no journal records changes), else as a transaction or part of this thread's.
      */
     private <T> T inPlaceOr(Supplier<T> inPlace, Supplier<T> inTxn) {
-        if (junction.ownTxn() == null && !junction.hasListeners() && primary.columns == null && !junction.journaled()) {
-            try {
-                return junction.writeInPlace(() -> {
-                    if (primary.columns != null) throw HAS_COLUMNS;
-                    return inPlace.get();
-                });
-            } catch (RuntimeException e) {
-                if (e != HAS_COLUMNS && e != Junction.NOT_IN_PLACE) throw e;
-            }
-        }
-        return junction.write(inTxn);
+        return junction.writes.write(Committer.WriteKind.BULK_LINKS, primary, () -> null, x -> inPlace.get(), inTxn);
     }
 
     private DeltaRelation writeDelta() {
@@ -400,18 +320,16 @@ final class SharedIntRelation implements IntRelation {
         int r = flipped ? left : right;
         Txn t = junction.ownTxn();
         if (t != null) {
-            return junction.within(t, () -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
+            return junction.writes.within(t, () -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
         }
         if (left < 0 || right < 0) { // checked without reading the index, which a commit may be changing
             base.contains(left, right); // throws the index's own message: same exception, nothing changed
         }
-        if (!junction.journaled()) {
-            int changed = junction.writeInPlace(primary, l, r, link);
-            if (changed != Junction.IN_TXN) {
-                return changed == 1;
-            }
+        Committer.Outcome changed = junction.writes.linkInPlace(primary, l, r, link);
+        if (changed != Committer.Outcome.NEEDS_TRANSACTION) {
+            return changed == Committer.Outcome.CHANGED;
         }
-        return junction.writeBool(() -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
+        return junction.writes.writeBool(() -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
     }
 
     @Override
@@ -513,21 +431,7 @@ final class SharedIntRelation implements IntRelation {
             }
             IntNeighborSet o = overlaySet(set.owner(), ofLeft);
             if (o != null) return o.copyRange(offset, dest);
-            long st = seq.tryOptimisticRead();
-            if (st != 0L) {
-                try {
-                    int n = set.copyRange(offset, dest);
-                    if (seq.validate(st)) return n;
-                } catch (RuntimeException e) {
-                    if (seq.validate(st)) throw e;
-                }
-            }
-            st = seq.readLock();
-            try {
-                return set.copyRange(offset, dest);
-            } finally {
-                seq.unlockRead(st);
-            }
+            return (int) junction.gate.readCommitted(set, offset, dest, null, COPY_RANGE);
         }
 
         @Override
@@ -554,22 +458,22 @@ final class SharedIntRelation implements IntRelation {
         public IntIterator iteratorAfter(int after) {
             IntNeighborSet o = overlaySet(set.owner(), ofLeft);
             if (o != null) return o.iteratorAfter(after);
-            long stamp0 = junction.iterationStamp();
+            long stamp0 = junction.gate.iterationStamp();
             String what = "relation '" + base.name() + "'";
             IntIterator it;
             try {
                 it = set.iteratorAfter(after);
             } catch (RuntimeException e) {
-                junction.checkStep(stamp0, what);
+                junction.gate.checkStep(stamp0, what);
                 throw e;
             }
-            junction.checkStep(stamp0, what);
+            junction.gate.checkStep(stamp0, what);
             Txn madeIn = junction.ownTxn(); // with no overlay of this relation yet: the committed set is its view
             return new IntIterator() {
                 long stamp = stamp0;
 
                 private void checkView() {
-                    junction.checkSameTxn(madeIn, what);
+                    junction.gate.checkSameTxn(madeIn, what);
                     if (madeIn != null && madeIn.deltas.get(primary) != null) {
                         throw new java.util.ConcurrentModificationException(what + ": changed by this thread's "
                                 + "transaction during iteration");
@@ -579,30 +483,30 @@ final class SharedIntRelation implements IntRelation {
                 @Override
                 public boolean hasNext() {
                     checkView();
-                    stamp = junction.restamp(stamp);
+                    stamp = junction.gate.restamp(stamp);
                     boolean v;
                     try {
                         v = it.hasNext();
                     } catch (RuntimeException e) {
-                        junction.checkStep(stamp, what);
+                        junction.gate.checkStep(stamp, what);
                         throw e;
                     }
-                    junction.checkStep(stamp, what);
+                    junction.gate.checkStep(stamp, what);
                     return v;
                 }
 
                 @Override
                 public int nextInt() {
                     checkView();
-                    stamp = junction.restamp(stamp);
+                    stamp = junction.gate.restamp(stamp);
                     int v;
                     try {
                         v = it.nextInt();
                     } catch (RuntimeException e) {
-                        junction.checkStep(stamp, what);
+                        junction.gate.checkStep(stamp, what);
                         throw e;
                     }
-                    junction.checkStep(stamp, what);
+                    junction.gate.checkStep(stamp, what);
                     return v;
                 }
             };

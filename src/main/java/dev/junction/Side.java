@@ -104,7 +104,7 @@ final class Side<O, T> {
     boolean contains(Object owner, Object other) {
         checkOwner(owner);
         checkElement(other);
-        return junction.readBool(() -> {
+        return junction.gate.readBoolean(() -> {
             int o = ownerTable.find(owner);
             int x = otherTable.find(other);
             return o >= 0 && x >= 0 && linked(o, x);
@@ -115,13 +115,13 @@ final class Side<O, T> {
     boolean add(O owner, T other) {
         checkOwner(owner);
         checkElement(other);
-        if (junction.ownTxn() == null && !junction.journaled()) {
-            int r = junction.linkInPlace(this, owner, other, true);
-            if (r >= 0) {
-                return r == 1;
+        if (junction.ownTxn() == null) {
+            Committer.Outcome r = junction.writes.linkInPlace(this, owner, other, true);
+            if (r != Committer.Outcome.NEEDS_TRANSACTION) {
+                return r == Committer.Outcome.CHANGED;
             }
         }
-        return junction.writeBool(() -> {
+        return junction.writes.writeBool(() -> {
             Txn t = junction.ownTxn();
             int o = ownerTable.findOrInsert(t, owner);
             int x = otherTable.findOrInsert(t, other);
@@ -132,13 +132,13 @@ final class Side<O, T> {
     boolean remove(Object owner, Object other) {
         checkOwner(owner);
         checkElement(other);
-        if (junction.ownTxn() == null && !junction.journaled()) {
-            int r = junction.linkInPlace(this, owner, other, false);
-            if (r != Junction.IN_TXN) {
-                return r == 1;
+        if (junction.ownTxn() == null) {
+            Committer.Outcome r = junction.writes.linkInPlace(this, owner, other, false);
+            if (r != Committer.Outcome.NEEDS_TRANSACTION) {
+                return r == Committer.Outcome.CHANGED;
             }
         }
-        return junction.writeBool(() -> {
+        return junction.writes.writeBool(() -> {
             int o = ownerTable.find(owner);
             int x = o < 0 ? -1 : otherTable.find(other);
             return x >= 0 && unlink(o, x);
@@ -152,7 +152,7 @@ final class Side<O, T> {
         if (items.length == 0) {
             return false; // creates no link, so adds no entity
         }
-        return junction.writeBool(() -> {
+        return junction.writes.writeBool(() -> {
             Txn t = junction.ownTxn();
             int o = ownerTable.findOrInsert(t, owner);
             boolean changed = false;
@@ -169,7 +169,7 @@ final class Side<O, T> {
     boolean replace(O owner, Collection<? extends T> others) {
         checkOwner(owner);
         Object[] items = snapshot(others);
-        return junction.writeBool(() -> {
+        return junction.writes.writeBool(() -> {
             Txn t = junction.ownTxn();
             if (items.length == 0) {
                 int o = ownerTable.find(owner); // an empty assignment creates no link, so adds no entity
@@ -190,7 +190,7 @@ final class Side<O, T> {
     /** A copy of {@code c} (so that it may be a view of this relation), with no null element. */
     Object[] snapshot(Collection<?> c) {
         Objects.requireNonNull(c, () -> "relation '" + relation.name + "': collection is null");
-        Object[] items = junction.read0(c::toArray);
+        Object[] items = junction.gate.read(c::toArray);
         for (Object item : items) {
             checkElement(item);
         }

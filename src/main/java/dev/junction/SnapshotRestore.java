@@ -243,7 +243,10 @@ final class SnapshotRestore {
 
     /** Empties every part of an engine that was empty before a load or a recovery that failed. */
     static void resetAll(Junction db) {
-        db.underWriteStamp(() -> reset(db));
+        db.writes.publishLocked(() -> {
+            reset(db);
+            return null;
+        });
     }
 
     /** Empties every part (they were empty before the load). */

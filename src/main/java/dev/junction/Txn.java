@@ -352,19 +352,19 @@ final class Txn implements Transaction, EventQueue.Batch {
     @Override
     public void commit() {
         checkUsable("commit");
-        junction.commit(this);
+        junction.writes.commit(this);
     }
 
     @Override
     public void rollback() {
         checkUsable("roll back");
-        junction.end(this);
+        junction.writes.end(this);
     }
 
     @Override
     public void close() {
         if (active && Thread.currentThread() == owner) {
-            junction.end(this);
+            junction.writes.end(this);
         } else if (active) {
             checkUsable("close");
         }

@@ -316,7 +316,7 @@ class BulkLoadTest {
             roles.add(5L);
             grants.link(1L, 5L);
             // an operation that fails after changing the loaded relation (as a cascade failing half-way would)
-            assertThrows(IllegalArgumentException.class, () -> db.within(db.ownTxn(), () -> {
+            assertThrows(IllegalArgumentException.class, () -> db.writes.within(db.ownTxn(), () -> {
                 grants.unlink(1L, 5L);
                 throw new IllegalArgumentException("late failure");
             }));

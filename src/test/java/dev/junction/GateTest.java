@@ -29,9 +29,9 @@ class GateTest {
 
     static long raw(Junction db) {
         try {
-            Field f = Junction.class.getDeclaredField("gate");
+            Field f = ReadGate.class.getDeclaredField("gate");
             f.setAccessible(true);
-            return f.getLong(db);
+            return f.getLong(db.gate);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError(e);
         }
@@ -118,7 +118,7 @@ class GateTest {
     private static void bumps0(Junction db, Transaction t) {
         long during = raw(db);
         assertEquals(2, during & 3, "TXN_OPEN while a transaction is open");
-        assertEquals(0, db.gate());
+        assertEquals(0, db.gate.open());
         t.commit();
         assertEquals(0, raw(db) & 3);
         assertTrue(raw(db) > during);
@@ -139,7 +139,7 @@ class GateTest {
         db.inTransaction(() -> {
             ints.link(0, 0);
             db.inTransaction(() -> {
-                if (!ints.contains(0, 0) || db.gate() != 0) wrong.add("nested inTransaction");
+                if (!ints.contains(0, 0) || db.gate.open() != 0) wrong.add("nested inTransaction");
             });
         });
         ints.unlink(0, 0);
@@ -154,7 +154,7 @@ class GateTest {
                 try {
                     db.inTransaction(() -> {
                         ints.unlink(0, 0);
-                        if (ints.contains(0, 0) || db.gate() != 0) wrong.add("listener transaction");
+                        if (ints.contains(0, 0) || db.gate.open() != 0) wrong.add("listener transaction");
                         int[] n = {0};
                         ints.forEachRight(0, x -> n[0]++);
                         if (n[0] != 0) wrong.add("listener forEach");
@@ -307,7 +307,7 @@ class GateTest {
         ints.link(0, 0);
         ReadView own = db.readView();
         assertThrows(IllegalStateException.class, t2::commit);
-        assertEquals(0, db.gate());
+        assertEquals(0, db.gate.open());
         assertTrue(ints.contains(0, 0));
         own.close();
         t2.commit();

@@ -240,7 +240,7 @@ class PersistenceRegressionTest {
         Files.writeString(old.resolve("x"), "x");
         World back = new World();
         assertThrows(IOException.class, () -> Persistence.open(back.db, dir, SyncPolicy.everyCommit()));
-        assertFalse(back.db.journaled(), "open threw, yet the engine is journaled");
+        assertFalse(back.db.writes.journaled(), "open threw, yet the engine is journaled");
         assertEquals(new World().dump(), back.dump(), "a failed open leaves the engine empty");
     }
 
@@ -308,7 +308,7 @@ class PersistenceRegressionTest {
         holder.start();
         inTxn.await();
         assertThrows(LockTimeoutException.class, p::close);
-        assertTrue(db.journaled(), "a close that timed out must leave the journal attached");
+        assertTrue(db.writes.journaled(), "a close that timed out must leave the journal attached");
         Junction second = Junction.create();
         second.table("tags");
         assertThrows(IllegalStateException.class, () -> Persistence.open(second, dir, SyncPolicy.everyCommit()),
@@ -317,7 +317,7 @@ class PersistenceRegressionTest {
         holder.join();
         tags.add("x");
         p.close();
-        assertFalse(db.journaled());
+        assertFalse(db.writes.journaled());
         Junction third = Junction.create();
         Table<String> t3 = third.table("tags");
         Persistence.open(third, dir, SyncPolicy.everyCommit()).close();

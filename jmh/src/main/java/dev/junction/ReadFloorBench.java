@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.State;
  *       the least any design can add if, as the engine must, a transaction's thread reads its own uncommitted
  *       changes through the same relation object: even immutable published versions would need it.</li>
  *   <li>{@code gate*}: the engine's fast path inlined here: an acquire load of the gate word, the read, a second
- *       load of the word ({@link Junction#gate()}, {@link Junction#unchanged}).</li>
+ *       load of the word ({@link ReadGate#open()}, {@link ReadGate#unchanged}).</li>
  *   <li>{@code shared*}: {@code rel.ints()} itself.</li>
  *   <li>{@code copyThenDeliver}: {@code forEachRight} as copy the set into a buffer, then call the action: the
  *       cost of handing user code only a validated set, without the gate or the per-thread buffer lookup.</li>
@@ -89,10 +89,10 @@ public class ReadFloorBench {
     @Benchmark
     public int gateDegree(Cursor c) {
         int l = lookupLefts[c.next()];
-        long g = db.gate();
+        long g = db.gate.open();
         if (g != 0L) {
             int v = store.degreeOfLeft(l);
-            if (db.unchanged(g)) {
+            if (db.gate.unchanged(g)) {
                 return v;
             }
         }
