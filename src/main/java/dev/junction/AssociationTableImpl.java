@@ -48,8 +48,8 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     final RelationImpl<L, R> pairRel;
     /** Row values, dense: a row's slot is its id (row ids are dense, reused lowest-first). */
     final ColumnStore columns = new ColumnStore(new ColumnStore.Schema(), true);
-    private volatile List<RowColumns.Base> columnList = List.of();
-    private final Pairs primaryPairs;
+    volatile List<RowColumns.Base> columnList = List.of();
+    final AssociationPairs primaryPairs;
 
     AssociationTableImpl(Junction junction, String name, AbstractTable<L> left, AbstractTable<R> right) {
         this.name = name;
@@ -61,7 +61,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         this.byRight = new RelationImpl<>(name + ".right", IntRelation.bipartite(name + ".right"), right, rows);
         IntRelation pairStore = left == right ? IntRelation.directed(name) : IntRelation.bipartite(name);
         this.pairRel = new RelationImpl<>(name, pairStore, left, right);
-        this.primaryPairs = new Pairs(false);
+        this.primaryPairs = new AssociationPairs(this, Orientation.DECLARED);
         byLeft.eventTarget = null;
         byRight.eventTarget = null;
         pairRel.eventTarget = primaryPairs;
@@ -69,7 +69,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
     // ---- reading and writing the parts ------------------------------------------------------------------
 
-    private IntRelation reading(RelationImpl<?, ?> r) {
+    IntRelation reading(RelationImpl<?, ?> r) {
         Txn t = junction.ownTxn();
         if (t != null) {
             DeltaRelation d = t.deltas.get(r);
@@ -139,7 +139,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     }
 
     /** Adds a row in transaction {@code t}: the links, then the values (after every check: nothing to undo). */
-    private int addRow(Txn t, int l, int r, RowColumns.ValueImpl[] values) {
+    int addRow(Txn t, int l, int r, RowColumns.ValueImpl[] values) {
         int row = rows.insert(t);
         t.delta(byLeft).link(l, row);
         t.delta(byRight).link(r, row);
@@ -164,14 +164,14 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     }
 
     /** Deletes every row of the pair; returns how many. */
-    private int removePair(Txn t, int l, int r) {
+    int removePair(Txn t, int l, int r) {
         int[] rs = rowsOfPair(l, r);
         for (int row : rs) removeRow(t, row);
         return rs.length;
     }
 
     /** Deletes every row of an entity (left if {@code ofLeft}); returns the number of pairs that went. */
-    private int removeAllOf(Txn t, int id, boolean ofLeft) {
+    int removeAllOf(Txn t, int id, boolean ofLeft) {
         int pairsBefore = ofLeft ? reading(pairRel).degreeOfLeft(id) : reading(pairRel).degreeOfRight(id);
         int[] rs = reading(ofLeft ? byLeft : byRight).rightsOf(id).toIntArray();
         for (int row : rs) {
@@ -476,463 +476,6 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
                 int id = id();
                 return id < 0 ? 0 : removeAllOf(junction.ownTxn(), id, ofLeft);
             });
-        }
-    }
-
-    /**
-     * The distinct pairs as a relation, and the association proxy: writes create and delete rows. One class
-     * for both orientations ({@code flipped}: this object's left is the table's right).
-     */
-    final class Pairs implements Relation<Object, Object> {
-        private final boolean flipped;
-        private Pairs inverse;
-        private final PairInts ints;
-
-        Pairs(boolean flipped) {
-            this.flipped = flipped;
-            this.ints = new PairInts(flipped);
-        }
-
-        private RelationImpl<Object, Object> view() {
-            @SuppressWarnings("unchecked")
-            RelationImpl<Object, Object> v = (RelationImpl<Object, Object>) (flipped ? pairRel.inverse() : pairRel);
-            return v;
-        }
-
-        private AbstractTable<?> myLeft() {
-            return flipped ? right : left;
-        }
-
-        private AbstractTable<?> myRight() {
-            return flipped ? left : right;
-        }
-
-        @SuppressWarnings("unchecked")
-        private <E> AbstractTable<E> cast(AbstractTable<?> t) {
-            return (AbstractTable<E>) t;
-        }
-
-        /** Links by this orientation's ids: a row with defaults if the pair has none. */
-        boolean linkIds(Txn t, int a, int b) {
-            int l = flipped ? b : a;
-            int r = flipped ? a : b;
-            if (reading(pairRel).contains(l, r)) return false;
-            addRow(t, l, r, new RowColumns.ValueImpl[0]);
-            return true;
-        }
-
-        boolean unlinkIds(Txn t, int a, int b) {
-            int l = flipped ? b : a;
-            int r = flipped ? a : b;
-            return removePair(t, l, r) > 0;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public IntRelation.Kind kind() {
-            return pairRel.kind();
-        }
-
-        @Override
-        public Table<Object> leftTable() {
-            return cast(myLeft());
-        }
-
-        @Override
-        public Table<Object> rightTable() {
-            return cast(myRight());
-        }
-
-        @Override
-        public IntRelation ints() {
-            return ints;
-        }
-
-        @Override
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public Relation inverse() {
-            if (inverse == null) {
-                Pairs i = new Pairs(!flipped);
-                i.inverse = this;
-                inverse = i;
-            }
-            return inverse;
-        }
-
-        @Override
-        public boolean link(Object a, Object b) {
-            view().fromLeft.checkOwner(a);
-            view().fromLeft.checkElement(b);
-            return junction.writes.writeBool(() -> {
-                Txn t = junction.ownTxn();
-                int x = cast(myLeft()).findOrInsert(t, a);
-                int y = cast(myRight()).findOrInsert(t, b);
-                return linkIds(t, x, y);
-            });
-        }
-
-        @Override
-        public boolean unlink(Object a, Object b) {
-            view().fromLeft.checkOwner(a);
-            view().fromLeft.checkElement(b);
-            return junction.writes.writeBool(() -> {
-                int x = myLeft().find(a);
-                int y = x < 0 ? -1 : myRight().find(b);
-                return y >= 0 && unlinkIds(junction.ownTxn(), x, y);
-            });
-        }
-
-        @Override
-        public boolean contains(Object a, Object b) {
-            return view().contains(a, b);
-        }
-
-        @Override
-        public Set<Object> rightsOf(Object a) {
-            return new ProxySet(this, a, view().rightsOf(a));
-        }
-
-        @Override
-        public Set<Object> leftsOf(Object b) {
-            return new ProxySet((Pairs) inverse(), b, view().leftsOf(b));
-        }
-
-        @Override
-        public boolean setRights(Object a, Collection<?> others) {
-            view().fromLeft.checkOwner(a);
-            Object[] items = view().fromLeft.snapshot(others);
-            return junction.writes.writeBool(() -> {
-                Txn t = junction.ownTxn();
-                if (items.length == 0) {
-                    int x = myLeft().find(a);
-                    return x >= 0 && replaceIds(t, x, new int[0]);
-                }
-                int x = cast(myLeft()).findOrInsert(t, a);
-                int[] ys = new int[items.length];
-                for (int i = 0; i < items.length; i++) ys[i] = cast(myRight()).findOrInsert(t, items[i]);
-                return replaceIds(t, x, ys);
-            });
-        }
-
-        @Override
-        public boolean setLefts(Object b, Collection<?> others) {
-            return inverse().setRights(b, (Collection) others);
-        }
-
-        /** Makes the others of {@code a} exactly {@code ys}: rows of dropped pairs deleted, new pairs get a row. */
-        boolean replaceIds(Txn t, int a, int[] ys) {
-            IntRelation v = reading(pairRel);
-            int[] target = ys.clone();
-            Arrays.sort(target);
-            boolean changed = false;
-            for (int y : (flipped ? v.leftsOf(a) : v.rightsOf(a)).toIntArray()) {
-                if (Arrays.binarySearch(target, y) < 0) changed |= unlinkIds(t, a, y);
-            }
-            for (int i = 0; i < target.length; i++) {
-                if (i > 0 && target[i] == target[i - 1]) continue;
-                changed |= linkIds(t, a, target[i]);
-            }
-            return changed;
-        }
-
-        @Override
-        public long size() {
-            return pairRel.size();
-        }
-
-        private UnsupportedOperationException noColumns() {
-            return new UnsupportedOperationException("association table '" + name + "': its pairs carry no link "
-                    + "columns; declare columns on the rows (AssociationTable.longColumn ...)");
-        }
-
-        @Override
-        public LinkColumn.OfLong<Object, Object> longColumn(String n, long d) {
-            throw noColumns();
-        }
-
-        @Override
-        public LinkColumn.OfInt<Object, Object> intColumn(String n, int d) {
-            throw noColumns();
-        }
-
-        @Override
-        public LinkColumn.OfDouble<Object, Object> doubleColumn(String n, double d) {
-            throw noColumns();
-        }
-
-        @Override
-        public LinkColumn.OfBoolean<Object, Object> booleanColumn(String n, boolean d) {
-            throw noColumns();
-        }
-
-        @Override
-        public <V> LinkColumn.OfObject<Object, Object, V> objectColumn(String n, Class<V> type, V d) {
-            throw noColumns();
-        }
-
-        @Override
-        public List<LinkColumn<Object, Object>> columns() {
-            return new ArrayList<>();
-        }
-
-        @Override
-        public LinkColumn<Object, Object> column(String n) {
-            throw new NoSuchElementException("association table '" + name + "': its pairs have no column named '"
-                    + n + "'; the rows' columns are " + columnList.stream().map(RowColumn::name).toList());
-        }
-
-        @Override
-        public boolean link(Object a, Object b, LinkColumn.Value... values) {
-            Objects.requireNonNull(values, () -> "association table '" + name + "': values are null");
-            if (values.length > 0) throw noColumns();
-            return link(a, b);
-        }
-
-        @Override
-        public String toString() {
-            return "pairs of association table '" + name + "' (" + myLeft().name + " -> " + myRight().name + ", "
-                    + size() + " pairs)";
-        }
-    }
-
-    /**
-     * A live view of the others of one entity in the pairs; writes go through the proxy, and each call (bulk ones
-     * included) is one atomic write. Iterators walk a copy taken when they are made.
-     */
-    private final class ProxySet extends AbstractSet<Object> {
-        private final Pairs pairs;
-        private final Object owner;
-        private final Set<Object> view;
-
-        ProxySet(Pairs pairs, Object owner, Set<Object> view) {
-            this.pairs = pairs;
-            this.owner = owner;
-            this.view = view;
-        }
-
-        @Override
-        public int size() {
-            return view.size();
-        }
-
-        @Override
-        public boolean contains(Object o) {
-            return view.contains(o);
-        }
-
-        @Override
-        public boolean add(Object o) {
-            return pairs.link(owner, o);
-        }
-
-        @Override
-        public boolean remove(Object o) {
-            return pairs.unlink(owner, o);
-        }
-
-        @Override
-        public void clear() {
-            pairs.setRights(owner, List.of());
-        }
-
-        @Override
-        public boolean addAll(Collection<?> c) {
-            Object[] items = pairs.view().fromLeft.snapshot(c); // null checks before anything changes
-            return junction.writes.writeBool(() -> {
-                boolean changed = false;
-                for (Object o : items) changed |= pairs.link(owner, o);
-                return changed;
-            });
-        }
-
-        @Override
-        public boolean removeAll(Collection<?> c) {
-            Objects.requireNonNull(c, () -> "association table '" + name + "': collection is null");
-            Object[] items = junction.gate.read(c::toArray);
-            return junction.writes.writeBool(() -> {
-                boolean changed = false;
-                for (Object o : items) {
-                    if (o != null) changed |= pairs.unlink(owner, o);
-                }
-                return changed;
-            });
-        }
-
-        @Override
-        public boolean retainAll(Collection<?> c) {
-            Objects.requireNonNull(c, () -> "association table '" + name + "': collection is null");
-            return junction.writes.writeBool(() -> {
-                boolean changed = false;
-                for (Object o : view.toArray()) {
-                    if (!c.contains(o)) changed |= pairs.unlink(owner, o);
-                }
-                return changed;
-            });
-        }
-
-        @Override
-        public boolean removeIf(java.util.function.Predicate<? super Object> filter) {
-            Objects.requireNonNull(filter, () -> "association table '" + name + "': filter is null");
-            return junction.writes.writeBool(() -> {
-                boolean changed = false;
-                for (Object o : view.toArray()) {
-                    if (filter.test(o)) changed |= pairs.unlink(owner, o);
-                }
-                return changed;
-            });
-        }
-
-        /** Iterates a snapshot taken now; {@code remove} unlinks the pair (deleting its rows). */
-        @Override
-        public Iterator<Object> iterator() {
-            Object[] items = view.toArray();
-            return new Iterator<>() {
-                int i;
-                Object last;
-                boolean canRemove;
-
-                @Override
-                public boolean hasNext() {
-                    return i < items.length;
-                }
-
-                @Override
-                public Object next() {
-                    if (i >= items.length) throw new NoSuchElementException();
-                    canRemove = true;
-                    return last = items[i++];
-                }
-
-                @Override
-                public void remove() {
-                    if (!canRemove) throw new IllegalStateException("next() was not called");
-                    canRemove = false;
-                    pairs.unlink(owner, last);
-                }
-            };
-        }
-    }
-
-    /** The pairs by ids, with the proxy's write semantics. */
-    private final class PairInts implements IntRelation {
-        private final boolean flipped;
-
-        PairInts(boolean flipped) {
-            this.flipped = flipped;
-        }
-
-        private IntRelation read() {
-            return flipped ? pairRel.ints().inverse() : pairRel.ints();
-        }
-
-        private Pairs proxy() {
-            return flipped ? (Pairs) primaryPairs.inverse() : primaryPairs;
-        }
-
-        private void check(int id, String role) {
-            if (id < 0) {
-                throw new IllegalArgumentException("relation '" + name + "': " + role + " id " + id + " is negative");
-            }
-        }
-
-        @Override public String name() { return name; }
-        @Override public Kind kind() { return pairRel.kind(); }
-        @Override public boolean contains(int l, int r) { return read().contains(l, r); }
-        @Override public IntNeighborSet rightsOf(int l) { return read().rightsOf(l); }
-        @Override public IntNeighborSet leftsOf(int r) { return read().leftsOf(r); }
-        @Override public int copyRightsTo(int l, int[] dest) { return read().copyRightsTo(l, dest); }
-        @Override public int copyLeftsTo(int r, int[] dest) { return read().copyLeftsTo(r, dest); }
-        @Override public void forEachRight(int l, IntConsumer a) { read().forEachRight(l, a); }
-        @Override public void forEachLeft(int r, IntConsumer a) { read().forEachLeft(r, a); }
-        @Override public int degreeOfLeft(int l) { return read().degreeOfLeft(l); }
-        @Override public int degreeOfRight(int r) { return read().degreeOfRight(r); }
-        @Override public long size() { return read().size(); }
-        @Override public void forEachLink(LinkConsumer a) { read().forEachLink(a); }
-        @Override public IntRelation inverse() { return proxy().inverse().ints(); }
-
-        @Override
-        public boolean link(int l, int r) {
-            check(l, "left");
-            check(r, "right");
-            return junction.writes.writeBool(() -> proxy().linkIds(junction.ownTxn(), l, r));
-        }
-
-        @Override
-        public boolean unlink(int l, int r) {
-            check(l, "left");
-            check(r, "right");
-            return junction.writes.writeBool(() -> proxy().unlinkIds(junction.ownTxn(), l, r));
-        }
-
-        @Override
-        public long linkAll(int[] ls, int[] rs) {
-            Objects.requireNonNull(ls, () -> "relation '" + name + "': lefts are null");
-            Objects.requireNonNull(rs, () -> "relation '" + name + "': rights are null");
-            if (ls.length != rs.length) {
-                throw new IllegalArgumentException("relation '" + name + "': " + ls.length + " lefts but "
-                        + rs.length + " rights");
-            }
-            for (int i = 0; i < ls.length; i++) {
-                check(ls[i], "left");
-                check(rs[i], "right");
-            }
-            return junction.writes.write(() -> {
-                long n = 0;
-                Txn t = junction.ownTxn();
-                for (int i = 0; i < ls.length; i++) {
-                    if (proxy().linkIds(t, ls[i], rs[i])) n++;
-                }
-                return n;
-            });
-        }
-
-        @Override
-        public int removeLeft(int l) {
-            check(l, "left");
-            return junction.writes.writeInt(() -> removeAllOf(junction.ownTxn(), l, !flipped));
-        }
-
-        @Override
-        public int removeRight(int r) {
-            check(r, "right");
-            return junction.writes.writeInt(() -> removeAllOf(junction.ownTxn(), r, flipped));
-        }
-
-        @Override
-        public boolean replaceRights(int l, int[] rs) {
-            check(l, "left");
-            Objects.requireNonNull(rs, () -> "relation '" + name + "': the new rights are null");
-            for (int r : rs) check(r, "right");
-            return junction.writes.writeBool(() -> proxy().replaceIds(junction.ownTxn(), l, rs));
-        }
-
-        @Override
-        public boolean replaceLefts(int r, int[] ls) {
-            check(r, "right");
-            Objects.requireNonNull(ls, () -> "relation '" + name + "': the new lefts are null");
-            for (int l : ls) check(l, "left");
-            Pairs inv = (Pairs) proxy().inverse();
-            return junction.writes.writeBool(() -> inv.replaceIds(junction.ownTxn(), r, ls));
-        }
-
-        @Override
-        public void clear() {
-            junction.writes.write(() -> {
-                Txn t = junction.ownTxn();
-                it.unimi.dsi.fastutil.ints.IntOpenHashSet lefts = new it.unimi.dsi.fastutil.ints.IntOpenHashSet();
-                reading(pairRel).forEachLink((l, r) -> lefts.add(l));
-                for (int l : lefts.toIntArray()) removeAllOf(t, l, true);
-                return null;
-            });
-        }
-
-        @Override
-        public String toString() {
-            return "ints of " + proxy();
         }
     }
 }

@@ -43,14 +43,15 @@ final class LinkColumns {
     abstract static class Base<L, R> extends ColumnHandle implements LinkColumn<L, R> {
         final RelationImpl<L, R> rel;
         final RelationImpl<?, ?> primary;
-        final boolean flipped;
+        /** Which way this column's relation view faces the storage. */
+        final Orientation orientation;
         Base<R, L> inverse;
 
         Base(String name, RelationImpl<L, R> rel, byte type, int k, long defBits, Object defObject) {
             super(name, rel.primary.columns, rel.left.junction, type, k, defBits, defObject);
             this.rel = rel;
             this.primary = rel.primary;
-            this.flipped = rel.flipped;
+            this.orientation = rel.orientation;
         }
 
         /** The same column for the inverse relation. */
@@ -125,8 +126,8 @@ final class LinkColumns {
         private long keyOfLinked(long ids, Object le, Object re) {
             int l = (int) (ids >>> 32);
             int r = (int) ids;
-            int sl = flipped ? r : l;
-            int sr = flipped ? l : r;
+            int sl = orientation.storageLeft(l, r);
+            int sr = orientation.storageRight(l, r);
             if (!reading().contains(sl, sr)) { // checks the ids
                 throw le != null ? notLinked(le, re) : notLinked(l, r);
             }
@@ -217,7 +218,7 @@ final class LinkColumns {
                     int x = c.ids[i];
                     int l = ofLeft ? o : x;
                     int r = ofLeft ? x : o;
-                    long key = primary.pairKey(flipped ? r : l, flipped ? l : r);
+                    long key = primary.pairKey(orientation.storageLeft(l, r), orientation.storageRight(l, r));
                     ColumnStore cs = holder(key);
                     if (isObject()) {
                         c.objects[i] = cs == null ? defaultObject() : objectAt(cs, cs.slot(key));

@@ -6,13 +6,14 @@ import java.util.Set;
 
 /**
  * A typed relation: an {@link IntRelation} (the storage, shared with the inverse) and the two {@link Side}s.
- * The primary relation has {@code flipped == false}: its left table holds the storage's left ids.
+ * The primary relation has {@link Orientation#DECLARED}: its left table holds the storage's left ids.
  */
 final class RelationImpl<L, R> implements Relation<L, R> {
 
     final String name;
     final IntRelation store;
-    final boolean flipped;
+    /** Which way this view faces the storage: the primary as declared, its inverse the other way. */
+    final Orientation orientation;
     final AbstractTable<L> left;
     final AbstractTable<R> right;
     /** The relation as declared: owner of the storage, key of transaction overlays, target of events. */
@@ -34,25 +35,25 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     RelationImpl(String name, IntRelation store, AbstractTable<L> left, AbstractTable<R> right) {
         this.name = name;
         this.store = store;
-        this.flipped = false;
+        this.orientation = Orientation.DECLARED;
         this.left = left;
         this.right = right;
         this.primary = this;
-        this.fromLeft = new Side<>(this, this, store, true, left, right);
-        this.fromRight = new Side<>(this, this, store, false, right, left);
-        this.ints = new SharedIntRelation(this, false);
+        this.fromLeft = new Side<>(this, this, store, orientation.isStorageLeft(true), left, right);
+        this.fromRight = new Side<>(this, this, store, orientation.isStorageLeft(false), right, left);
+        this.ints = new SharedIntRelation(this, Orientation.DECLARED);
     }
 
     /** The inverse of {@code primary}: same storage, sides exchanged. */
     private RelationImpl(RelationImpl<R, L> primary) {
         this.name = primary.name;
         this.store = primary.store;
-        this.flipped = !primary.flipped;
+        this.orientation = primary.orientation.inverse();
         this.left = primary.right;
         this.right = primary.left;
         this.primary = primary;
-        this.fromLeft = new Side<>(this, primary, store, false, left, right);
-        this.fromRight = new Side<>(this, primary, store, true, right, left);
+        this.fromLeft = new Side<>(this, primary, store, orientation.isStorageLeft(true), left, right);
+        this.fromRight = new Side<>(this, primary, store, orientation.isStorageLeft(false), right, left);
         this.inverse = primary;
         this.ints = ((SharedIntRelation) primary.ints).inverse();
     }
@@ -198,7 +199,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
             java.util.ArrayList<LinkColumns.Base<?, ?>> list = new java.util.ArrayList<>(p.columnList);
             list.add(c);
             p.columnList = java.util.List.copyOf(list);
-            return (C) (flipped ? c.inverse() : c);
+            return (C) (orientation.isInverse() ? c.inverse() : c);
         });
     }
 
@@ -207,7 +208,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     public java.util.List<LinkColumn<L, R>> columns() {
         java.util.List<LinkColumn<L, R>> out = new java.util.ArrayList<>();
         for (LinkColumns.Base<?, ?> c : primary.columnList) {
-            out.add((LinkColumn<L, R>) (flipped ? c.inverse() : c));
+            out.add((LinkColumn<L, R>) (orientation.isInverse() ? c.inverse() : c));
         }
         return out;
     }
@@ -231,7 +232,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
             int o = left.findOrInsert(t, l);
             int x = right.findOrInsert(t, r);
             boolean changed = fromLeft.link(o, x);
-            long key = flipped ? primary.pairKey(x, o) : primary.pairKey(o, x);
+            long key = primary.pairKey(orientation.storageLeft(o, x), orientation.storageRight(o, x));
             for (LinkColumns.ValueImpl v : vs) {
                 v.column().put(t, key, v.bits(), v.object());
             }

@@ -33,24 +33,24 @@ import java.util.function.Supplier;
  *       (no allocation beyond the index's own); bulk writes in place too, or through a one-off transaction
  *       when listeners need the exact list of changes.</li>
  *   <li><b>Inside a transaction</b>, on its thread, everything goes to the transaction's {@link DeltaRelation},
- *       oriented by {@link #flipped}.</li>
+ *       mapped through {@link #orientation}.</li>
  * </ul>
  */
 final class SharedIntRelation implements IntRelation {
 
     private final RelationImpl<?, ?> primary;
     private final Junction junction;
-    /** Whether this is the inverse: left and right exchanged with respect to the storage. */
-    private final boolean flipped;
+    /** Which way this view faces the storage. */
+    private final Orientation orientation;
     /** The committed storage, oriented. */
     private final IntRelation base;
     private SharedIntRelation inverse;
 
-    SharedIntRelation(RelationImpl<?, ?> primary, boolean flipped) {
+    SharedIntRelation(RelationImpl<?, ?> primary, Orientation orientation) {
         this.primary = primary;
         this.junction = primary.left.junction;
-        this.flipped = flipped;
-        this.base = flipped ? primary.store.inverse() : primary.store;
+        this.orientation = orientation;
+        this.base = orientation.of(primary.store);
     }
 
     /** This thread's overlay for reading, or null to read committed storage. */
@@ -76,7 +76,7 @@ final class SharedIntRelation implements IntRelation {
         }
         SharedIntRelation i = inverse;
         if (i == null) {
-            i = new SharedIntRelation(primary, !flipped);
+            i = new SharedIntRelation(primary, orientation.inverse());
             i.inverse = this;
             inverse = i;
         }
@@ -111,7 +111,7 @@ final class SharedIntRelation implements IntRelation {
     /** {@link #contains} on this thread's transaction: its overlay if it touched the relation. */
     private boolean containsOwn(int left, int right) {
         DeltaRelation d = readDelta();
-        if (d != null) return flipped ? d.contains(right, left) : d.contains(left, right);
+        if (d != null) return d.contains(orientation.storageLeft(left, right), orientation.storageRight(left, right));
         return base.contains(left, right);
     }
 
@@ -132,7 +132,7 @@ final class SharedIntRelation implements IntRelation {
     /** A degree on this thread's transaction: its overlay if it touched the relation. */
     private int degreeOwn(int id, boolean ofLeft) {
         DeltaRelation d = readDelta();
-        if (d != null) return ofLeft != flipped ? d.degreeOfLeft(id) : d.degreeOfRight(id);
+        if (d != null) return orientation.isStorageLeft(ofLeft) ? d.degreeOfLeft(id) : d.degreeOfRight(id);
         return ofLeft ? base.degreeOfLeft(id) : base.degreeOfRight(id);
     }
 
@@ -164,7 +164,7 @@ final class SharedIntRelation implements IntRelation {
         if (junction.ownTxn() == null) return null;
         DeltaRelation d = readDelta();
         if (d == null) return null;
-        return ofLeft != flipped ? d.rightsOf(owner) : d.leftsOf(owner);
+        return orientation.isStorageLeft(ofLeft) ? d.rightsOf(owner) : d.leftsOf(owner);
     }
 
     @Override
@@ -236,7 +236,7 @@ final class SharedIntRelation implements IntRelation {
     private void forEachInTxn(int owner, boolean ofLeft, IntConsumer action) {
         DeltaRelation d = readDelta();
         if (d != null) {
-            if (ofLeft != flipped) d.forEachRight(owner, action); else d.forEachLeft(owner, action);
+            if (orientation.isStorageLeft(ofLeft)) d.forEachRight(owner, action); else d.forEachLeft(owner, action);
         } else if (ofLeft) {
             base.forEachRight(owner, action);
         } else {
@@ -279,7 +279,7 @@ final class SharedIntRelation implements IntRelation {
             DeltaRelation d = readDelta();
             if (d == null) {
                 base.forEachLink(action);
-            } else if (flipped) {
+            } else if (orientation.isInverse()) {
                 d.forEachLink((l, r) -> action.accept(r, l));
             } else {
                 d.forEachLink(action);
@@ -316,8 +316,8 @@ final class SharedIntRelation implements IntRelation {
     }
 
     private boolean write(int left, int right, boolean link) {
-        int l = flipped ? right : left;
-        int r = flipped ? left : right;
+        int l = orientation.storageLeft(left, right);
+        int r = orientation.storageRight(left, right);
         Txn t = junction.ownTxn();
         if (t != null) {
             return junction.writes.within(t, () -> link ? writeDelta().link(l, r) : writeDelta().unlink(l, r));
@@ -334,19 +334,19 @@ final class SharedIntRelation implements IntRelation {
 
     @Override
     public long linkAll(int[] lefts, int[] rights) {
-        int[] ls = flipped ? rights : lefts;
-        int[] rs = flipped ? lefts : rights;
+        int[] ls = orientation.storageLefts(lefts, rights);
+        int[] rs = orientation.storageRights(lefts, rights);
         return inPlaceOr(() -> primary.store.linkAll(ls, rs), () -> writeDelta().linkAll(ls, rs));
     }
 
     @Override
     public int removeLeft(int left) {
-        return removeAll(left, !flipped);
+        return removeAll(left, orientation.isStorageLeft(true));
     }
 
     @Override
     public int removeRight(int right) {
-        return removeAll(right, flipped);
+        return removeAll(right, orientation.isStorageLeft(false));
     }
 
     /** Removes the links of {@code id}, which is a left of the storage if {@code storeLeft}. */
@@ -357,12 +357,12 @@ final class SharedIntRelation implements IntRelation {
 
     @Override
     public boolean replaceRights(int left, int[] rights) {
-        return replace(left, rights, !flipped);
+        return replace(left, rights, orientation.isStorageLeft(true));
     }
 
     @Override
     public boolean replaceLefts(int right, int[] lefts) {
-        return replace(right, lefts, flipped);
+        return replace(right, lefts, orientation.isStorageLeft(false));
     }
 
     private boolean replace(int id, int[] ids, boolean storeLeft) {
@@ -383,7 +383,7 @@ final class SharedIntRelation implements IntRelation {
 
     @Override
     public String toString() {
-        return (flipped ? "inverse of " : "") + "relation '" + base.name() + "' of " + junction;
+        return (orientation.isInverse() ? "inverse of " : "") + "relation '" + base.name() + "' of " + junction;
     }
 
     // ---- a committed neighbour set, read safely from any thread ------------------------------------------
