@@ -394,18 +394,7 @@ final class Committer {
      * the change itself. No overlay, no allocation beyond the index's own.
      */
     Outcome linkInPlace(RelationImpl<?, ?> rel, int left, int right, boolean link) {
-        gate.checkNoView("write");
-        acquireWriter(lockTimeoutNanos);
-        boolean changed;
-        try {
-            if (decide(WriteKind.SINGLE_LINK, rel) != WritePath.IN_PLACE) {
-                return Outcome.NEEDS_TRANSACTION;
-            }
-            changed = changeInPlace(rel, left, right, link);
-        } finally {
-            writer.unlock();
-        }
-        return told(changed);
+        return linkInPlace(rel, null, null, null, left, right, link);
     }
 
     /**
@@ -413,19 +402,29 @@ final class Committer {
      * transaction to add the missing one; an unlink has nothing to do).
      */
     Outcome linkInPlace(Side<?, ?> side, Object owner, Object other, boolean link) {
+        return linkInPlace(side.primary, side, owner, other, 0, 0, link);
+    }
+
+    /** Both single in-place writes: by ids, or (with a {@code side}) by entities found under the lock. */
+    private Outcome linkInPlace(RelationImpl<?, ?> rel, Side<?, ?> side, Object owner, Object other, int l, int r,
+                                boolean link) {
         gate.checkNoView("write");
         acquireWriter(lockTimeoutNanos);
         boolean changed;
         try {
-            if (decide(WriteKind.SINGLE_LINK, side.primary) != WritePath.IN_PLACE) {
+            if (decide(WriteKind.SINGLE_LINK, rel) != WritePath.IN_PLACE) {
                 return Outcome.NEEDS_TRANSACTION;
             }
-            int o = side.ownerTable.find(owner);
-            int x = o < 0 ? -1 : side.otherTable.find(other);
-            if (x < 0) {
-                return link ? Outcome.NEEDS_TRANSACTION : Outcome.UNCHANGED;
+            if (side != null) {
+                int o = side.ownerTable.find(owner);
+                int x = o < 0 ? -1 : side.otherTable.find(other);
+                if (x < 0) {
+                    return link ? Outcome.NEEDS_TRANSACTION : Outcome.UNCHANGED;
+                }
+                l = side.ownerLeft ? o : x;
+                r = side.ownerLeft ? x : o;
             }
-            changed = changeInPlace(side.primary, side.ownerLeft ? o : x, side.ownerLeft ? x : o, link);
+            changed = changeInPlace(rel, l, r, link);
         } finally {
             writer.unlock();
         }

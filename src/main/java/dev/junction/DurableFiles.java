@@ -64,6 +64,17 @@ final class DurableFiles {
     }
 
     /**
+     * The header of a file that starts with {@code magic} and is at least {@code headerLength} bytes long, as a
+     * buffer positioned after the magic; null if the file does not.
+     */
+    static ByteBuffer afterMagic(byte[] data, byte[] magic, int headerLength) {
+        if (data.length < headerLength || !java.util.Arrays.equals(data, 0, magic.length, magic, 0, magic.length)) {
+            return null;
+        }
+        return ByteBuffer.wrap(data).position(magic.length);
+    }
+
+    /**
      * The whole of {@code file}, refused (as a {@link CorruptFileException} saying {@code what} it should be) if it
      * is larger than {@code maxSize}, before anything is allocated.
      */

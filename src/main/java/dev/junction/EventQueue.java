@@ -94,37 +94,34 @@ final class EventQueue {
 
     /** Tells every listener of one change (only the delivering thread uses it). */
     private final class Emitter implements Txn.ChangeVisitor {
+        private static final int LINKED = 0, UNLINKED = 1, ADDED = 2, REMOVED = 3;
+
         @Override
         public void link(RelationImpl<?, ?> relation, int left, int right, boolean linked) {
-            Relation<?, ?> target = relation.eventTarget;
-            if (target == null) return; // an internal part of an association table
-            for (ChangeListener l : listeners) {
-                try {
-                    if (linked) l.linked(target, left, right); else l.unlinked(target, left, right);
-                } catch (Throwable e) {
-                    report(e);
-                }
+            if (relation.eventTarget != null) { // else an internal part of an association table
+                tell(linked ? LINKED : UNLINKED, relation.eventTarget, null, left, right, null);
             }
         }
 
         @Override
         public void add(AbstractTable<?> table, int id, Object entity) {
-            if (table.quiet) return;
-            for (ChangeListener l : listeners) {
-                try {
-                    l.added(table, id, entity);
-                } catch (Throwable e) {
-                    report(e);
-                }
-            }
+            if (!table.quiet) tell(ADDED, null, table, id, 0, entity);
         }
 
         @Override
         public void remove(AbstractTable<?> table, int id, Object entity, boolean addedHere) {
-            if (table.quiet) return;
+            if (!table.quiet) tell(REMOVED, null, table, id, 0, entity);
+        }
+
+        private void tell(int what, Relation<?, ?> relation, Table<?> table, int a, int b, Object entity) {
             for (ChangeListener l : listeners) {
                 try {
-                    l.removed(table, id, entity);
+                    switch (what) {
+                        case LINKED -> l.linked(relation, a, b);
+                        case UNLINKED -> l.unlinked(relation, a, b);
+                        case ADDED -> l.added(table, a, entity);
+                        default -> l.removed(table, a, entity);
+                    }
                 } catch (Throwable e) {
                     report(e);
                 }

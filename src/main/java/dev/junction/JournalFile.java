@@ -337,14 +337,13 @@ final class JournalFile implements AutoCloseable {
     /** Reads a journal: header checked, records checked; a torn tail dropped only where {@code last} allows it. */
     static Contents read(Path file, long generation, boolean last) throws IOException {
         byte[] data = DurableFiles.readAll(file, MAX_SIZE, "a journal");
-        if (data.length < HEADER || !Arrays.equals(Arrays.copyOf(data, PersistenceFormat.JOURNAL_MAGIC.length), PersistenceFormat.JOURNAL_MAGIC)) {
+        ByteBuffer h = DurableFiles.afterMagic(data, PersistenceFormat.JOURNAL_MAGIC, HEADER);
+        if (h == null) {
             if (last && data.length < HEADER && isPrefixOfHeader(data, generation)) {
                 throw new CorruptFileException(file, "the journal's header is incomplete (a crash while creating it)");
             }
             throw new CorruptFileException(file, "not a Junction journal (no JNCTJRNL header)");
         }
-        ByteBuffer h = ByteBuffer.wrap(data);
-        h.position(PersistenceFormat.JOURNAL_MAGIC.length);
         int version = h.getInt();
         long gen = h.getLong();
         int crc = h.getInt();

@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  *       after the read validates it. Two loads of one word, no shared write: reads scale with cores. Written only
  *       by the holder of the engine's write lock ({@link Committer}), through {@link #openTxn},
  *       {@link #closeTxn}, {@link #acquireStamp} and {@link #releaseStamp}.</li>
- *   <li><b>The protocol</b> ({@link #readLong}, {@link #read}): the gated read of committed storage; if the
- *       gate turns it away, this thread's own transaction (its overlays), else a {@link StampedLock} optimistic
- *       read, else the read lock (a commit is being published). A read that throws is believed only if the read
+ *   <li><b>The protocol</b> ({@link #readLong}, {@link #read}): this thread's own transaction, if it has one
+ *       (its overlays); else the gated read of committed storage; if the gate turns it away, a
+ *       {@link StampedLock} optimistic read, else the read lock (a commit is being published). A read that throws is believed only if the read
  *       was valid (a torn read can throw). Operations are non-capturing static functions of a subject and a
  *       {@code long} argument, so the read path allocates nothing and its call sites stay monomorphic.</li>
  *   <li><b>Read views and iterators</b> hold the read lock ({@link #readView}) or validate each step against an
@@ -167,17 +167,8 @@ final class ReadGate {
      * thread has an open transaction, {@code own} (which looks at the transaction's overlays).
      */
     <S> long readLong(S subject, long arg, Object x, Object y, LongRead<S> committed, LongRead<S> own) {
-        long g = open();
-        if (g != 0L) {
-            try {
-                long v = committed.apply(subject, arg, x, y);
-                if (unchanged(g)) return v;
-            } catch (RuntimeException e) {
-                if (unchanged(g)) throw e;
-            }
-        }
-        if (ownTxn() != null) return own.apply(subject, arg, x, y);
-        return committedSlow(subject, arg, x, y, committed);
+        if (ownTxn() != null) return own.apply(subject, arg, x, y); // a plain load: null unless a transaction is open
+        return readCommitted(subject, arg, x, y, committed);
     }
 
     /** Reads a primitive of committed storage only (the caller has no transaction, or does not look at it). */
@@ -214,6 +205,7 @@ final class ReadGate {
 
     /** Reads an object, as {@link #readLong} does; {@code op} looks at this thread's overlays if it has any. */
     <S, R> R read(S subject, long arg, Object x, Object y, Read<S, R> op) {
+        if (ownTxn() != null) return op.apply(subject, arg, x, y);
         long g = open();
         if (g != 0L) {
             try {
@@ -223,7 +215,6 @@ final class ReadGate {
                 if (unchanged(g)) throw e;
             }
         }
-        if (ownTxn() != null) return op.apply(subject, arg, x, y);
         long st = seq.tryOptimisticRead();
         if (st != 0L) {
             try {

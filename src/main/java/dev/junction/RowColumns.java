@@ -80,6 +80,13 @@ final class RowColumns {
             return junction.gate.read(this, row, null, null, OBJECT);
         }
 
+        /** The exact sum of integral values ({@link Math#addExact}: overflow throws). */
+        final long sumBits(int[] rows) {
+            long s = 0;
+            for (long v : allBits(rows)) s = Math.addExact(s, v);
+            return s;
+        }
+
         final long[] allBits(int[] rows) {
             Objects.requireNonNull(rows, () -> what() + ": rows are null");
             return junction.gate.read(() -> {
@@ -160,11 +167,7 @@ final class RowColumns {
         @Override public void set(int row, long v) { write(row, v, null); }
         @Override public Value value(long v) { return new ValueImpl(this, v, null); }
         @Override public int[] filter(int[] rows, LongPredicate p) { return filterBits(rows, p); }
-        @Override public long sum(int[] rows) {
-            long s = 0;
-            for (long v : allBits(rows)) s = Math.addExact(s, v);
-            return s;
-        }
+        @Override public long sum(int[] rows) { return sumBits(rows); }
     }
 
     static final class IntColumn extends Base implements RowColumn.OfInt {
@@ -181,11 +184,7 @@ final class RowColumns {
             Objects.requireNonNull(p, () -> what() + ": predicate is null");
             return filterBits(rows, b -> p.test((int) b));
         }
-        @Override public long sum(int[] rows) {
-            long s = 0;
-            for (long v : allBits(rows)) s = Math.addExact(s, v);
-            return s;
-        }
+        @Override public long sum(int[] rows) { return sumBits(rows); }
     }
 
     static final class DoubleColumn extends Base implements RowColumn.OfDouble {

@@ -480,34 +480,27 @@ final class SharedIntRelation implements IntRelation {
                     }
                 }
 
+                // each step is validated after it ran, whether it returned or threw (a torn step can throw)
                 @Override
                 public boolean hasNext() {
                     checkView();
                     stamp = junction.gate.restamp(stamp);
-                    boolean v;
                     try {
-                        v = it.hasNext();
-                    } catch (RuntimeException e) {
+                        return it.hasNext();
+                    } finally {
                         junction.gate.checkStep(stamp, what);
-                        throw e;
                     }
-                    junction.gate.checkStep(stamp, what);
-                    return v;
                 }
 
                 @Override
                 public int nextInt() {
                     checkView();
                     stamp = junction.gate.restamp(stamp);
-                    int v;
                     try {
-                        v = it.nextInt();
-                    } catch (RuntimeException e) {
+                        return it.nextInt();
+                    } finally {
                         junction.gate.checkStep(stamp, what);
-                        throw e;
                     }
-                    junction.gate.checkStep(stamp, what);
-                    return v;
                 }
             };
         }

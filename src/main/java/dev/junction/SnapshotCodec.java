@@ -294,12 +294,10 @@ final class SnapshotCodec {
     }
 
     static Content decode(Path file, byte[] data, Map<Class<?>, ValueCodec<?>> registry) throws IOException {
-        if (data.length < PersistenceFormat.SNAPSHOT_HEADER
-                || !Arrays.equals(Arrays.copyOf(data, PersistenceFormat.SNAPSHOT_MAGIC.length), PersistenceFormat.SNAPSHOT_MAGIC)) {
+        ByteBuffer h = DurableFiles.afterMagic(data, PersistenceFormat.SNAPSHOT_MAGIC, PersistenceFormat.SNAPSHOT_HEADER);
+        if (h == null) {
             throw new CorruptFileException(file, "not a Junction snapshot (no JUNCTION header)");
         }
-        ByteBuffer h = ByteBuffer.wrap(data);
-        h.position(PersistenceFormat.SNAPSHOT_MAGIC.length);
         int version = h.getInt();
         int flags = h.getInt();
         int headerCrc = h.getInt();
@@ -409,11 +407,17 @@ final class SnapshotCodec {
         return out;
     }
 
+    /** Reads a part's name; from then on errors name the part ({@code what} 'name'). */
+    private static String named(Source in, String section, String what) throws CorruptFileException {
+        in.where = section;
+        String name = in.utf();
+        in.where = what + " '" + name + "'";
+        return name;
+    }
+
     private static TableData table(Source in, ValueCodec<?>[] codecs) throws IOException {
         TableData t = new TableData();
-        in.where = "TABLE";
-        t.name = in.utf();
-        in.where = "table '" + t.name + "'";
+        t.name = named(in, "TABLE", "table");
         int kind = in.u8();
         if (kind > PersistenceFormat.TABLE_ROWS) throw in.corrupt("unknown table kind " + kind);
         t.kind = kind;
@@ -518,9 +522,7 @@ final class SnapshotCodec {
 
     private static RelationData relation(Source in, ValueCodec<?>[] codecs) throws IOException {
         RelationData r = new RelationData();
-        in.where = "RELATION";
-        r.name = in.utf();
-        in.where = "relation '" + r.name + "'";
+        r.name = named(in, "RELATION", "relation");
         int code = in.u8();
         r.kind = PersistenceFormat.relationKind(code);
         if (r.kind == null) throw in.corrupt("unknown relation kind " + code);

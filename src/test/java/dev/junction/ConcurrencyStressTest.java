@@ -168,26 +168,7 @@ class ConcurrencyStressTest {
                 reader(id, new Random(seed * 17 + 1000 + id), deadline, checks);
             }), "reader-" + r));
         }
-        threads.forEach(Thread::start);
-        start.countDown();
-        long joinBy = System.currentTimeMillis() + millis + 30_000;
-        for (Thread t : threads) {
-            t.join(Math.max(1, joinBy - System.currentTimeMillis()));
-        }
-        stop = true;
-        List<String> hung = new ArrayList<>();
-        for (Thread t : threads) {
-            if (t.isAlive()) {
-                hung.add(t.getName() + " " + t.getState() + "\n    at "
-                        + String.join("\n    at ", Arrays.stream(t.getStackTrace()).map(String::valueOf).toList()));
-            }
-        }
-        if (!hung.isEmpty()) {
-            fail("threads did not finish (livelock or deadlock?), " + rerun + ":\n" + String.join("\n", hung));
-        }
-        if (!failures.isEmpty()) {
-            fail(failures.size() + " failure(s), " + rerun + ":\n" + String.join("\n", failures));
-        }
+        runToEnd(threads, start, millis, rerun);
         long totalCommits = Arrays.stream(commits).sum();
         assertTrue(totalCommits > 0 && Arrays.stream(checks).sum() > 0, "no work done, " + rerun);
 
@@ -765,6 +746,22 @@ class ConcurrencyStressTest {
                 }
             }), "reader-" + i));
         }
+        runToEnd(threads, start, millis, rerun);
+        assertTrue(flips[0] > 0 && Arrays.stream(reads).sum() > 0, "no work done, " + rerun);
+        try {
+            EngineWorld.snapshot(db);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + rerun, e);
+        }
+        System.out.printf("ConcurrencyStressTest (torn reads): %s; flips %d, reader rounds %s%n", rerun, flips[0],
+                Arrays.toString(reads));
+    }
+
+    /**
+     * Starts the threads, releases them, waits up to the run's length plus 30 s, then stops them: fails with the
+     * stacks of any thread still running (a livelock or deadlock) and with every failure a thread recorded.
+     */
+    private void runToEnd(List<Thread> threads, CountDownLatch start, long millis, String rerun) throws InterruptedException {
         threads.forEach(Thread::start);
         start.countDown();
         long joinBy = System.currentTimeMillis() + millis + 30_000;
@@ -785,13 +782,5 @@ class ConcurrencyStressTest {
         if (!failures.isEmpty()) {
             fail(failures.size() + " failure(s), " + rerun + ":\n" + String.join("\n", failures));
         }
-        assertTrue(flips[0] > 0 && Arrays.stream(reads).sum() > 0, "no work done, " + rerun);
-        try {
-            EngineWorld.snapshot(db);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n" + rerun, e);
-        }
-        System.out.printf("ConcurrencyStressTest (torn reads): %s; flips %d, reader rounds %s%n", rerun, flips[0],
-                Arrays.toString(reads));
     }
 }

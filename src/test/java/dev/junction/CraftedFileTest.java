@@ -388,6 +388,54 @@ class CraftedFileTest {
         openRefused(at, "relation 'tagged'", "not linked");
     }
 
+    /** An entity of the wrong form for its table: a tagged String added to a table of longs. */
+    @Test
+    void aJournaledEntityOfTheWrongFormIsRefused() throws IOException {
+        committed(w -> { });
+        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "users"}}, 1, s -> {
+            s.write(PersistenceFormat.OP_ADD);
+            s.varint(0);
+            s.varint(0);
+            s.write(PersistenceFormat.ENTITY_VALUE);
+            s.write(PersistenceFormat.VALUE_STRING);
+            s.utf("x");
+            s.varint(0);
+        }));
+        openRefused(at, "entity form");
+    }
+
+    /** No entity added to an object table (the form of association rows). */
+    @Test
+    void aJournaledAddOfNoEntityToAnObjectTableIsRefused() throws IOException {
+        committed(w -> { });
+        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
+            s.write(PersistenceFormat.OP_ADD);
+            s.varint(0);
+            s.varint(0);
+            s.write(PersistenceFormat.ENTITY_NONE);
+            s.varint(0);
+        }));
+        openRefused(at, "entity form");
+    }
+
+    /** A row value at row key 2^31 (a dense store would allocate for it). */
+    @Test
+    void journaledValuesOfARowKeyOf2To31AreRefused() throws IOException {
+        committed(w -> { });
+        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_ROW_COLUMNS, "loans"}}, 0, s -> {
+            s.varint(1);          // one column store
+            s.varint(0);
+            s.varint(1);
+            s.utf("at");
+            s.write(PersistenceFormat.COLUMN_LONG);
+            s.varint(0);          // nothing voided
+            s.varint(1);          // one written key
+            s.varlong(1L << 31);
+            s.zigzag(7);
+        }));
+        openRefused(at, "values for row 2147483648");
+    }
+
     @Test
     void aCleanlyRemovedMiddleRecordIsRefused() throws IOException {
         committed(w -> {

@@ -10,16 +10,16 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regressions found in review of link columns and association tables: values written by failed nested work are
- * undone; a failed column allocation at commit leaves nothing half-published and keeps its error; key functions
- * never run under the write stamp; declaring a column does not hold the engine's monitor; row views resolve
- * their entity on every call; the pairs proxy's bulk writes are atomic; undoing a void restores the values.
+ * Link and row values under failures, undo and threads: values written by failed nested work are undone; a
+ * failed column allocation at commit leaves nothing half-published and keeps its error; key functions never run
+ * under the write stamp; declaring a column does not hold the engine's monitor; row views resolve their entity on
+ * every call; the pairs proxy's bulk writes are atomic; undoing a void restores the values.
  */
-class ColumnRegressionTest {
+class ColumnFailureTest {
 
-    // Regression (a bug found in review): a value written by nested work that fails is not undone (puts are not logged)
+    /** Value writes are logged, so failed nested work takes its writes back. */
     @Test
-    void nestedFailureKeepsLinkValue() {
+    void aValueWrittenByFailedNestedWorkIsUndone() {
         Junction db = Junction.create();
         Table<String> s = db.table("s");
         Table<String> c = db.table("c");
@@ -37,9 +37,9 @@ class ColumnRegressionTest {
         }
     }
 
-    // Regression: link-with-values undone by a failed nested op leaves the value behind; relinking sees it
+    /** A link with values undone by failed nested work takes its values too: linking again sees the defaults. */
     @Test
-    void nestedFailureLeaksValueIntoRelink() {
+    void aLinkWithValuesUndoneByFailedNestedWorkLeavesNoValueBehind() {
         Junction db = Junction.create();
         Table<String> s = db.table("s");
         Table<String> c = db.table("c");
@@ -59,9 +59,9 @@ class ColumnRegressionTest {
         assertEquals(0, grade.get("a", "x"), "a new link must start from the default");
     }
 
-    // Regression: the same for association rows: the next row reuses the id and inherits the stale value
+    /** The same for association rows: the next row, which reuses the id, starts with the defaults. */
     @Test
-    void nestedFailureLeaksRowValueIntoNextRow() {
+    void aRowUndoneByFailedNestedWorkLeavesNoValueForTheNextRow() {
         Junction db = Junction.create();
         Table<String> cu = db.table("cu");
         Table<String> pr = db.table("pr");
@@ -79,9 +79,9 @@ class ColumnRegressionTest {
         assertEquals(1, qty.get(row), "row added without values must have the default");
     }
 
-    // Regression: publish: made[columnsDone++] = publishAllocate(...) increments before the call
+    /** A commit whose column allocation fails publishes nothing and reports that failure. */
     @Test
-    void failedColumnAllocationLeavesHalfAppliedCommit() throws Exception {
+    void aCommitWhoseColumnAllocationFailsPublishesNothing() throws Exception {
         Junction db = Junction.create();
         Table<String> s = db.table("s");
         Table<String> c = db.table("c");
@@ -101,9 +101,9 @@ class ColumnRegressionTest {
         assertTrue(t instanceof OutOfMemoryError, "original error replaced by " + t);
     }
 
-    // Regression: pairs().rightsOf(..).addAll is not all-or-nothing
+    /** {@code pairs().rightsOf(..).addAll} is one write: all or nothing. */
     @Test
-    void proxySetAddAllNotAtomic() {
+    void thePairsSetsAddAllIsAllOrNothing() {
         Junction db = Junction.create();
         Table<String> cu = db.table("cu");
         Table<String> pr = db.table("pr");
@@ -112,9 +112,9 @@ class ColumnRegressionTest {
         assertEquals(0, o.size(), "a method that throws changes nothing");
     }
 
-    // Regression: rowsOfLeft resolves the entity id once: after remove + re-add, the view shows another entity's rows
+    /** {@code rowsOfLeft} resolves its entity on every call: after a remove and a re-add it shows that entity's rows. */
     @Test
-    void rowSetBoundToStaleId() {
+    void aRowSetResolvesItsEntityOnEveryCall() {
         Junction db = Junction.create();
         Table<String> cu = db.table("cu");
         Table<String> pr = db.table("pr");
@@ -129,7 +129,7 @@ class ColumnRegressionTest {
     }
 
     @Test
-    void rowSetOfAbsentEntityNeverLive() {
+    void aRowSetOfAnEntityAddedLaterSeesItsRows() {
         Junction db = Junction.create();
         Table<String> cu = db.table("cu");
         Table<String> pr = db.table("pr");
@@ -139,10 +139,12 @@ class ColumnRegressionTest {
         assertEquals(1, zoe.size(), "live view");
     }
 
-    // Regression: declareColumn holds the engine monitor while waiting for the writer lock; a transaction that then
-    // calls any synchronized engine method (getTable, relation, table...) waits for the monitor: lock-order inversion
+    /**
+     * Declaring a column waits for the write lock without holding the engine's monitor, so a transaction's thread
+     * that calls a synchronized lookup meanwhile ({@code getTable}) is not blocked by it (no lock-order inversion).
+     */
     @Test
-    void declareColumnMonitorInversion() throws Exception {
+    void declaringAColumnDoesNotBlockLookupsOfTheTransactionItWaitsFor() throws Exception {
         Junction db = Junction.create(java.time.Duration.ofSeconds(2));
         Table<String> s = db.table("s");
         Table<String> c = db.table("c");
@@ -161,10 +163,12 @@ class ColumnRegressionTest {
         assertTrue(ms < 500, "getTable waited " + ms + " ms for a declarer that waits for us");
     }
 
-    // Regression: LinkColumn.set(entity, entity, v) outside a transaction runs the key function under the write stamp;
-    // a key function that reads the engine then waits for itself forever (linkInPlace resolves ids before the stamp)
+    /**
+     * {@code LinkColumn.set(entity, entity, v)} outside a transaction runs key functions before the write stamp, so a
+     * key function that reads the engine does not wait for itself.
+     */
     @Test
-    void setRunsUserCodeUnderWriteStamp() throws Exception {
+    void settingAValueRunsKeyFunctionsOutsideTheWriteStamp() throws Exception {
         Junction db = Junction.create();
         Table<String> other = db.table("other");
         KeyedTable<String, String> s = db.table("s", e -> { other.size(); return e; });
@@ -197,7 +201,7 @@ class ColumnRegressionTest {
     }
 
     @Test
-    void rewindOfVoidRestores() {
+    void undoingAVoidRestoresTheValues() {
         Junction db = Junction.create();
         Table<String> s = db.table("s");
         Table<String> c = db.table("c");

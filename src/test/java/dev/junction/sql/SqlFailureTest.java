@@ -22,12 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regressions found in review of SQL load and save: a failed load is invisible (listeners, other threads) and
- * does not undo other threads' writes; a save inside the caller's JDBC transaction leaves the caller's work alone;
- * an Error in the middle of a save leaves nothing committed; DIFFERENCE refuses NULL keys, repairs duplicated rows,
- * and matches keys of other types (TEXT) by value.
+ * SQL load and save when things go wrong: a failed load is invisible (to listeners, to other threads) and does
+ * not undo other threads' writes; a save inside the caller's JDBC transaction leaves the caller's work alone; an
+ * Error in the middle of a save commits nothing; DIFFERENCE refuses NULL keys, repairs duplicated rows, and
+ * matches keys of other column types (TEXT) by value.
  */
-class SqlRegressionTest {
+class SqlFailureTest {
     static Connection sqlite() throws SQLException { return DriverManager.getConnection("jdbc:sqlite::memory:"); }
     static Connection h2() throws SQLException {
         return DriverManager.getConnection("jdbc:h2:mem:p" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
@@ -53,8 +53,7 @@ class SqlRegressionTest {
         c.commit(); c.setAutoCommit(true);
     }
 
-    // Regression: listeners hear the links and entities of a load that then fails
-    @Test void failedLoadIsDeliveredToListeners() throws Exception {
+    @Test void listenersNeverHearAFailedLoad() throws Exception {
         Junction db = Junction.create();
         LongTable l = db.longTable("l"), r = db.longTable("r");
         Relation<Long, Long> rel = db.relation("rel", l, r);
@@ -72,7 +71,7 @@ class SqlRegressionTest {
     }
 
     // another thread reading during a load sees none of it; a failed load leaves nothing
-    @Test void undoWipesConcurrentWrite() throws Exception {
+    @Test void otherThreadsSeeNothingOfAFailedLoadAndItLeavesNothing() throws Exception {
         Junction db = Junction.create();
         LongTable l = db.longTable("l"), r = db.longTable("r");
         Relation<Long, Long> rel = db.relation("rel", l, r);
@@ -93,8 +92,7 @@ class SqlRegressionTest {
         assertEquals(1, l.size(), "only the entity that was there before");
     }
 
-    // Regression: save inside the caller's JDBC transaction commits / rolls back the caller's work
-    @Test void saveRollsBackCallersTransaction() throws Exception {
+    @Test void aFailedSaveInsideTheCallersTransactionLeavesTheCallersWork() throws Exception {
         Junction db = Junction.create();
         LongTable l = db.longTable("l"), r = db.longTable("r");
         Relation<Long, Long> rel = db.relation("rel", l, r);
@@ -110,8 +108,7 @@ class SqlRegressionTest {
         }
     }
 
-    // Regression: an Error mid-save: no rollback, finally setAutoCommit(true) commits the partial write
-    @Test void errorMidSaveCommitsPartialWrite() throws Exception {
+    @Test void anErrorInTheMiddleOfASaveCommitsNothing() throws Exception {
         Junction db = Junction.create();
         LongTable l = db.longTable("l"), r = db.longTable("r");
         Relation<Long, Long> rel = db.relation("rel", l, r);
@@ -133,8 +130,7 @@ class SqlRegressionTest {
         }
     }
 
-    // Regression: DIFFERENCE and a NULL key row already in the table
-    @Test void differenceWithNullRow() throws Exception {
+    @Test void differenceRefusesANullKeyInTheTableAndWritesNothing() throws Exception {
         Junction db = Junction.create();
         LongTable l = db.longTable("l"), r = db.longTable("r");
         Relation<Long, Long> rel = db.relation("rel", l, r);
@@ -148,8 +144,7 @@ class SqlRegressionTest {
         }
     }
 
-    // Regression: DIFFERENCE leaves duplicated rows; TEXT column vs Long key rewrites everything
-    @Test void differenceDuplicatesAndTypes() throws Exception {
+    @Test void differenceRepairsDuplicatedRowsAndMatchesKeysOfOtherTypesByValue() throws Exception {
         Junction db = Junction.create();
         LongTable l = db.longTable("l"), r = db.longTable("r");
         Relation<Long, Long> rel = db.relation("rel", l, r);

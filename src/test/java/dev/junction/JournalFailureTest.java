@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Regressions found in review of persistence: a damaged length is not a torn tail; an interrupted committer does
- * not break the journal; crafted records are corrupt files, not other exceptions; an oversized journal is refused
- * cleanly; a failed checkpoint can be retried; recovery tells listeners nothing (and a writing listener cannot
- * break it); a failed open or close leaves no half state; loading into a journaled engine is refused; closing a
- * group-commit journal does not fail a waiting committer; a crashed journal creation leaves only a temporary file.
+ * The journal when things go wrong: a damaged length is not a torn tail; an interrupted committer does not break
+ * the journal for others; an oversized journal is refused cleanly; a failed checkpoint can be retried; recovery
+ * tells listeners nothing (and a writing listener cannot break it); a failed open or close leaves no half state;
+ * loading into a journaled engine is refused; closing a group-commit journal does not fail a waiting committer; a
+ * crashed journal creation leaves only a temporary file.
  */
-class PersistenceRegressionTest {
+class JournalFailureTest {
 
     @TempDir
     Path dir;
@@ -43,17 +43,9 @@ class PersistenceRegressionTest {
         return w;
     }
 
-    /** Writes a journal-0 with one hand-made (validly checksummed) record. */
-    private void craftedJournal(Sink payload) throws IOException {
-        try (JournalFile j = JournalFile.create(Persistence.journalFile(dir, 0), 0, SyncPolicy.everyCommit())) {
-            j.append(java.util.Arrays.copyOf(payload.buf, payload.size));
-        }
-    }
-
-    // damage to a middle record's LENGTH field is taken for a torn tail: acknowledged commits are
-    // silently dropped and the file is truncated (evidence destroyed).
+    /** Bit rot in a record's length, with records after it, is refused: never cut off as a torn tail. */
     @Test
-    void damagedLengthOfFirstRecordIsNotATornTail() throws IOException {
+    void aDamagedLengthOfTheFirstRecordIsRefusedNotTakenForATornTail() throws IOException {
         threeCommits();
         Path file = Persistence.journalFile(dir, 0);
         byte[] bytes = Files.readAllBytes(file);
@@ -70,10 +62,9 @@ class PersistenceRegressionTest {
                 + " to " + Files.size(file) + " bytes");
     }
 
-    // a committer whose thread is interrupted closes the journal's FileChannel (ClosedByInterruptException);
-    // the cut-back then fails and the journal refuses every later commit of every thread, for good.
+    /** An interrupted committer does not close the journal under everyone: later commits of other threads work. */
     @Test
-    void oneInterruptedCommitterBreaksTheJournalForEveryone() throws Exception {
+    void anInterruptedCommitterLeavesTheJournalWorkingForOthers() throws Exception {
         World w = new World();
         try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
             Thread.currentThread().interrupt();
@@ -95,77 +86,9 @@ class PersistenceRegressionTest {
         }
     }
 
-    // a record adding a tagged String to a table of longs escapes as ClassCastException.
+    /** A journal over 2 GiB is a clear CorruptFileException, never an OutOfMemoryError. */
     @Test
-    void craftedRecordWrongEntityFormIsCorruptFile() throws IOException {
-        Sink s = new Sink(64);
-        s.varint(1);
-        s.write(PersistenceFormat.PART_TABLE);
-        s.utf("users");
-        s.varint(0);                 // codecs
-        s.varint(1);                 // one op
-        s.write(PersistenceFormat.OP_ADD);
-        s.varint(0);
-        s.varint(0);                 // id 0
-        s.write(0);                  // form 0: tagged value
-        s.write(PersistenceFormat.VALUE_STRING);
-        s.utf("x");
-        s.varint(0);                 // no column stores
-        craftedJournal(s);
-        World back = new World();
-        assertThrows(CorruptFileException.class, () -> Persistence.open(back.db, dir, SyncPolicy.everyCommit()));
-    }
-
-    // a record adding "no entity" (form 2) to an object table.
-    @Test
-    void craftedRecordNullEntityIsCorruptFile() throws IOException {
-        Sink s = new Sink(64);
-        s.varint(1);
-        s.write(PersistenceFormat.PART_TABLE);
-        s.utf("tags");
-        s.varint(0);
-        s.varint(1);
-        s.write(PersistenceFormat.OP_ADD);
-        s.varint(0);
-        s.varint(0);
-        s.write(2);                  // form 2: none
-        s.varint(0);
-        craftedJournal(s);
-        World back = new World();
-        try {
-            Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close();
-            fail("opened with tags = " + back.tags.size() + " entities, entity 0 = " + ((AbstractTable<?>) back.tags).committedEntity(0));
-        } catch (CorruptFileException expected) {
-            // right
-        }
-    }
-
-    // a record writing a row-column value at row key 2^31 (dense store) escapes as NegativeArraySizeException.
-    @Test
-    void craftedRecordHugeRowKeyIsCorruptFile() throws IOException {
-        Sink s = new Sink(64);
-        s.varint(1);
-        s.write(PersistenceFormat.PART_ROW_COLUMNS);
-        s.utf("loans");
-        s.varint(0);                 // codecs
-        s.varint(0);                 // no ops
-        s.varint(1);                 // one column store
-        s.varint(0);                 // part 0
-        s.varint(1);                 // one column
-        s.utf("at");
-        s.write(PersistenceFormat.COLUMN_LONG);
-        s.varint(0);                 // no voided keys
-        s.varint(1);                 // one written key
-        s.varlong(1L << 31);
-        s.zigzag(7);
-        craftedJournal(s);
-        World back = new World();
-        assertThrows(CorruptFileException.class, () -> Persistence.open(back.db, dir, SyncPolicy.everyCommit()));
-    }
-
-    // a journal over 2 GiB (no automatic checkpoint bounds it) cannot be opened: OutOfMemoryError escapes.
-    @Test
-    void journalOver2GiBIsNotAnOutOfMemoryError() throws IOException {
+    void aJournalOver2GiBIsRefusedClearly() throws IOException {
         threeCommits();
         try (RandomAccessFile f = new RandomAccessFile(Persistence.journalFile(dir, 0).toFile(), "rw")) {
             f.setLength((1L << 31) + 64); // sparse
@@ -180,10 +103,9 @@ class PersistenceRegressionTest {
         }
     }
 
-    // a checkpoint that fails after the journal switch (here: a codec failing while the snapshot is
-    // encoded) leaves `generation` behind the engine's journal; every later checkpoint then fails.
+    /** A checkpoint that fails after the journal switch (a codec failing while encoding) can be retried. */
     @Test
-    void checkpointCanBeRetriedAfterAFailure() throws IOException {
+    void aFailedCheckpointCanBeRetried() throws IOException {
         World w = new World();
         try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
             World.populate(w);
@@ -205,14 +127,14 @@ class PersistenceRegressionTest {
             });
             assertThrows(IOException.class, p::checkpoint);
             w.db.registerCodec(SnapshotTest.BOOKS);
-            p.checkpoint(); // was: FileAlreadyExistsException for journal-0000000000000001.log
+            p.checkpoint();
             assertEquals(2, p.generation());
         }
     }
 
-    // listeners registered before open are told every replayed commit (a load tells none).
+    /** Listeners registered before open hear nothing of recovery (they heard those commits when made). */
     @Test
-    void recoveryDoesNotReplayEventsToListeners() throws IOException {
+    void recoveryTellsListenersNothing() throws IOException {
         threeCommits();
         World back = new World();
         AtomicInteger events = new AtomicInteger();
@@ -226,10 +148,9 @@ class PersistenceRegressionTest {
         assertEquals(0, events.get(), "recovery delivered replayed commits as events");
     }
 
-    // open() attaches the journal before deleteBefore(); if that fails, open throws and releases LOCK but the
-    // engine stays journaled (nobody can close it; the caller has no Persistence).
+    /** An open that fails after recovery (a leftover it cannot delete) leaves the engine unjournaled and unlocked. */
     @Test
-    void failedOpenDoesNotLeaveTheEngineJournaled() throws IOException {
+    void aFailedOpenLeavesTheEngineUnjournaled() throws IOException {
         World w = new World();
         try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
             w.tags.add("a");
@@ -244,10 +165,9 @@ class PersistenceRegressionTest {
         assertEquals(new World().dump(), back.dump(), "a failed open leaves the engine empty");
     }
 
-    // Junction.load on a journaled engine is a write that bypasses the journal: the loaded state is not
-    // durable, and the commits after it no longer replay (the directory stops opening).
+    /** A snapshot load into a journaled engine would bypass the journal: it is refused, the directory keeps opening. */
     @Test
-    void loadIntoAJournaledEngineIsRefusedOrJournaled() throws IOException {
+    void aLoadIntoAJournaledEngineIsRefused() throws IOException {
         Path snap = dir.resolve("backup.snap");
         World.sample().db.save(snap);
         Path store = dir.resolve("store");
@@ -265,10 +185,9 @@ class PersistenceRegressionTest {
         assertEquals(w.dump(), back.dump());
     }
 
-    // a listener that writes (allowed by ChangeListener) and is registered before open runs again on every
-    // replayed record; its writes are applied unjournaled, then its original, journaled writes replay on top.
+    /** A listener that writes, registered before open, hears nothing of recovery, so its writes cannot break it. */
     @Test
-    void writingListenerDoesNotBreakRecovery() throws IOException {
+    void aWritingListenerDoesNotBreakRecovery() throws IOException {
         World w = new World();
         w.db.addListener(new ChangeListener() {
             @Override
@@ -286,7 +205,7 @@ class PersistenceRegressionTest {
                 if (table == back.tags) back.users.add(1000L + id);
             }
         });
-        Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close(); // was: CorruptFileException
+        Persistence.open(back.db, dir, SyncPolicy.everyCommit()).close();
         assertEquals(w.dump(), back.dump());
     }
 
