@@ -361,7 +361,7 @@ abstract class AbstractTable<E> implements Table<E> {
             final Txn madeIn = junction.ownTxn();
 
             private void check() {
-                junction.gate.checkSameTxn(madeIn, "table '" + name + "'");
+                junction.gate.checkSameTxn(madeIn, "table", name);
                 stamp = junction.gate.restamp(stamp);
                 if (stamp == 0L ? overlayMod() != expected : modCount != expectedCommitted) {
                     throw new ConcurrentModificationException("table '" + name + "' changed during iteration");
@@ -386,10 +386,10 @@ abstract class AbstractTable<E> implements Table<E> {
                     e = entity(id);
                     next = after(id);
                 } catch (RuntimeException ex) {
-                    junction.gate.checkStep(stamp, "table '" + name + "'");
+                    junction.gate.checkStep(stamp, "table", name);
                     throw ex;
                 }
-                junction.gate.checkStep(stamp, "table '" + name + "'");
+                junction.gate.checkStep(stamp, "table", name);
                 last = id;
                 return e;
             }

@@ -327,8 +327,10 @@ final class Committer {
         for (TableOverlay table : t.tables) {
             table.end();
         }
-        for (DeltaRelation d : t.deltas.values()) {
+        for (RelationImpl<?, ?> r : t.relations) {
+            DeltaRelation d = t.deltas.get(r);
             d.ended = true;
+            if (d.reusable()) r.spareDelta = d; // emptied when the next transaction takes it
         }
         t.active = false;
         gate.closeTxn();

@@ -65,12 +65,23 @@ final class DeltaRelation implements IntRelation {
     final IntRelation committed;
     /** Staged mode: {@link #base} is the private index; {@code added} and {@code removed} stay empty. */
     final boolean staged;
+    /**
+     * The expected size the hash structures start at: most transactions change a few links, and a structure
+     * grows by doubling when more come, so small ones keep a one-link commit's allocation small.
+     */
+    private static final int SMALL = 2;
     private final boolean symmetric;
-    private final Log log;
-    private final LongOpenHashSet added = new LongOpenHashSet();
-    private final LongOpenHashSet removed = new LongOpenHashSet();
-    private final Int2ObjectOpenHashMap<IntAVLTreeSet> addedByLeft = new Int2ObjectOpenHashMap<>();
-    private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByLeft = new Int2ObjectOpenHashMap<>();
+    /** Where changes are reported: the transaction using this overlay now (set again when it is reused). */
+    private Log log;
+    /**
+     * Bumped each time the overlay is reused by a later transaction ({@link #reopen}): an iterator made in an
+     * earlier one fails instead of walking the new transaction's changes.
+     */
+    private int generation;
+    private final LongOpenHashSet added = new LongOpenHashSet(SMALL);
+    private final LongOpenHashSet removed = new LongOpenHashSet(SMALL);
+    private final Int2ObjectOpenHashMap<IntAVLTreeSet> addedByLeft = new Int2ObjectOpenHashMap<>(SMALL);
+    private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByLeft = new Int2ObjectOpenHashMap<>(SMALL);
     private final Int2ObjectOpenHashMap<IntAVLTreeSet> addedByRight;
     private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByRight;
     private long sizeDelta;
@@ -80,11 +91,37 @@ final class DeltaRelation implements IntRelation {
     /** Staged links already logged as events ({@link Txn#expandStaged}): the journal then reads the log. */
     boolean expanded;
     /** Changes per entity (by left, by right), so that an iterator fails only if its own entity changed. */
-    private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap modByLeft = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+    private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap modByLeft = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap(SMALL);
     private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap modByRight;
 
     DeltaRelation(IntRelation base, Log log) {
         this(base, base, log);
+    }
+
+    /** Whether this overlay, its transaction ended, may serve the next one ({@link #reopen}): not staged, small. */
+    boolean reusable() {
+        return !staged && added.size() + removed.size() <= 64;
+    }
+
+    /**
+     * Empties this overlay for the next transaction of its relation, which reports to {@code log}: a small
+     * transaction then allocates no new hash structures. Called under the write lock.
+     */
+    void reopen(Log log) {
+        this.log = log;
+        added.clear();
+        removed.clear();
+        addedByLeft.clear();
+        removedByLeft.clear();
+        addedByRight.clear();
+        removedByRight.clear();
+        modByLeft.clear();
+        modByRight.clear();
+        sizeDelta = 0;
+        modCount++;
+        generation++;
+        ended = false;
+        expanded = false;
     }
 
     /** A staged overlay: {@code staging} (an empty index of {@code committed}'s kind) takes every change. */
@@ -94,9 +131,9 @@ final class DeltaRelation implements IntRelation {
         this.staged = staging != committed;
         this.symmetric = base.kind() == Kind.SYMMETRIC;
         this.log = log;
-        this.addedByRight = symmetric ? addedByLeft : new Int2ObjectOpenHashMap<>();
-        this.removedByRight = symmetric ? removedByLeft : new Int2ObjectOpenHashMap<>();
-        this.modByRight = symmetric ? modByLeft : new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+        this.addedByRight = symmetric ? addedByLeft : new Int2ObjectOpenHashMap<>(SMALL);
+        this.removedByRight = symmetric ? removedByLeft : new Int2ObjectOpenHashMap<>(SMALL);
+        this.modByRight = symmetric ? modByLeft : new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap(SMALL);
     }
 
     private long key(int l, int r) {
@@ -560,6 +597,7 @@ final class DeltaRelation implements IntRelation {
         private final int owner;
         private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap mods;
         private final int expectedOwner;
+        private final int madeIn = generation;
         private int expected = modCount;
         private int nextBase;
         private int nextAdd;
@@ -585,7 +623,7 @@ final class DeltaRelation implements IntRelation {
 
         @Override
         public boolean hasNext() {
-            if (ended) {
+            if (ended || generation != madeIn) {
                 throw new ConcurrentModificationException("relation '" + base.name()
                         + "': the transaction this iterator was made in has ended");
             }

@@ -151,12 +151,16 @@ final class LinkColumns {
             return cs == null ? defaultObject() : objectAt(cs, cs.slot(key));
         }
 
+        /** By entities (both given) or by ids (both null); a message is built only when one is missing. */
+        private void checkEntities(Object le, Object re) {
+            if ((le == null) != (re == null)) {
+                throw new NullPointerException(what() + ": " + (le == null ? "left" : "right") + " entity is null");
+            }
+        }
+
         /** A primitive value as bits, read consistently: by entities if {@code le} is not null, else by ids. */
         final long bits(Object le, Object re, int l, int r) {
-            if (le != null || re != null) {
-                Objects.requireNonNull(le, () -> what() + ": left entity is null");
-                Objects.requireNonNull(re, () -> what() + ": right entity is null");
-            }
+            checkEntities(le, re);
             return junction.gate.readLong(this, ((long) l << 32) | (r & 0xFFFFFFFFL), le, re, BITS, BITS);
         }
 
@@ -165,10 +169,7 @@ final class LinkColumns {
                 (c, ids, le, re) -> c.bitsNow(le, re, (int) (ids >>> 32), (int) ids);
 
         final Object object(Object le, Object re, int l, int r) {
-            if (le != null || re != null) {
-                Objects.requireNonNull(le, () -> what() + ": left entity is null");
-                Objects.requireNonNull(re, () -> what() + ": right entity is null");
-            }
+            checkEntities(le, re);
             return junction.gate.read(this, ((long) l << 32) | (r & 0xFFFFFFFFL), le, re, OBJECT);
         }
 
@@ -179,10 +180,7 @@ final class LinkColumns {
 
         /** Sets a value in this thread's transaction (or one of its own). */
         final void write(Object le, Object re, int l, int r, long bits, Object obj) {
-            if (le != null || re != null) {
-                Objects.requireNonNull(le, () -> what() + ": left entity is null");
-                Objects.requireNonNull(re, () -> what() + ": right entity is null");
-            }
+            checkEntities(le, re);
             // in place: one slot write, no overlay; key functions run before the stamp
             junction.writes.write(Committer.WriteKind.VALUE, primary, () -> packedIds(le, re, l, r), ids -> {
                 long key = keyOfLinked(ids, le, re);

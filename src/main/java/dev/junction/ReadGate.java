@@ -316,19 +316,23 @@ final class ReadGate {
         return stamp == 0L || seq.validate(stamp) ? stamp : iterationStamp();
     }
 
-    /** Throws if this thread began or ended a transaction since an iterator was made (it walks the other state). */
-    void checkSameTxn(Txn madeIn, String what) {
+    /**
+     * Throws if this thread began or ended a transaction since an iterator was made (it walks the other state).
+     * The iterated part ({@code kind} 'name') is named only when it throws: no string is built per step.
+     */
+    void checkSameTxn(Txn madeIn, String kind, String name) {
         if (ownTxn() != madeIn) {
-            throw new ConcurrentModificationException(what + " of " + label + ": a transaction began or ended on "
-                    + "this thread during iteration");
+            throw new ConcurrentModificationException(kind + " '" + name + "' of " + label + ": a transaction began "
+                    + "or ended on this thread during iteration");
         }
     }
 
     /** Throws if a publication happened during an iterator's step (its result may be torn). */
-    void checkStep(long stamp, String what) {
+    void checkStep(long stamp, String kind, String name) {
         if (stamp != 0L && !seq.validate(stamp)) {
-            throw new ConcurrentModificationException(what + " of " + label + ": a commit of another thread raced "
-                    + "with this iteration step; iterate inside a read view (Junction.readView()) to hold the state still");
+            throw new ConcurrentModificationException(kind + " '" + name + "' of " + label + ": a commit of another "
+                    + "thread raced with this iteration step; iterate inside a read view (Junction.readView()) to "
+                    + "hold the state still");
         }
     }
 

@@ -24,12 +24,16 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
         this.owner = side.checkOwner(owner);
     }
 
+    /** Reads through the engine's protocol; non-capturing, so they allocate nothing. */
+    private static final ReadGate.LongRead<Side<?, ?>> SIZE = (side, a, owner, y) -> {
+        int o = side.ownerId(owner);
+        return o < 0 ? 0 : side.degree(o);
+    };
+    private static final ReadGate.LongRead<Side<?, ?>> OWNER_ID = (side, a, owner, y) -> side.ownerId(owner);
+
     @Override
     public int size() {
-        return side.junction.gate.readInt(() -> {
-            int o = side.ownerId(owner);
-            return o < 0 ? 0 : side.degree(o);
-        });
+        return (int) side.junction.gate.readLong(side, 0L, owner, null, SIZE, SIZE);
     }
 
     @Override
@@ -125,16 +129,19 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
     @Override
     public Iterator<T> iterator() {
         long stamp = side.junction.gate.iterationStamp();
-        int o = side.junction.gate.readInt(() -> side.ownerId(owner));
+        int o = (int) side.junction.gate.readLong(side, 0L, owner, null, OWNER_ID, OWNER_ID);
         return o < 0 ? java.util.Collections.emptyIterator() : new It(o, stamp);
     }
 
     /**
-     * Wraps the fail-fast int iterator; every step is validated against commits (see
-     * {@link Junction#checkStep}); {@code remove} unlinks and re-positions after the removed id.
+     * Wraps the fail-fast int iterator; every step is validated against commits after it ran, whether it returned
+     * or threw (see {@link ReadGate#checkStep}); {@code remove} unlinks and re-positions after the removed id. A
+     * step allocates nothing but what the entity type forces (a {@code Long} box for a table of longs), and builds
+     * no string unless it throws.
      */
     private final class It implements Iterator<T> {
         private final int owner;
+        private final Txn madeIn = side.junction.ownTxn();
         private long stamp;
         private IntIterator ids;
         private int last = -1;
@@ -142,38 +149,43 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
         It(int owner, long stamp) {
             this.owner = owner;
             this.stamp = stamp;
-            this.ids = step(() -> side.neighbours(owner).iterator());
+            begin();
+            try {
+                this.ids = side.neighbours(owner).iterator();
+            } finally {
+                end();
+            }
         }
 
-        private final Txn madeIn = side.junction.ownTxn();
-
-        private <X> X step(java.util.function.Supplier<X> s) {
-            side.junction.gate.checkSameTxn(madeIn, "relation '" + side.relation.name + "'");
+        private void begin() {
+            side.junction.gate.checkSameTxn(madeIn, "relation", side.relation.name);
             stamp = side.junction.gate.restamp(stamp);
-            X x;
-            try {
-                x = s.get();
-            } catch (RuntimeException e) {
-                side.junction.gate.checkStep(stamp, "relation '" + side.relation.name + "'");
-                throw e;
-            }
-            side.junction.gate.checkStep(stamp, "relation '" + side.relation.name + "'");
-            return x;
+        }
+
+        private void end() {
+            side.junction.gate.checkStep(stamp, "relation", side.relation.name);
         }
 
         @Override
         public boolean hasNext() {
-            return step(ids::hasNext);
+            begin();
+            try {
+                return ids.hasNext();
+            } finally {
+                end();
+            }
         }
 
         @Override
         public T next() {
-            // throws ConcurrentModificationException / NoSuchElementException
-            return step(() -> {
+            begin();
+            try { // throws ConcurrentModificationException / NoSuchElementException
                 int x = ids.nextInt();
                 last = x;
                 return side.otherTable.entity(x);
-            });
+            } finally {
+                end();
+            }
         }
 
         @Override
@@ -190,7 +202,12 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
                         + "': the link was removed by other means during iteration");
             }
             stamp = side.junction.gate.iterationStamp(); // our own commit is not a concurrent change
-            ids = step(() -> side.neighbours(owner).iteratorAfter(x));
+            begin();
+            try {
+                ids = side.neighbours(owner).iteratorAfter(x);
+            } finally {
+                end();
+            }
             last = -1;
         }
     }

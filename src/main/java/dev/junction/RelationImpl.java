@@ -26,6 +26,8 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     private final IntRelation ints;
     /** What listeners are told changed: this relation, a proxy over it, or null for none (internal parts). */
     Relation<?, ?> eventTarget = this;
+    /** An emptied transaction overlay kept for the next transaction (on the primary; under the write lock). */
+    DeltaRelation spareDelta;
     /** The values of the link columns (on the primary; null until the first column is declared). */
     volatile ColumnStore columns;
     /** The columns, primary orientation (on the primary; copy-on-write). */

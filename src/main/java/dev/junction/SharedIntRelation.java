@@ -459,23 +459,21 @@ final class SharedIntRelation implements IntRelation {
             IntNeighborSet o = overlaySet(set.owner(), ofLeft);
             if (o != null) return o.iteratorAfter(after);
             long stamp0 = junction.gate.iterationStamp();
-            String what = "relation '" + base.name() + "'";
+            String name = base.name();
             IntIterator it;
             try {
                 it = set.iteratorAfter(after);
-            } catch (RuntimeException e) {
-                junction.gate.checkStep(stamp0, what);
-                throw e;
+            } finally {
+                junction.gate.checkStep(stamp0, "relation", name);
             }
-            junction.gate.checkStep(stamp0, what);
             Txn madeIn = junction.ownTxn(); // with no overlay of this relation yet: the committed set is its view
             return new IntIterator() {
                 long stamp = stamp0;
 
                 private void checkView() {
-                    junction.gate.checkSameTxn(madeIn, what);
+                    junction.gate.checkSameTxn(madeIn, "relation", name);
                     if (madeIn != null && madeIn.deltas.get(primary) != null) {
-                        throw new java.util.ConcurrentModificationException(what + ": changed by this thread's "
+                        throw new java.util.ConcurrentModificationException("relation '" + name + "': changed by this thread's "
                                 + "transaction during iteration");
                     }
                 }
@@ -488,7 +486,7 @@ final class SharedIntRelation implements IntRelation {
                     try {
                         return it.hasNext();
                     } finally {
-                        junction.gate.checkStep(stamp, what);
+                        junction.gate.checkStep(stamp, "relation", name);
                     }
                 }
 
@@ -499,7 +497,7 @@ final class SharedIntRelation implements IntRelation {
                     try {
                         return it.nextInt();
                     } finally {
-                        junction.gate.checkStep(stamp, what);
+                        junction.gate.checkStep(stamp, "relation", name);
                     }
                 }
             };

@@ -89,11 +89,13 @@ final class Side<O, T> {
     // ---- typed -----------------------------------------------------------------------------------------
 
     <X> X checkOwner(X owner) {
-        return Objects.requireNonNull(owner, () -> "relation '" + relation.name + "': entity is null");
+        if (owner == null) throw new NullPointerException("relation '" + relation.name + "': entity is null");
+        return owner;
     }
 
     <X> X checkElement(X element) {
-        return Objects.requireNonNull(element, () -> "relation '" + relation.name + "': element is null");
+        if (element == null) throw new NullPointerException("relation '" + relation.name + "': element is null");
+        return element;
     }
 
     /** The owner's id, or -1 if it is not in its table (call in a read or write context). */
@@ -101,14 +103,17 @@ final class Side<O, T> {
         return ownerTable.find(owner);
     }
 
+    /** A link by entities, through the engine's read protocol; non-capturing, so it allocates nothing. */
+    private static final ReadGate.LongRead<Side<?, ?>> CONTAINS = (side, a, owner, other) -> {
+        int o = side.ownerTable.find(owner);
+        int x = side.otherTable.find(other);
+        return o >= 0 && x >= 0 && side.linked(o, x) ? 1L : 0L;
+    };
+
     boolean contains(Object owner, Object other) {
         checkOwner(owner);
         checkElement(other);
-        return junction.gate.readBoolean(() -> {
-            int o = ownerTable.find(owner);
-            int x = otherTable.find(other);
-            return o >= 0 && x >= 0 && linked(o, x);
-        });
+        return junction.gate.readLong(this, 0L, owner, other, CONTAINS, CONTAINS) != 0L;
     }
 
     /** Links one pair: in place when both entities exist and no transaction is open here, else in a transaction. */

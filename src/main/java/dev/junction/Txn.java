@@ -2,7 +2,7 @@ package dev.junction;
 
 import java.util.ArrayList;
 import dev.junction.index.IntRelation;
-import java.util.IdentityHashMap;
+import it.unimi.dsi.fastutil.objects.Reference2ObjectOpenHashMap;
 
 /**
  * The state of one transaction: the overlays of the relations and tables it touched, and the log of its
@@ -32,12 +32,12 @@ final class Txn implements Transaction, EventQueue.Batch {
     final Junction junction;
     final Thread owner;
     final boolean implicit;
-    final IdentityHashMap<RelationImpl<?, ?>, DeltaRelation> deltas = new IdentityHashMap<>();
+    final Reference2ObjectOpenHashMap<RelationImpl<?, ?>, DeltaRelation> deltas = new Reference2ObjectOpenHashMap<>(2);
     final ArrayList<RelationImpl<?, ?>> relations = new ArrayList<>();
     /** The table overlays, in the order first touched. */
     final ArrayList<TableOverlay> tables = new ArrayList<>();
     /** The column overlays, by committed store, in the order first touched. */
-    final IdentityHashMap<ColumnStore, ColumnStore.Overlay> columnOverlays = new IdentityHashMap<>();
+    final Reference2ObjectOpenHashMap<ColumnStore, ColumnStore.Overlay> columnOverlays = new Reference2ObjectOpenHashMap<>(2);
     final ArrayList<ColumnStore.Overlay> columnOrder = new ArrayList<>();
     boolean active = true;
     /** No events at commit (a journal record replayed on open: listeners heard it when it first committed). */
@@ -58,7 +58,7 @@ final class Txn implements Transaction, EventQueue.Batch {
     DeltaRelation delta(RelationImpl<?, ?> primary) {
         DeltaRelation d = deltas.get(primary);
         if (d == null) {
-            d = new DeltaRelation(primary.store, new DeltaRelation.Log() {
+            DeltaRelation.Log reports = new DeltaRelation.Log() {
                 @Override
                 public void linked(int left, int right) {
                     log.linked(primary, left, right);
@@ -82,7 +82,14 @@ final class Txn implements Transaction, EventQueue.Batch {
                 public void stagedUnlinked(int left, int right) {
                     throw new AssertionError("not a staged overlay");
                 }
-            });
+            };
+            d = primary.spareDelta;
+            if (d != null) {
+                primary.spareDelta = null;
+                d.reopen(reports);
+            } else {
+                d = new DeltaRelation(primary.store, reports);
+            }
             deltas.put(primary, d);
             relations.add(primary);
         }

@@ -27,11 +27,11 @@ final class TxnLog {
     /** Not a change: a value was written in a column overlay (undone by restoring the overlay slot). */
     private static final byte SET = 6;
 
-    private byte[] kinds = new byte[16];
-    private Object[] targets = new Object[16];
-    private int[] as = new int[16];
-    private int[] bs = new int[16];
-    private Object[] extras = new Object[16];
+    private byte[] kinds = new byte[4];
+    private Object[] targets = new Object[4];
+    private int[] as = new int[4];
+    private int[] bs = new int[4];
+    private Object[] extras = new Object[4];
     private int size;
 
     /** The number of entries (a mark for {@link #rewindTo}). */
