@@ -379,7 +379,9 @@ public final class PgReplica implements AutoCloseable {
         /**
          * Makes the replica durable in {@code directory} (a {@link Persistence} the replica opens at
          * {@link PgReplica#start()} and closes with itself): it stores its position with its state and resumes from
-         * it after a restart or a crash instead of copying again.
+         * it after a restart or a crash instead of copying again. {@link #build()} then registers snapshot codecs
+         * on the engine for the classes the replica stores beyond the built-in ones ({@code UUID}, {@code Instant},
+         * {@code OffsetDateTime}, {@code LocalDateTime}, {@code LocalDate}, {@code BigDecimal}).
          */
         public Builder journal(Path directory, SyncPolicy policy) {
             this.journal = Objects.requireNonNull(directory, "journal directory is null");
@@ -438,6 +440,7 @@ public final class PgReplica implements AutoCloseable {
                 }
             }
             built = true;
+            if (journal != null) Codecs.registerAll(db); // UUID keys, dates and decimals must reach the journal
             return new PgReplica(this);
         }
 
