@@ -11,7 +11,6 @@ import dev.junction.SyncPolicy;
 import dev.junction.Table;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -95,7 +94,11 @@ final class Workload {
         final Relation<UUID, UUID> follows = db.directed("follows", users);
 
         PgReplica.Builder builder(PgServer pg, String database, String slot) {
-            return PgReplica.builder(db, pg.url(database)).user(PgServer.SUPERUSER).slot(slot).publication("pub")
+            return builder(pg.url(database), slot);
+        }
+
+        PgReplica.Builder builder(String url, String slot) {
+            return PgReplica.builder(db, url).user(PgServer.SUPERUSER).slot(slot).publication("pub")
                     .reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(800))
                     .schemaCheckInterval(Duration.ofMillis(500))
                     .table("author", authors, "id")
@@ -354,12 +357,83 @@ final class Workload {
         return c + " committed, " + r + " rolled back, " + f + " refused by PostgreSQL (conflicts)";
     }
 
-    /** Closes a prepared statement quietly (helper for tests). */
-    static void quiet(PreparedStatement ps) {
-        try {
-            ps.close();
-        } catch (SQLException e) {
-            // ignore
+    /**
+     * Writers that keep writing through server restarts and terminated connections, until stopped: each
+     * transaction that fails for a connection fault is given up and the writer connects again.
+     */
+    static final class Background {
+        private final PgServer pg;
+        private final String database;
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<Writer> writers = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean running = true;
+        private volatile Throwable error;
+        final java.util.concurrent.atomic.AtomicInteger reconnects = new java.util.concurrent.atomic.AtomicInteger();
+
+        Background(PgServer pg, String database, long seed, int n) {
+            this.pg = pg;
+            this.database = database;
+            for (int i = 0; i < n; i++) {
+                long s = seed * 31 + i;
+                Thread t = new Thread(() -> loop(s), "background-writer-" + i);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        private void loop(long seed) {
+            Random rnd = new Random(seed);
+            Writer w = null;
+            while (running) {
+                try {
+                    if (w == null) {
+                        w = new Writer(pg.connect(database), rnd.nextLong());
+                        writers.add(w);
+                    }
+                    w.transaction();
+                    Thread.sleep(0, 200_000);
+                } catch (SQLException e) {
+                    String s = e.getSQLState();
+                    if (s != null && !s.startsWith("08") && !s.startsWith("57")) {
+                        error = e;
+                        return;
+                    }
+                    reconnects.incrementAndGet();
+                    if (w != null) {
+                        try {
+                            w.c.close();
+                        } catch (SQLException ignored) {
+                            // gone
+                        }
+                    }
+                    w = null;
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                } catch (Throwable e) {
+                    error = e;
+                    return;
+                }
+            }
+            if (w != null) {
+                try {
+                    w.c.close();
+                } catch (SQLException ignored) {
+                    // gone
+                }
+            }
+        }
+
+        /** Stops the writers; returns their counts. */
+        String stop() throws InterruptedException {
+            running = false;
+            for (Thread t : threads) t.join();
+            if (error != null) throw new AssertionError("a background writer failed", error);
+            synchronized (writers) {
+                return summary(writers) + ", " + reconnects.get() + " reconnections";
+            }
         }
     }
 }
