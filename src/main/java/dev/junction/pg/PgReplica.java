@@ -1019,8 +1019,9 @@ public final class PgReplica implements AutoCloseable {
         else ((EntityPart) p).beginCopy();
         Fields f = new Fields();
         Part.Layout layout = p.copyLayout;
+        CopyOut out = null;
         try {
-            CopyOut out = copyApi.copyOut(q.toString());
+            out = copyApi.copyOut(q.toString());
             byte[] line;
             while ((line = out.readFromCopy()) != null) {
                 f.parseCopyLine(line, cols.length);
@@ -1046,6 +1047,14 @@ public final class PgReplica implements AutoCloseable {
             throw new PgReplicaException("copy: " + e.getMessage(), p.qualified, e.key, lsn, e);
         } catch (IllegalArgumentException e) {
             throw new PgReplicaException("copy: " + e.getMessage(), p.qualified, null, lsn, e);
+        } finally {
+            if (out != null && out.isActive()) { // stopped early: the connection is busy until the COPY is cancelled
+                try {
+                    out.cancelCopy();
+                } catch (SQLException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "cancelling the copy of " + p.qualified + ": " + e);
+                }
+            }
         }
     }
 
