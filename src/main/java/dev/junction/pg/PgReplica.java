@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -110,6 +111,9 @@ public final class PgReplica implements AutoCloseable {
     private static final Pattern SLOT = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern TABLE = Pattern.compile("[^.\"\\x00]+(\\.[^.\"\\x00]+)?");
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** After this long without a message the stream loop polls every {@link #IDLE_PAUSE_NANOS} more. */
+    private static final long IDLE_NANOS = 50_000_000L;
+    private static final long IDLE_PAUSE_NANOS = 8_000_000L;
 
     /** Where a replica is in its life. */
     public enum State {
@@ -1118,9 +1122,15 @@ public final class PgReplica implements AutoCloseable {
         long nextBump = 0;
         long nextCheckpoint = System.nanoTime() + checkpointNanos;
         int sincePoll = 0;
+        long lastMessage = System.nanoTime();
         while (!closing) {
-            ByteBuffer msg = stream.readPending();
+            ByteBuffer msg = stream.readPending(); // waits up to 1 ms for data (the driver's socket peek)
+            if (msg == null && !applier.inTransaction() && System.nanoTime() - lastMessage > IDLE_NANOS) {
+                // quiet for a while: poll less often (each empty poll costs the driver a socket timeout)
+                LockSupport.parkNanos(IDLE_PAUSE_NANOS);
+            }
             if (msg != null) {
+                lastMessage = System.nanoTime();
                 decoder.decode(msg, applier);
                 if (applier.committedSinceAck) {
                     applier.committedSinceAck = false;
