@@ -223,10 +223,15 @@ final class AssociationPart extends Part {
     }
 
     @Override
+    void endPgTransaction() {
+        if (!cascaded.isEmpty()) cascaded.clear();
+    }
+
+    @Override
     void endTransaction(boolean undo) {
         if (undo) ids.undo();
         else ids.forget();
-        if (!cascaded.isEmpty()) cascaded.clear();
+        endPgTransaction();
     }
 
     @Override

@@ -115,6 +115,11 @@ final class EntityPart extends Part {
     }
 
     @Override
+    void endPgTransaction() {
+        keys.endTransaction();
+    }
+
+    @Override
     void endTransaction(boolean undo) {
         keys.endTransaction();
     }

@@ -81,7 +81,13 @@ abstract class Part {
     /** What Junction removed by cascade in this transaction and PostgreSQL did not delete, or null if nothing. */
     abstract String pendingCascade();
 
-    /** Ends the transaction's bookkeeping: committed, or rolled back ({@code undo}). */
+    /**
+     * Ends a PostgreSQL transaction's bookkeeping (what Junction removed by cascade and PostgreSQL had to delete);
+     * several may share one Junction transaction when the replica catches up.
+     */
+    abstract void endPgTransaction();
+
+    /** Ends the Junction transaction's bookkeeping: committed, or rolled back ({@code undo}). */
     abstract void endTransaction(boolean undo);
 
     /** Whether the part holds nothing (the initial copy then bulk-loads it). */

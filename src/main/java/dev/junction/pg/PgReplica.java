@@ -114,6 +114,10 @@ public final class PgReplica implements AutoCloseable {
     /** After this long without a message the stream loop polls every {@link #IDLE_PAUSE_NANOS} more. */
     private static final long IDLE_NANOS = 50_000_000L;
     private static final long IDLE_PAUSE_NANOS = 8_000_000L;
+    /** How far behind PostgreSQL's flush position (in WAL bytes) the replica batches transactions to catch up. */
+    private static final long BEHIND_BYTES = 1 << 20;
+    /** How old (by PostgreSQL's commit time) a transaction is when the replica counts itself behind. */
+    private static final long BEHIND_MICROS = 20_000L;
 
     /** Where a replica is in its life. */
     public enum State {
@@ -235,6 +239,7 @@ public final class PgReplica implements AutoCloseable {
         private Duration schemaCheck = Duration.ofSeconds(5);
         private Duration startTimeout = Duration.ofMinutes(5);
         private Duration checkpointEvery = Duration.ofMinutes(10);
+        private boolean batching = true;
         private boolean built;
 
         private Builder(Junction db, String url) {
@@ -404,6 +409,19 @@ public final class PgReplica implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a replica that is behind (over 1 MiB of WAL, or applying transactions committed over 20 ms ago) may
+         * apply consecutive PostgreSQL transactions that are already in the stream in one Junction transaction (up to
+         * 1,000 of them, 50,000 changes or 10 ms; committed as soon as the stream has nothing more), to catch up
+         * faster (default true). Readers never see part of a PostgreSQL transaction either way, and
+         * listeners hear each; batched, several become visible at once. False applies each in its own Junction
+         * transaction always.
+         */
+        public Builder batchWhileBehind(boolean batch) {
+            this.batching = batch;
+            return this;
+        }
+
         /** How often the replica checks that the mapped tables still exist and are published (default 5 s). */
         public Builder schemaCheckInterval(Duration interval) {
             if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval " + interval);
@@ -500,6 +518,8 @@ public final class PgReplica implements AutoCloseable {
     private final long schemaCheckNanos;
     private final long startTimeoutNanos;
     private final long checkpointNanos;
+    private final boolean batching;
+    /** The journaled replica's position (one key: the LSN), changed in the transactions that reach it; else null. */
     private final LongTable positionTable;
     private final Table<String> sourceTable;
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -544,8 +564,10 @@ public final class PgReplica implements AutoCloseable {
         this.schemaCheckNanos = b.schemaCheck.toNanos();
         this.startTimeoutNanos = b.startTimeout.toNanos();
         this.checkpointNanos = b.checkpointEvery.toNanos();
-        this.positionTable = db.longTable("junction.pg." + slot + ".position");
-        this.sourceTable = db.table("junction.pg." + slot + ".source");
+        this.batching = b.batching;
+        // only a journaled engine needs its position stored with its state (an in-memory one copies at start)
+        this.positionTable = journalDir == null ? null : db.longTable("junction.pg." + slot + ".position");
+        this.sourceTable = journalDir == null ? null : db.table("junction.pg." + slot + ".source");
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------------
@@ -1125,6 +1147,9 @@ public final class PgReplica implements AutoCloseable {
         long lastMessage = System.nanoTime();
         while (!closing) {
             ByteBuffer msg = stream.readPending(); // waits up to 1 ms for data (the driver's socket peek)
+            if ((msg == null && applier.hasBatch()) || applier.batchDue()) {
+                applier.commitBatch(); // caught up with what the stream had, or the batch is old enough
+            }
             if (msg == null && !applier.inTransaction() && System.nanoTime() - lastMessage > IDLE_NANOS) {
                 // quiet for a while: poll less often (each empty poll costs the driver a socket timeout)
                 LockSupport.parkNanos(IDLE_PAUSE_NANOS);
@@ -1132,14 +1157,14 @@ public final class PgReplica implements AutoCloseable {
             if (msg != null) {
                 lastMessage = System.nanoTime();
                 decoder.decode(msg, applier);
-                if (applier.committedSinceAck) {
-                    applier.committedSinceAck = false;
-                    LogSequenceNumber lsn = LogSequenceNumber.valueOf(durable);
-                    stream.setFlushedLSN(lsn);
-                    stream.setAppliedLSN(lsn);
-                }
-                if (++sincePoll < 256) continue; // look at the clock now and then while busy
             }
+            if (applier.committedSinceAck) {
+                applier.committedSinceAck = false;
+                LogSequenceNumber lsn = LogSequenceNumber.valueOf(durable);
+                stream.setFlushedLSN(lsn);
+                stream.setAppliedLSN(lsn);
+            }
+            if (msg != null && ++sincePoll < 256) continue; // look at the clock now and then while busy
             sincePoll = 0;
             long now = System.nanoTime();
             if (!applier.inTransaction()) {
@@ -1182,7 +1207,7 @@ public final class PgReplica implements AutoCloseable {
 
     /** Stores a position the stream reached without a transaction (keepalives), so that the slot may free WAL. */
     private void bumpPosition(long lsn) {
-        db.inTransaction(() -> writePosition(lsn));
+        if (positionTable != null) db.inTransaction(() -> writePosition(lsn));
         storedPosition = lsn;
         durable = lsn;
     }
@@ -1207,6 +1232,18 @@ public final class PgReplica implements AutoCloseable {
                         + "another writer; still waiting to apply the transaction after " + formatLsn(position));
             }
         }
+    }
+
+    /**
+     * Whether the replica is behind PostgreSQL at the transaction ending at {@code lsn} and committed at
+     * {@code commitMicros}: over {@link #BEHIND_BYTES} of WAL before the last flush position it heard, or committed
+     * over {@link #BEHIND_MICROS} ago. Such a transaction may share a Junction transaction with its neighbours.
+     */
+    boolean behind(long lsn, long commitMicros) {
+        if (!batching) return false;
+        if (serverPosition - lsn > BEHIND_BYTES) return true;
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000 - commitMicros > BEHIND_MICROS;
     }
 
     /** Called by the applier after a transaction committed in Junction. */
@@ -1241,6 +1278,7 @@ public final class PgReplica implements AutoCloseable {
 
     /** Writes the position into the engine, inside the caller's transaction. */
     void writePosition(long lsn) {
+        if (positionTable == null) return; // in memory: applied() keeps storedPosition
         long old = storedPosition;
         if (old == lsn && positionTable.contains(lsn)) return;
         if (positionTable.size() > 0) {
@@ -1256,17 +1294,20 @@ public final class PgReplica implements AutoCloseable {
     }
 
     private long readStoredPosition() {
+        if (positionTable == null) return storedPosition;
         long max = 0;
         for (int id : positionTable.ids()) max = Math.max(max, positionTable.keyOf(id));
         return max;
     }
 
     private String readStoredSource() {
+        if (sourceTable == null) return null;
         for (String s : sourceTable) return s;
         return null;
     }
 
     private void writeSource(String source) {
+        if (sourceTable == null) return;
         for (String s : new ArrayList<>(sourceTableContents())) if (!s.equals(source)) sourceTable.remove(s);
         sourceTable.add(source);
     }

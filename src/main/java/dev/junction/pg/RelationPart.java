@@ -203,8 +203,13 @@ final class RelationPart extends Part {
     }
 
     @Override
-    void endTransaction(boolean undo) {
+    void endPgTransaction() {
         if (!cascaded.isEmpty()) cascaded.clear();
+    }
+
+    @Override
+    void endTransaction(boolean undo) {
+        endPgTransaction();
     }
 
     @Override

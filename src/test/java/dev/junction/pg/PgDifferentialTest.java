@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * PostgreSQL as the oracle: several seeded JDBC writers run random transactions (inserts, deletes, key-changing and
  * value updates, entity deletes that cascade, multi-statement transactions, rollbacks, TRUNCATE; see
- * {@link Workload.Writer}) while three replicas follow: two in memory, one journaled, which is closed and opened
- * again from its journal half-way (it must resume, not copy). After every round the writers stop, the test reads
+ * {@link Workload.Writer}) while three replicas follow: two in memory (one never batching transactions when
+ * behind), one journaled, which is closed and opened again from its journal half-way (it must resume, not copy, and
+ * catch up a round of writes, batching). After every round the writers stop, the test reads
  * {@code pg_current_wal_lsn()}, waits for each replica to reach it, and compares each with a {@code SELECT} of every
  * mapped table, entity by entity, pair by pair, row by row and value by value; lost, extra and wrong entries are
  * counted and must be zero.
@@ -46,7 +47,9 @@ class PgDifferentialTest {
         try {
             for (int i = 0; i < 3; i++) {
                 Workload.Engine e = new Workload.Engine();
-                PgReplica r = e.replica(pg, DB, "diff_" + i, i == 2 ? journal : null);
+                // replica 1 applies every PostgreSQL transaction in its own Junction transaction, even when behind
+                PgReplica r = i == 1 ? e.builder(pg, DB, "diff_1").batchWhileBehind(false).build()
+                        : e.replica(pg, DB, "diff_" + i, i == 2 ? journal : null);
                 r.start();
                 engines.add(e);
                 replicas.add(r);

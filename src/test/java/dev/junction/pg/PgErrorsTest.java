@@ -98,6 +98,38 @@ class PgErrorsTest {
     }
 
     @Test
+    void aBadTransactionInACatchUpBatchLeavesTheEngineBeforeTheBatch(PgServer pg, @org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        pairsTable(pg, "err_batch");
+        Pairs e = new Pairs();
+        PgReplica first = PgReplica.builder(e.db, pg.url("err_batch")).user(PgServer.SUPERUSER).slot("err_batch")
+                .publication("pub").createPublication(true).relation("pairs", e.pairs, "a", "b",
+                        PgReplica.column("n", e.n)).journal(dir, dev.junction.SyncPolicy.everyCommit()).build();
+        first.start();
+        first.close();
+        try (Connection c = pg.connect("err_batch"); Statement st = c.createStatement()) {
+            for (int i = 10; i < 300; i++) st.execute("INSERT INTO pairs VALUES (" + i + ", 1, " + i + ")"); // good
+            st.execute("INSERT INTO pairs VALUES (999, NULL, 1)"); // bad
+        }
+        Thread.sleep(50); // so that the replica finds them over 20 ms old: behind, it batches
+        Pairs again = new Pairs();
+        try (PgReplica r = PgReplica.builder(again.db, pg.url("err_batch")).user(PgServer.SUPERUSER).slot("err_batch")
+                .publication("pub").relation("pairs", again.pairs, "a", "b", PgReplica.column("n", again.n))
+                .journal(dir, dev.junction.SyncPolicy.everyCommit()).build()) {
+            r.start();
+            PgReplicaException x = awaitFailure(r);
+            assertEquals("(a=999, b=NULL)", x.key());
+            String state = again.dump();
+            long applied = r.appliedTransactions();
+            // a prefix of the transactions, each entire: those batched with the bad one are rolled back with it
+            assertEquals(applied, again.pairs.size() - 2, state);
+            for (long i = 10; i < 10 + applied; i++) assertTrue(again.pairs.contains(i, 1L), "transaction " + i);
+            assertTrue(applied <= 290, "applied " + applied);
+            assertEquals(PgReplica.State.FAILED, r.state());
+        }
+    }
+
+    @Test
     void valueThatDoesNotFitItsColumnStopsTheReplica(PgServer pg) throws Exception {
         pairsTable(pg, "err_value");
         Pairs e = new Pairs();
@@ -261,8 +293,14 @@ class PgErrorsTest {
         assertThrows(IllegalArgumentException.class, () -> b.relation("follows2", follows, "a", "b"), "mapped twice");
         PgReplica r = b.build();
         assertEquals(PgReplica.State.NEW, r.state());
-        assertThrows(IllegalArgumentException.class, () -> PgReplica.builder(db, "u").slot("s").publication("p")
-                .relation("x", db.relation("other", people, people), "a", "b").build(), "a second replica of one slot");
+        Junction journaled = Junction.create();
+        Table<String> t = journaled.table("t");
+        PgReplica.builder(journaled, "u").slot("s").publication("p").relation("x", journaled.directed("x", t), "a", "b")
+                .journal(java.nio.file.Path.of("unused"), dev.junction.SyncPolicy.everyCommit()).build();
+        assertThrows(IllegalArgumentException.class, () -> PgReplica.builder(journaled, "u").slot("s").publication("p")
+                .relation("y", journaled.directed("y", t), "a", "b")
+                .journal(java.nio.file.Path.of("unused"), dev.junction.SyncPolicy.everyCommit()).build(),
+                "two journaled replicas of one slot in one engine would share the position table");
         assertEquals(0x16B3748L, PgReplica.parseLsn("0/16B3748"));
         assertEquals("16/B374D848", PgReplica.formatLsn(PgReplica.parseLsn("16/B374D848")));
         assertThrows(IllegalArgumentException.class, () -> PgReplica.parseLsn("16B3748"));
