@@ -548,8 +548,11 @@ public final class PgReplicaTiming {
         return sortedMicros[Math.min(sortedMicros.length - 1, (int) (p * sortedMicros.length))] / 1000.0;
     }
 
+    /** The replica's logger, held so that its level (warnings only: the figures are what this prints) stays set. */
+    private static final java.util.logging.Logger REPLICA_LOG = java.util.logging.Logger.getLogger(
+            "dev.junction.pg.PgReplica");
+
     static {
-        // silence the replica's INFO lines except warnings; figures are what this prints
-        java.util.logging.Logger.getLogger("dev.junction.pg.PgReplica").setLevel(java.util.logging.Level.WARNING);
+        REPLICA_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 }
