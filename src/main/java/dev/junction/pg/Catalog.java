@@ -131,6 +131,21 @@ final class Catalog {
         } catch (Part.SchemaError e) {
             throw new SetupError(p.qualified, e.getMessage());
         }
+        for (int k = 0; k < p.keyTables().length; k++) { // an object table holds one class of keys
+            TableKeys t = p.keyTables()[k];
+            if (t == null || t.isLong()) continue;
+            Class<?> have = t.sampleKeyClass();
+            Class<?> want = switch (p.copyLayout.readers[k].family) {
+                case INTEGER -> Long.class;
+                case UUID -> java.util.UUID.class;
+                default -> String.class;
+            };
+            if (have != null && have != want) {
+                throw new SetupError(p.qualified, "key column " + p.keyColumns()[k] + " is "
+                        + p.copyLayout.readers[k] + ", whose keys are " + want.getSimpleName() + ", but table '"
+                        + t.table.name() + "' holds " + have.getSimpleName() + " entities");
+            }
+        }
         for (String c : needed) {
             try (PreparedStatement ps = sql.prepareStatement("SELECT has_column_privilege(?, ?, 'SELECT')")) {
                 ps.setInt(1, oid);

@@ -104,6 +104,15 @@ import org.postgresql.replication.ReplicationSlotInfo;
  * One daemon thread per replica applies the stream; listeners of the engine hear each applied transaction on it.
  * Every method here may be called from any thread. The engine may be read by any number of threads meanwhile, and
  * written too, but not the parts the replica feeds (their writes would be overwritten or make the replica fail).
+ *
+ * <p>Design notes. The position lives in the engine, not in a file of the replica's, so that a journaled engine
+ * stores it atomically with the state it describes through the public API alone (no change to the snapshot or
+ * journal formats): one {@code LongTable} per slot whose single key is the LSN, rewritten in each applied
+ * transaction; an in-memory replica keeps it in a field. The thread polls the driver's stream
+ * ({@code readPending}) rather than blocking in {@code read()}, because keepalives (which advance the position
+ * while the mapped tables are quiet) are only visible between reads; after 50 ms without a message it pauses 8 ms
+ * between polls. Faults are classified once ({@link #fatal}): connection-class SQL states, I/O and lock timeouts
+ * retry; everything else stops the replica.
  */
 public final class PgReplica implements AutoCloseable {
 
@@ -1195,6 +1204,12 @@ public final class PgReplica implements AutoCloseable {
                 }
                 nextSchemaCheck = now + schemaCheckNanos;
             }
+        }
+        if (applier.hasBatch()) { // complete transactions waiting for their commit: commit them before leaving
+            applier.commitBatch();
+            LogSequenceNumber lsn = LogSequenceNumber.valueOf(durable);
+            stream.setFlushedLSN(lsn);
+            stream.setAppliedLSN(lsn);
         }
         applier.abort();
         try {
