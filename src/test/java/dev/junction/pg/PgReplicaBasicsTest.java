@@ -90,6 +90,36 @@ class PgReplicaBasicsTest {
     }
 
     @Test
+    void aRowFilteredPublicationGivesASlice() throws Exception {
+        pg.createDatabase("slice");
+        pg.sql("slice", "CREATE TABLE post_tag (post_id bigint, tag text, PRIMARY KEY (post_id, tag))",
+                "INSERT INTO post_tag SELECT p, t FROM generate_series(0, 9) p, unnest(ARRAY['a', 'b']) t",
+                "CREATE PUBLICATION odd FOR TABLE post_tag WHERE (post_id % 2 = 1)");
+        Junction db = Junction.create();
+        LongTable posts = db.longTable("post");
+        dev.junction.Table<String> tags = db.table("tag");
+        Relation<Long, String> tagged = db.relation("post_tag", posts, tags);
+        try (PgReplica r = PgReplica.builder(db, pg.url("slice")).user(PgServer.SUPERUSER).slot("slice_odd")
+                .publication("odd").relation("post_tag", tagged, "post_id", "tag").build();
+             Connection c = pg.connect("slice"); Statement st = c.createStatement()) {
+            r.start();
+            assertEquals(10, tagged.size(), "the copy takes the filter: posts 1, 3, 5, 7, 9");
+            for (long p = 0; p < 10; p++) assertEquals(p % 2 == 1, tagged.contains(p, "a"), "post " + p);
+            st.execute("INSERT INTO post_tag VALUES (11, 'a'), (12, 'a')");
+            st.execute("UPDATE post_tag SET post_id = 13 WHERE post_id = 2 AND tag = 'a'"); // moves into the slice
+            st.execute("UPDATE post_tag SET post_id = 14 WHERE post_id = 3 AND tag = 'b'"); // moves out of it
+            assertTrue(r.awaitPosition(currentLsn(c), Duration.ofSeconds(10)));
+            assertTrue(tagged.contains(11L, "a"));
+            assertFalse(tagged.contains(12L, "a"));
+            assertTrue(tagged.contains(13L, "a"));
+            assertFalse(tagged.contains(3L, "b"));
+            assertFalse(tagged.contains(14L, "b"));
+            assertEquals(11, tagged.size());
+            r.closeAndDropSlot();
+        }
+    }
+
+    @Test
     void copiesThenStreamsEveryKindOfChange() throws Exception {
         Engine e = new Engine();
         try (PgReplica replica = e.replica("basics_1"); Connection c = pg.connect(DB)) {
