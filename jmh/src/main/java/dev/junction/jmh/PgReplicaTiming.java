@@ -60,7 +60,9 @@ import org.postgresql.copy.CopyIn;
  * </ol>
  *
  * <p>Usage: {@code java -Xmx6g -cp benchmarks.jar dev.junction.jmh.PgReplicaTiming [--links 1m] [--copies 3]
- * [--single 50000] [--batches 200] [--lag-rate 2000] [--lag-seconds 15] [--read-seconds 3] [--url jdbc:...]}.
+ * [--single 50000] [--batches 200] [--lag-rate 2000] [--lag-seconds 15] [--read-seconds 3] [--url jdbc:...]
+ * [--parts copy,reads,apply,lag] [--batch false]} ({@code --batch false}: the apply replicas apply each
+ * PostgreSQL transaction in its own Junction transaction even when behind).
  * Prints {@code PG} lines, then a Markdown summary.
  */
 public final class PgReplicaTiming {
@@ -69,6 +71,8 @@ public final class PgReplicaTiming {
     }
 
     private static final List<String> SUMMARY = new ArrayList<>();
+    /** Whether the apply replicas batch transactions while behind ({@code --batch false}: one per transaction). */
+    private static boolean batching = true;
 
     /** Entry point; see the class comment. */
     public static void main(String[] args) throws Exception {
@@ -80,6 +84,8 @@ public final class PgReplicaTiming {
         double lagSeconds = Double.parseDouble(arg(args, "--lag-seconds", "15"));
         double readSeconds = Double.parseDouble(arg(args, "--read-seconds", "3"));
         String url = arg(args, "--url", null);
+        List<String> parts = List.of(arg(args, "--parts", "copy,reads,apply,lag").split(","));
+        batching = Boolean.parseBoolean(arg(args, "--batch", "true"));
         machine();
         LocalPostgres local = null;
         if (url == null) {
@@ -89,12 +95,13 @@ public final class PgReplicaTiming {
         try {
             Workload w = Workload.get("zipf-" + links);
             load(url, w);
-            copyTiming(url, w, copies);
-            Junction db = copyMemory(url, w);
-            reads(url, w, db, readSeconds);
-            db = null;
-            apply(url, single, batches);
-            lag(url, lagRate, lagSeconds);
+            if (parts.contains("copy")) copyTiming(url, w, copies);
+            if (parts.contains("copy") || parts.contains("reads")) {
+                Junction db = copyMemory(url, w);
+                if (parts.contains("reads")) reads(url, w, db, readSeconds);
+            }
+            if (parts.contains("apply")) apply(url, single, batches);
+            if (parts.contains("lag")) lag(url, lagRate, lagSeconds);
         } finally {
             if (local != null) local.close();
         }
@@ -371,8 +378,8 @@ public final class PgReplicaTiming {
             for (String table : List.of("stream1", "stream1000")) {
                 Engine mem = new Engine(table, Duration.ofMinutes(30));
                 Engine jour = new Engine(table, Duration.ofMinutes(30));
-                PgReplica rm = mem.replica(url, "bench_apply_mem", table).build();
-                PgReplica rj = jour.replica(url, "bench_apply_journal", table)
+                PgReplica rm = mem.replica(url, "bench_apply_mem", table).batchWhileBehind(batching).build();
+                PgReplica rj = jour.replica(url, "bench_apply_journal", table).batchWhileBehind(batching)
                         .journal(dir.resolve(table), SyncPolicy.everyCommit()).build();
                 rm.start();
                 rj.start();
@@ -408,7 +415,8 @@ public final class PgReplicaTiming {
                     double secs = (System.nanoTime() - s0) / 1e9;
                     double cpu = (mx.getThreadCpuTime(tid) - cpu0) / 1e9;
                     if (e.rel.size() != rows) throw new IllegalStateException(r + " has " + e.rel.size() + " links");
-                    report("apply " + kind + ", " + (k == 0 ? "in memory" : "journaled (everyCommit)"),
+                    report("apply " + kind + ", " + (k == 0 ? "in memory" : "journaled (everyCommit)")
+                            + (batching ? "" : ", unbatched"),
                             String.format(Locale.ROOT, "%.0f rows/s end to end (%d rows in %.2f s); replica thread: "
                                     + "%.0f rows per CPU-second", rows / secs, rows, secs, rows / cpu));
                 }
