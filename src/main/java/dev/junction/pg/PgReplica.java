@@ -127,6 +127,8 @@ public final class PgReplica implements AutoCloseable {
     private static final long BEHIND_BYTES = 1 << 20;
     /** How old (by PostgreSQL's commit time) a transaction is when the replica counts itself behind. */
     private static final long BEHIND_MICROS = 20_000L;
+    /** A journaled replica also checkpoints after this many applied changes. */
+    private static final long CHECKPOINT_CHANGES = 5_000_000L;
 
     /** Where a replica is in its life. */
     public enum State {
@@ -445,7 +447,10 @@ public final class PgReplica implements AutoCloseable {
             return this;
         }
 
-        /** How often a journaled replica checkpoints its engine (a snapshot and a fresh journal; default 10 min). */
+        /**
+         * How often a journaled replica checkpoints its engine (a snapshot and a fresh journal; default 10 min), and
+         * in any case after 5,000,000 applied changes, and after each copy.
+         */
         public Builder checkpointInterval(Duration interval) {
             if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval " + interval);
             this.checkpointEvery = interval;
@@ -554,6 +559,7 @@ public final class PgReplica implements AutoCloseable {
     private Catalog catalog;
     private String forceCopyReason;
     private long durable;
+    private long changesAtCheckpoint;
     private long storedPosition;
     private Applier applier;
 
@@ -1186,9 +1192,11 @@ public final class PgReplica implements AutoCloseable {
                     stream.setAppliedLSN(lsn);
                     nextBump = now + NANOS_PER_SECOND;
                 }
-                if (persistence != null && now >= nextCheckpoint) {
-                    checkpoint();
+                if (persistence != null && (now >= nextCheckpoint
+                        || appliedChanges - changesAtCheckpoint > CHECKPOINT_CHANGES)) {
+                    checkpoint(); // keeps the journal short (and far below its 2 GB limit) under heavy streams
                     nextCheckpoint = now + checkpointNanos;
+                    changesAtCheckpoint = appliedChanges;
                 }
             }
             if (now >= nextPoll) {

@@ -275,6 +275,65 @@ class PgFaultsTest {
         }
     }
 
+    @Test
+    void aLargeTransactionCutOffMidStreamIsAppliedOnceWhole(PgServer pg) throws Exception {
+        String db = "faults_large";
+        pg.createDatabase(db);
+        pg.sql(db, "CREATE TABLE big (a bigint, b bigint, v bigint NOT NULL, PRIMARY KEY (a, b))",
+                "CREATE PUBLICATION pub FOR TABLE big");
+        dev.junction.Junction engine = dev.junction.Junction.create();
+        dev.junction.LongTable as = engine.longTable("a");
+        dev.junction.Relation<Long, Long> big = engine.relation("big", as, engine.longTable("b"));
+        dev.junction.LinkColumn.OfLong<Long, Long> v = big.longColumn("v", -1);
+        AtomicInteger disconnects = new AtomicInteger();
+        AtomicInteger visibleSizes = new AtomicInteger(); // sizes a reader saw other than 0 and the whole transaction
+        int rows = 150_000;
+        try (PgReplica r = PgReplica.builder(engine, pg.url(db)).user(PgServer.SUPERUSER).slot("faults_large")
+                .publication("pub").reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(500))
+                .relation("big", big, "a", "b", PgReplica.column("v", v)).build()) {
+            r.addListener(new PgReplica.Listener() {
+                @Override
+                public void disconnected(Throwable cause, Duration retryIn) {
+                    disconnects.incrementAndGet();
+                }
+            });
+            r.start();
+            Thread reader = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    long n = big.size();
+                    if (n != 0 && n != rows) visibleSizes.incrementAndGet();
+                }
+            });
+            reader.start();
+            long before = r.appliedTransactions();
+            try (Connection c = pg.connect(db); Statement st = c.createStatement();
+                 Connection admin = pg.connect("postgres"); Statement kill = admin.createStatement()) {
+                st.execute("INSERT INTO big SELECT g / 1000, g % 1000, g FROM generate_series(0, " + (rows - 1) + ") g");
+                long lsn = Workload.currentLsn(c);
+                // cut the stream twice while the replica receives the transaction: terminated, then a server crash
+                Thread.sleep(150);
+                kill.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = "
+                        + "'faults_large' AND active");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (disconnects.get() < 1 && System.nanoTime() < deadline) Thread.sleep(5);
+                Thread.sleep(300);
+                pg.stop(true);
+                pg.startAgain();
+                assertTrue(r.awaitPosition(lsn, Duration.ofSeconds(120)), r.toString());
+            } finally {
+                reader.interrupt();
+                reader.join();
+            }
+            assertTrue(disconnects.get() >= 2, "the stream was cut " + disconnects.get() + " times");
+            assertEquals(rows, big.size());
+            assertEquals(1, r.appliedTransactions() - before, "one PostgreSQL transaction, applied once");
+            assertEquals(0, visibleSizes.get(), "a reader saw part of the transaction");
+            for (long g : new long[] {0, 1, 12_345, rows - 1}) assertEquals(g, v.get(g / 1000, g % 1000));
+            assertEquals(1, r.copies());
+            r.closeAndDropSlot();
+        }
+    }
+
     /** Keeps the names of the tests' databases apart from other test classes. */
     static List<String> databases() {
         return new ArrayList<>(List.of("faults_kill", "faults_restart", "faults_terminate", "faults_slot"));
