@@ -185,6 +185,17 @@ class PgReplicaBasicsTest {
             assertFalse(e.wrote.contains(3L, 10L));
             assertEquals(2, e.orders.size());
 
+            // a write that publishes nothing: the position still gets there (keepalives), so read-your-writes works
+            long applied = replica.appliedTransactions();
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS unpublished (x int)");
+                st.execute("INSERT INTO unpublished VALUES (1)");
+            }
+            long quiet = currentLsn(c);
+            assertTrue(replica.awaitPosition(quiet, Duration.ofSeconds(10)), "keepalives move the position: " + replica);
+            assertEquals(applied, replica.appliedTransactions());
+            assertFalse(replica.awaitPosition(quiet + (1L << 40), Duration.ofMillis(50)), "a position not reached yet");
+
             // TRUNCATE
             try (Statement st = c.createStatement()) {
                 st.execute("TRUNCATE orders");
