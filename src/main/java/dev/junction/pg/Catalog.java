@@ -79,7 +79,7 @@ final class Catalog {
         int oid = 0;
         char kind = 0;
         char identity = 0;
-        try (PreparedStatement ps = sql.prepareStatement("SELECT c.oid, c.relkind, c.relreplident FROM "
+        try (PreparedStatement ps = sql.prepareStatement("SELECT c.oid, c.relkind, c.relreplident, c.reltuples FROM "
                 + "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = ? AND c.relname = ?")) {
             ps.setString(1, p.schema);
@@ -89,6 +89,7 @@ final class Catalog {
                     oid = rs.getInt(1);
                     kind = rs.getString(2).charAt(0);
                     identity = rs.getString(3).charAt(0);
+                    p.estimatedRows = rs.getDouble(4);
                 }
             }
         }

@@ -30,6 +30,8 @@ abstract class Part {
     int oid;
     /** The row filter of the publication for this table, or null. */
     String rowFilter;
+    /** The planner's estimate of the table's rows ({@code pg_class.reltuples}; -1 if never analyzed). */
+    double estimatedRows = -1;
     /** Column numbers by name, from the catalog (for foreign keys). */
     java.util.Map<String, Integer> attnums = java.util.Map.of();
     Layout copyLayout;

@@ -77,7 +77,7 @@ import org.postgresql.replication.ReplicationSlotInfo;
  * <h2>Consistency</h2>
  * The initial copy reads every mapped table inside the snapshot that the replication slot exported when it was
  * created, streamed with {@code COPY} (a batch at a time, never a whole table in memory), in one Junction
- * transaction (relations that are empty are bulk-loaded, at the memory of the index they build); streaming starts
+ * transaction (a bulk load of the largest empty relation, the other parts loaded inside it); streaming starts
  * at the slot's consistent point. So no change is missed or applied twice. Each PostgreSQL transaction is then
  * applied as one Junction transaction, in commit order: readers never see half of one. An UPDATE that changes a key
  * is an unlink plus a link; TRUNCATE clears the part.
@@ -994,15 +994,21 @@ public final class PgReplica implements AutoCloseable {
         }
         CopyManager copyApi = sql.unwrap(PGConnection.class).getCopyAPI();
         long[] rows = {0};
+        // A bulk load must be a transaction of its own (or its first step): the largest empty relation (by the
+        // planner's estimate) is bulk-loaded, at the memory of the index it builds; the rest of the copy runs inside
+        // it, in the same transaction, as ordinary changes.
+        RelationPart bulk = null;
+        for (Part p : parts) {
+            if (p instanceof RelationPart r && r.isEmpty() && (bulk == null || r.estimatedRows > bulk.estimatedRows)) {
+                bulk = r;
+            }
+        }
+        RelationPart staged = bulk;
         try {
-            db.inTransaction(() -> {
+            Runnable work = () -> {
                 for (Part p : parts) if (p instanceof EntityPart e) copyPart(copyApi, e, rows, start);
-                for (Part p : parts) {
-                    if (p instanceof RelationPart r) {
-                        if (r.isEmpty()) db.bulkLoad(r.relation, () -> copyPart(copyApi, r, rows, start));
-                        else copyPart(copyApi, r, rows, start);
-                    }
-                }
+                if (staged != null) copyPart(copyApi, staged, rows, start);
+                for (Part p : parts) if (p instanceof RelationPart r && r != staged) copyPart(copyApi, r, rows, start);
                 for (Part p : parts) if (p instanceof AssociationPart a) copyPart(copyApi, a, rows, start);
                 for (Part p : parts) p.endTransaction(false);
                 sqlExec(sql, "COMMIT"); // the snapshot is no longer needed
@@ -1015,7 +1021,9 @@ public final class PgReplica implements AutoCloseable {
                         uncaught(e);
                     }
                 }
-            });
+            };
+            if (staged != null) db.bulkLoad(staged.relation, work);
+            else db.inTransaction(work);
         } catch (RuntimeException | Error e) {
             for (Part p : parts) {
                 p.endTransaction(true);
