@@ -1,0 +1,155 @@
+package dev.junction.pg;
+
+import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
+
+/**
+ * An entity table (authors: id, name, ...) feeding a Junction table with its keys only: an INSERT adds the key, a
+ * DELETE removes the entity, and with it, as in Junction always, its links in every relation and its rows in every
+ * association table. PostgreSQL deletes those association rows itself, through {@code ON DELETE CASCADE}, right
+ * after the entity's row; the parts that lost links are told first ({@link Part#cascadeFrom}) so that they accept
+ * those deletes, and check at commit that each came. An UPDATE that changes the key removes the old entity and adds
+ * the new one.
+ */
+final class EntityPart extends Part {
+
+    final TableKeys keys;
+    private final String[] keyColumns;
+    private final TableKeys[] keyTables;
+    private long copied;
+    private IntOpenHashSet seen;
+
+    EntityPart(String pgTable, TableKeys keys, String keyColumn) {
+        super(pgTable);
+        this.keys = keys;
+        this.keyColumns = new String[] {keyColumn};
+        this.keyTables = new TableKeys[] {keys};
+    }
+
+    @Override
+    String[] keyColumns() {
+        return keyColumns;
+    }
+
+    @Override
+    TableKeys[] keyTables() {
+        return keyTables;
+    }
+
+    @Override
+    ColumnBinding[] bindings() {
+        return new ColumnBinding[0];
+    }
+
+    @Override
+    String junctionName() {
+        return "table '" + keys.table.name() + "'";
+    }
+
+    private int idOf(Fields f, Layout l) {
+        try {
+            return keys.idOf(l.readers[0], f, l.pos[0]);
+        } catch (TextValues.BadValue e) {
+            throw error(f, l, "key column " + keyColumns[0] + ": " + e.getMessage());
+        }
+    }
+
+    private int add(Fields f, Layout l) {
+        try {
+            return keys.idOrAdd(l.readers[0], f, l.pos[0]);
+        } catch (TextValues.BadValue e) {
+            throw error(f, l, "key column " + keyColumns[0] + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw error(f, l, "key column " + keyColumns[0] + ": " + junctionName() + " does not take "
+                    + f.show(l.pos[0]) + ": " + e);
+        }
+    }
+
+    @Override
+    void insert(Fields row, Layout l) {
+        if (idOf(row, l) >= 0) {
+            throw error(row, l, "is inserted but " + junctionName() + " already has that key: the replica and "
+                    + "PostgreSQL disagree");
+        }
+        add(row, l);
+    }
+
+    @Override
+    void update(Fields old, Fields row, Layout l) {
+        if (old != null && !sameKeys(old, row, l)) {
+            delete(old, l);
+            insert(row, l);
+        } else if (idOf(row, l) < 0) {
+            throw error(row, l, "is updated but " + junctionName() + " does not have that key: the replica and "
+                    + "PostgreSQL disagree");
+        }
+    }
+
+    @Override
+    void delete(Fields old, Layout l) {
+        int id = idOf(old, l);
+        if (id < 0) {
+            throw error(old, l, "is deleted but " + junctionName() + " does not have that key: the replica and "
+                    + "PostgreSQL disagree");
+        }
+        remove(id);
+    }
+
+    private void remove(int id) {
+        for (Part p : keys.users) p.cascadeFrom(keys, id);
+        keys.remove(id);
+    }
+
+    @Override
+    void truncate() {
+        for (int id : keys.table.ids()) remove(id);
+    }
+
+    @Override
+    void cascadeFrom(TableKeys k, int id) {
+        // an entity table has no links of its own
+    }
+
+    @Override
+    String pendingCascade() {
+        return null;
+    }
+
+    @Override
+    void endPgTransaction() {
+        keys.endTransaction();
+    }
+
+    @Override
+    void endTransaction(boolean undo) {
+        keys.endTransaction();
+    }
+
+    @Override
+    boolean isEmpty() {
+        return keys.table.size() == 0;
+    }
+
+    // ---- copy ------------------------------------------------------------------------------------------------
+
+    /** Starts copying; in a table that has entities already, those PostgreSQL no longer has are removed at the end. */
+    void beginCopy() {
+        copied = 0;
+        seen = keys.table.size() > 0 ? new IntOpenHashSet() : null;
+    }
+
+    void copyRow(Fields row, Layout l) {
+        int id = add(row, l);
+        if (seen != null) seen.add(id);
+        copied++;
+    }
+
+    long endCopy() {
+        if (seen != null) {
+            for (int id : keys.table.ids()) {
+                if (!seen.contains(id)) remove(id);
+            }
+            seen = null;
+        }
+        return copied;
+    }
+}
