@@ -34,7 +34,7 @@ final class ColumnStore {
 
     /** The column definitions, shared by the committed store and its overlays (copy-on-write). */
     final Schema schema;
-    Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
+    Long2IntOpenHashMap slots = new Long2IntOpenHashMap(2); // grows by doubling; most overlays hold a few keys
     long[][] longs = new long[0][];
     int[][] ints = new int[0][];
     double[][] doubles = new double[0][];
@@ -386,7 +386,7 @@ final class ColumnStore {
     static final class Overlay {
         final ColumnStore base;
         final ColumnStore own;
-        final LongOpenHashSet voided = new LongOpenHashSet();
+        final LongOpenHashSet voided = new LongOpenHashSet(2);
         /** The relation being bulk-loaded whose values these are (unlogged; moved in whole at commit), or null. */
         RelationImpl<?, ?> stagedFor;
         /** Set while a publish has swapped {@link #own} into the empty committed store. */
