@@ -20,7 +20,9 @@ import java.util.function.IntConsumer;
  *       grows (by doubling) only while it stays dense: to reach id {@code i} it must have {@code i < 1024 + 4 *
  *       (entities with links)}. A larger id gets a word in an overflow region after the direct range, found
  *       through a hash map, so a lone id of 2,000,000,000 costs one hash entry, never gigabytes. When the direct
- *       range grows, overflow entities that fall inside it move in.</li>
+ *       range grows, overflow entities that fall inside it move in. A bulk merge first widens the direct range
+ *       for all its owners at once ({@link #reserveDirect}), counting them as live: a load in chunks of ids
+ *       scattered over a large range would otherwise leave the early chunks' entities in the map for good.</li>
  *   <li><b>Adaptive sets.</b> A set is a sorted run in the {@link SlotArena} (4 bytes per id; insert by binary
  *       search and a shift) until it would outgrow {@value #PROMOTE_MIN} ids and a {@link LargeIntSet} is the
  *       smaller form, or would outgrow {@link SlotArena#MAX_CAPACITY}; then it becomes a {@link LargeIntSet}
@@ -31,6 +33,13 @@ import java.util.function.IntConsumer;
  *       contents; {@link #insertAt} then only writes. A relation prepares both sides before it inserts on
  *       either, so an {@link OutOfMemoryError} never leaves a link on one side only, and the insertion point
  *       found while checking for the link is reused. {@link #remove} needs no memory.</li>
+ *   <li><b>Compaction</b> ({@link #compact}) moves the small sets into new arena chunks in address order and
+ *       releases each old chunk as soon as it is empty, so its peak is the live sets plus one chunk and an int
+ *       per set: a chunked bulk load of a billion links never needs a second arena.</li>
+ *   <li><b>Iteration</b> ({@link #forEach}) checks for changes after each call on sorted runs and array
+ *       containers, and after each 64-bit word of a bitmap container: the inner bit loop stays call-free, so
+ *       the action's state stays in registers (the hottest right of the 1M Zipf workload: 40 µs instead of
+ *       46–66). An action that changes the set sees at most the rest of that word, then the exception.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -237,11 +246,14 @@ final class AdjacencyIndex {
                     long[] bits = s.bitmaps[i];
                     for (int wi = 0; wi < bits.length; wi++) {
                         long bw = bits[wi];
+                        int wordBase = base | wi << 6;
+                        // No check inside a word: a call-free inner loop keeps the action's state in registers.
+                        // The bits come from a local copy, so a change by the action shows after the word.
                         while (bw != 0) {
-                            action.accept(base | (wi << 6) | Long.numberOfTrailingZeros(bw));
-                            if (modCount != side) side = check(id, entity, relation);
+                            action.accept(wordBase | Long.numberOfTrailingZeros(bw));
                             bw &= bw - 1;
                         }
+                        if (modCount != side) side = check(id, entity, relation);
                     }
                 }
             }
@@ -279,7 +291,7 @@ final class AdjacencyIndex {
      * @throws OutOfMemoryError before any visible change
      */
     int prepare(int id, int x) {
-        if (arena.wasteful()) compact();
+        if (arena.compactionDue) compactIfWasteful();
         int m = metaForWrite(id);
         long w = meta[m];
         int c = clsOf(w);
@@ -399,7 +411,7 @@ final class AdjacencyIndex {
      */
     void mergeAbsent(int id, int[] src, int from, int k) {
         if (k == 0) return;
-        if (arena.wasteful()) compact();
+        if (arena.compactionDue) compactIfWasteful();
         int m = metaForWrite(id);
         long w = meta[m];
         int c = clsOf(w);
@@ -591,41 +603,79 @@ final class AdjacencyIndex {
         generation++;
     }
 
+    /** Compacts if the arena is still wasteful (the flag that sent here may be stale), else clears the flag. */
+    private void compactIfWasteful() {
+        if (arena.wasteful()) {
+            compact();
+        } else {
+            arena.compactionDue = false;
+        }
+    }
+
     /**
-     * Copies every small set into a fresh, tightly packed arena, in meta-index (for dense ids: id) order.
-     * Sets keep their size class, so reservations made before stay valid, unless less than half full; those
-     * shrink to the smallest class with room for one more. If the new arena cannot be allocated, nothing
-     * changes and compaction waits for more waste.
+     * Moves every small set into new chunks, old chunk by old chunk in address order, releasing each old chunk
+     * once its sets have left: the peak is the live sets plus a chunk, not a second arena. Sets keep their size
+     * class, so reservations made before stay valid, unless less than half full; those shrink to the smallest
+     * class with room for one more. The one allocation before any move is an index of the sets by chunk (an int
+     * per set); if it fails, nothing changes. If a new chunk cannot be allocated midway, the sets moved so far
+     * stay moved, the others stay put, and compaction waits for more waste: every set is whole either way.
      */
     void compact() {
         int used = directCap + overflowCount;
-        SlotArena.Layout layout = new SlotArena.Layout();
-        for (int m = 0; m < used; m++) {
-            long w = meta[m];
-            int c = clsOf(w);
-            if (c != 0 && c != LARGE) layout.add(compactClass(c, sizeOf(w)));
-        }
-        SlotArena fresh;
+        int chunkCount = arena.chunkTableSize();
+        int[] start;
+        int[] order;
+        int[][] oldChunks; // a chunk index released before may be reused by a new chunk during this compaction
         try {
-            fresh = SlotArena.packed(layout.chunks);
+            oldChunks = Arrays.copyOf(arena.chunks, chunkCount);
+            start = new int[chunkCount + 1];
+            int small = 0;
+            for (int m = 0; m < used; m++) {
+                long w = meta[m];
+                int c = clsOf(w);
+                if (c != 0 && c != LARGE) {
+                    start[(addrOf(w) >>> SlotArena.CHUNK_SHIFT) + 1]++;
+                    small++;
+                }
+            }
+            order = new int[small];
         } catch (OutOfMemoryError e) {
             arena.postponeCompaction();
             return;
         }
+        for (int c = 0; c < chunkCount; c++) start[c + 1] += start[c];
+        int[] fill = start; // start[c] becomes the end of chunk c's run; the runs begin at start[c - 1]
         for (int m = 0; m < used; m++) {
             long w = meta[m];
             int c = clsOf(w);
-            if (c == 0 || c == LARGE) continue;
-            int a = addrOf(w);
-            int[] from = chunkOf(a);
-            int off = a & SlotArena.CHUNK_MASK;
-            int n = from[off];
-            int nc = compactClass(c, n);
-            int b = fresh.allocate(nc); // cannot fail: its chunks exist
-            System.arraycopy(from, off, fresh.chunks[b >>> SlotArena.CHUNK_SHIFT], b & SlotArena.CHUNK_MASK, n + 1);
-            meta[m] = word(b, nc, w & MOD_MASK);
+            if (c != 0 && c != LARGE) order[fill[addrOf(w) >>> SlotArena.CHUNK_SHIFT]++] = m;
         }
-        arena = fresh;
+        arena.beginCompaction();
+        int k = 0;
+        for (int chunk = 0; chunk < chunkCount; chunk++) {
+            for (int end = fill[chunk]; k < end; k++) {
+                int m = order[k];
+                long w = meta[m];
+                int c = clsOf(w);
+                int a = addrOf(w);
+                int[] from = chunkOf(a);
+                int off = a & SlotArena.CHUNK_MASK;
+                int n = from[off];
+                int nc = compactClass(c, n);
+                int b;
+                try {
+                    b = arena.allocateFresh(nc);
+                } catch (OutOfMemoryError e) {
+                    arena.postponeCompaction();
+                    return;
+                }
+                System.arraycopy(from, off, chunkOf(b), b & SlotArena.CHUNK_MASK, n + 1);
+                arena.vacate(c);
+                meta[m] = word(b, nc, w & MOD_MASK);
+            }
+            arena.releaseChunk(chunk, oldChunks[chunk]);
+        }
+        arena.endCompaction();
     }
 
     private static int compactClass(int cls, int n) {
@@ -646,6 +696,19 @@ final class AdjacencyIndex {
             return id;
         }
         return addOverflow(id);
+    }
+
+    /**
+     * Before a bulk merge of {@code owners} distinct owners, the largest {@code maxOwner}: widens the direct range
+     * to cover them all at once if it stays as dense as {@link #metaForWrite} requires, counting them as live.
+     * Without it, a load in chunks of ids scattered over a large range leaves the entities of the early chunks in
+     * the overflow map for good (a hash lookup on every access), since no later new id triggers the growth.
+     *
+     * @throws OutOfMemoryError before any change
+     */
+    void reserveDirect(int maxOwner, int owners) {
+        if (maxOwner < directCap || maxOwner >= MIN_DIRECT + 4L * ((long) live + owners)) return;
+        growDirect((int) Math.min(Integer.MAX_VALUE, Math.max(maxOwner + 1L, directCap + (directCap >> 1))));
     }
 
     /** Widens the direct range to {@code newCap}, moving overflow entities that fall inside it. */
