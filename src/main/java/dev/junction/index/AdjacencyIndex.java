@@ -36,10 +36,11 @@ import java.util.function.IntConsumer;
  *   <li><b>Compaction</b> ({@link #compact}) moves the small sets into new arena chunks in address order and
  *       releases each old chunk as soon as it is empty, so its peak is the live sets plus one chunk and an int
  *       per set: a chunked bulk load of a billion links never needs a second arena.</li>
- *   <li><b>Iteration</b> ({@link #forEach}) checks for changes after each call on sorted runs and array
- *       containers, and after each 64-bit word of a bitmap container: the inner bit loop stays call-free, so
- *       the action's state stays in registers (the hottest right of the 1M Zipf workload: 40 µs instead of
- *       46–66). An action that changes the set sees at most the rest of that word, then the exception.</li>
+ *   <li><b>Iteration</b> ({@link #forEach}) checks for changes after each call on a sorted run (a change may
+ *       free its slot, whose first int then becomes a free-list link), and after each block of 64 ids of a large
+ *       set's container (an array block, a bitmap word read into a local): the inner loops stay call-free, so
+ *       the action's state stays in registers. An action that changes a large set sees at most the rest of the
+ *       block (ids that were in the set), then the exception.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -233,13 +234,15 @@ final class AdjacencyIndex {
         int entity = modStamp(w);
         if (c == LARGE) {
             LargeIntSet s = large[a];
-            // A change may reshape the containers, so the check comes right after each call.
+            // The check comes after each block of 64 calls: the inner loops stay call-free. A change by the action
+            // may reshape the containers; what the rest of the block delivers comes from the container the block
+            // began with (an id that was in the set), then the check throws.
             for (int i = 0; i < s.containers; i++) {
                 int base = s.keys[i] << 16;
                 char[] arr = s.arrays[i];
                 if (arr != null) {
-                    for (int j = 0, card = s.cards[i]; j < card; j++) {
-                        action.accept(base | arr[j]);
+                    for (int j = 0, card = s.cards[i]; j < card; ) {
+                        for (int blockEnd = Math.min(card, j + 64); j < blockEnd; j++) action.accept(base | arr[j]);
                         if (modCount != side) side = check(id, entity, relation);
                     }
                 } else {
@@ -247,9 +250,7 @@ final class AdjacencyIndex {
                     for (int wi = 0; wi < bits.length; wi++) {
                         long bw = bits[wi];
                         int wordBase = base | wi << 6;
-                        // No check inside a word: a call-free inner loop keeps the action's state in registers.
-                        // The bits come from a local copy, so a change by the action shows after the word.
-                        while (bw != 0) {
+                        while (bw != 0) { // from a local copy of the word: ids that were in the set
                             action.accept(wordBase | Long.numberOfTrailingZeros(bw));
                             bw &= bw - 1;
                         }
