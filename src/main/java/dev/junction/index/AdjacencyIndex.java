@@ -379,9 +379,11 @@ final class AdjacencyIndex {
     /**
      * The common link, on both sides at once: {@code y} into the set of {@code x} in {@code a}, and {@code x}
      * into the set of {@code y} in {@code b} (the same index for a symmetric relation, with {@code x != y}),
-     * when both are sorted runs with room and direct ids. Both entity words are read before either slot, and
-     * both slot headers before either search, so the two sides' cache misses overlap instead of following each
-     * other; each word is read once. Allocates nothing.
+     * when both ids are direct and both sets are sorted runs with room, or one is a run with room and the other
+     * a large set. Both entity words are read before either set, and both sets' first fields before either
+     * search (a test uses both, so the JIT cannot sink a load past the other side's search): the two sides'
+     * cache misses overlap instead of following each other, and each word is read once. Nothing is allocated
+     * except what a large set's {@link LargeIntSet#prepare} needs, before any change.
      *
      * @return 1 if linked, 0 if the link was present, {@link #UNHANDLED} (nothing changed) otherwise
      */
@@ -390,16 +392,18 @@ final class AdjacencyIndex {
         long wa = a.meta[x];
         long wb = b.meta[y];
         int ca = clsOf(wa), cb = clsOf(wb);
-        if (ca == 0 || ca == LARGE || cb == 0 || cb == LARGE || a.arena.compactionDue || b.arena.compactionDue) {
-            return UNHANDLED;
+        if (ca == 0 || cb == 0 || a.arena.compactionDue || b.arena.compactionDue) return UNHANDLED;
+        if (ca == LARGE) {
+            return cb == LARGE ? UNHANDLED : linkRunAndLarge(b, y, wb, cb, x, a, x, wa, y);
         }
+        if (cb == LARGE) return linkRunAndLarge(a, x, wa, ca, y, b, y, wb, x);
         int sa = addrOf(wa), sb = addrOf(wb);
         int[] ka = a.chunkOf(sa), kb = b.chunkOf(sb);
         int oa = sa & SlotArena.CHUNK_MASK, ob = sb & SlotArena.CHUNK_MASK;
         int na = ka[oa], nb = kb[ob];
+        if (na == SlotArena.CAPACITY[ca] | nb == SlotArena.CAPACITY[cb]) return UNHANDLED;
         int pa = SortedRuns.search(ka, oa + 1, oa + 1 + na, y);
         if (pa >= 0) return 0;
-        if (na == SlotArena.CAPACITY[ca] || nb == SlotArena.CAPACITY[cb]) return UNHANDLED;
         int pb = SortedRuns.search(kb, ob + 1, ob + 1 + nb, x); // absent too: the sides agree
         insertInRun(ka, oa, na, -pa - 1, y);
         insertInRun(kb, ob, nb, -pb - 1, x);
@@ -411,8 +415,33 @@ final class AdjacencyIndex {
     }
 
     /**
-     * The common unlink, on both sides at once, as {@link #linkPair}: when both sets are sorted runs of direct
-     * ids that keep at least one id.
+     * {@link #linkPair} when entity {@code r} of {@code runs} (word {@code wr}, class {@code cr}) has a sorted
+     * run and entity {@code g} of {@code larges} (word {@code wg}) a large set: {@code rv} goes into the run,
+     * {@code gv} into the large set.
+     */
+    private static int linkRunAndLarge(AdjacencyIndex runs, int r, long wr, int cr, int rv,
+                                       AdjacencyIndex larges, int g, long wg, int gv) {
+        LargeIntSet set = larges.large[addrOf(wg)];
+        int sr = addrOf(wr);
+        int[] k = runs.chunkOf(sr);
+        int o = sr & SlotArena.CHUNK_MASK;
+        int n = k[o];
+        if (n == SlotArena.CAPACITY[cr] | set.containers == 0) return UNHANDLED;
+        int p = SortedRuns.search(k, o + 1, o + 1 + n, rv);
+        if (p >= 0) return 0;
+        if (!set.prepare(gv)) return UNHANDLED; // cannot be present (the sides agree); may throw before changes
+        insertInRun(k, o, n, -p - 1, rv);
+        set.add(gv);
+        runs.meta[r] = bumped(runs.meta[r]);
+        runs.modCount++;
+        larges.meta[g] = bumped(larges.meta[g]);
+        larges.modCount++;
+        return 1;
+    }
+
+    /**
+     * The common unlink, on both sides at once, as {@link #linkPair}: when both ids are direct and each set is
+     * either a sorted run that keeps at least one id or a large set that stays above {@value #DEMOTE_BELOW}.
      *
      * @return 1 if unlinked, 0 if the link was absent, {@link #UNHANDLED} (nothing changed) otherwise
      */
@@ -421,15 +450,18 @@ final class AdjacencyIndex {
         long wa = a.meta[x];
         long wb = b.meta[y];
         int ca = clsOf(wa), cb = clsOf(wb);
-        if (ca == LARGE || cb == LARGE) return UNHANDLED;
         if (ca == 0 || cb == 0) return 0;
+        if (ca == LARGE || cb == LARGE) {
+            if (ca == LARGE && cb == LARGE) return UNHANDLED;
+            return ca == LARGE ? unlinkRunAndLarge(b, y, wb, x, a, x, wa, y) : unlinkRunAndLarge(a, x, wa, y, b, y, wb, x);
+        }
         int sa = addrOf(wa), sb = addrOf(wb);
         int[] ka = a.chunkOf(sa), kb = b.chunkOf(sb);
         int oa = sa & SlotArena.CHUNK_MASK, ob = sb & SlotArena.CHUNK_MASK;
         int na = ka[oa], nb = kb[ob];
+        if (na == 1 | nb == 1) return UNHANDLED; // a set would empty: its slot is freed, maybe its word too
         int pa = SortedRuns.search(ka, oa + 1, oa + 1 + na, y);
         if (pa < 0) return 0;
-        if (na == 1 || nb == 1) return UNHANDLED; // a set empties: the slot is freed, maybe the word too
         int pb = SortedRuns.search(kb, ob + 1, ob + 1 + nb, x);
         removeFromRun(ka, oa, na, pa);
         removeFromRun(kb, ob, nb, pb);
@@ -437,6 +469,26 @@ final class AdjacencyIndex {
         a.modCount++;
         b.meta[y] = bumped(b.meta[y]);
         b.modCount++;
+        return 1;
+    }
+
+    /** {@link #unlinkPair} of a sorted run (entity {@code r}, removing {@code rv}) and a large set. */
+    private static int unlinkRunAndLarge(AdjacencyIndex runs, int r, long wr, int rv,
+                                         AdjacencyIndex larges, int g, long wg, int gv) {
+        LargeIntSet set = larges.large[addrOf(wg)];
+        int sr = addrOf(wr);
+        int[] k = runs.chunkOf(sr);
+        int o = sr & SlotArena.CHUNK_MASK;
+        int n = k[o];
+        if (n == 1 | set.size <= DEMOTE_BELOW) return UNHANDLED; // the run would empty, or the set move back
+        int p = SortedRuns.search(k, o + 1, o + 1 + n, rv);
+        if (p < 0) return 0;
+        removeFromRun(k, o, n, p);
+        set.remove(gv); // present: the sides agree; never allocates beyond a failure-tolerant shrink
+        runs.meta[r] = bumped(runs.meta[r]);
+        runs.modCount++;
+        larges.meta[g] = bumped(larges.meta[g]);
+        larges.modCount++;
         return 1;
     }
 
