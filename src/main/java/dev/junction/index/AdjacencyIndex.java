@@ -250,7 +250,23 @@ final class AdjacencyIndex {
                     for (int wi = 0; wi < bits.length; wi++) {
                         long bw = bits[wi];
                         int wordBase = base | wi << 6;
-                        while (bw != 0) { // from a local copy of the word: ids that were in the set
+                        // From a local copy of the word (ids that were in the set), four bits per turn: a
+                        // quarter of the loop branches of one bit per turn on a dense word.
+                        for (int left = Long.bitCount(bw); left >= 4; left -= 4) {
+                            int b0 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            int b1 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            int b2 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            int b3 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            action.accept(wordBase | b0);
+                            action.accept(wordBase | b1);
+                            action.accept(wordBase | b2);
+                            action.accept(wordBase | b3);
+                        }
+                        while (bw != 0) {
                             action.accept(wordBase | Long.numberOfTrailingZeros(bw));
                             bw &= bw - 1;
                         }
