@@ -410,7 +410,7 @@ final class AdjacencyIndex {
         int ca = clsOf(wa), cb = clsOf(wb);
         if (ca == 0 || cb == 0 || a.arena.compactionDue || b.arena.compactionDue) return UNHANDLED;
         if (ca == LARGE) {
-            return cb == LARGE ? UNHANDLED : linkRunAndLarge(b, y, wb, cb, x, a, x, wa, y);
+            return cb == LARGE ? linkLarges(a, x, wa, b, y, wb) : linkRunAndLarge(b, y, wb, cb, x, a, x, wa, y);
         }
         if (cb == LARGE) return linkRunAndLarge(a, x, wa, ca, y, b, y, wb, x);
         int sa = addrOf(wa), sb = addrOf(wb);
@@ -455,6 +455,21 @@ final class AdjacencyIndex {
         return 1;
     }
 
+    /** {@link #linkPair} when both sets are large: both prepared (every allocation) before either changes. */
+    private static int linkLarges(AdjacencyIndex a, int x, long wa, AdjacencyIndex b, int y, long wb) {
+        LargeIntSet sa = a.large[addrOf(wa)], sb = b.large[addrOf(wb)];
+        if (sa.containers == 0 | sb.containers == 0) return UNHANDLED; // both objects read before either search
+        if (!sa.prepare(y)) return 0;
+        if (!sb.prepare(x)) return UNHANDLED; // cannot be present (the sides agree)
+        sa.add(y);
+        sb.add(x);
+        a.meta[x] = bumped(wa);
+        a.modCount++;
+        b.meta[y] = bumped(b.meta[y]);
+        b.modCount++;
+        return 1;
+    }
+
     /**
      * The common unlink, on both sides at once, as {@link #linkPair}: when both ids are direct and each set is
      * either a sorted run that keeps at least one id or a large set that stays above {@value #DEMOTE_BELOW}.
@@ -468,7 +483,7 @@ final class AdjacencyIndex {
         int ca = clsOf(wa), cb = clsOf(wb);
         if (ca == 0 || cb == 0) return 0;
         if (ca == LARGE || cb == LARGE) {
-            if (ca == LARGE && cb == LARGE) return UNHANDLED;
+            if (ca == LARGE && cb == LARGE) return unlinkLarges(a, x, wa, b, y, wb);
             return ca == LARGE ? unlinkRunAndLarge(b, y, wb, x, a, x, wa, y) : unlinkRunAndLarge(a, x, wa, y, b, y, wb, x);
         }
         int sa = addrOf(wa), sb = addrOf(wb);
@@ -481,6 +496,19 @@ final class AdjacencyIndex {
         int pb = SortedRuns.search(kb, ob + 1, ob + 1 + nb, x);
         removeFromRun(ka, oa, na, pa);
         removeFromRun(kb, ob, nb, pb);
+        a.meta[x] = bumped(wa);
+        a.modCount++;
+        b.meta[y] = bumped(b.meta[y]);
+        b.modCount++;
+        return 1;
+    }
+
+    /** {@link #unlinkPair} when both sets are large and stay above {@value #DEMOTE_BELOW}. */
+    private static int unlinkLarges(AdjacencyIndex a, int x, long wa, AdjacencyIndex b, int y, long wb) {
+        LargeIntSet sa = a.large[addrOf(wa)], sb = b.large[addrOf(wb)];
+        if (sa.size <= DEMOTE_BELOW | sb.size <= DEMOTE_BELOW) return UNHANDLED;
+        if (!sa.remove(y)) return 0;
+        sb.remove(x); // present: the sides agree
         a.meta[x] = bumped(wa);
         a.modCount++;
         b.meta[y] = bumped(b.meta[y]);
