@@ -125,6 +125,10 @@ abstract class AbstractIntRelation implements IntRelation {
      * {@code index}: one merge per owner.
      */
     static void insertSorted(AdjacencyIndex index, int[] owners, int[] ids, int n) {
+        if (n == 0) return;
+        int distinct = 1;
+        for (int i = 1; i < n; i++) if (owners[i] != owners[i - 1]) distinct++;
+        index.reserveDirect(owners[n - 1], distinct);
         int i = 0;
         while (i < n) {
             int owner = owners[i];

@@ -20,7 +20,9 @@ import java.util.function.IntConsumer;
  *       grows (by doubling) only while it stays dense: to reach id {@code i} it must have {@code i < 1024 + 4 *
  *       (entities with links)}. A larger id gets a word in an overflow region after the direct range, found
  *       through a hash map, so a lone id of 2,000,000,000 costs one hash entry, never gigabytes. When the direct
- *       range grows, overflow entities that fall inside it move in.</li>
+ *       range grows, overflow entities that fall inside it move in. A bulk merge first widens the direct range
+ *       for all its owners at once ({@link #reserveDirect}), counting them as live: a load in chunks of ids
+ *       scattered over a large range would otherwise leave the early chunks' entities in the map for good.</li>
  *   <li><b>Adaptive sets.</b> A set is a sorted run in the {@link SlotArena} (4 bytes per id; insert by binary
  *       search and a shift) until it would outgrow {@value #PROMOTE_MIN} ids and a {@link LargeIntSet} is the
  *       smaller form, or would outgrow {@link SlotArena#MAX_CAPACITY}; then it becomes a {@link LargeIntSet}
@@ -31,6 +33,14 @@ import java.util.function.IntConsumer;
  *       contents; {@link #insertAt} then only writes. A relation prepares both sides before it inserts on
  *       either, so an {@link OutOfMemoryError} never leaves a link on one side only, and the insertion point
  *       found while checking for the link is reused. {@link #remove} needs no memory.</li>
+ *   <li><b>Compaction</b> ({@link #compact}) moves the small sets into new arena chunks in address order and
+ *       releases each old chunk as soon as it is empty, so its peak is the live sets plus one chunk and an int
+ *       per set: a chunked bulk load of a billion links never needs a second arena.</li>
+ *   <li><b>Iteration</b> ({@link #forEach}) checks for changes after each call on a sorted run (a change may
+ *       free its slot, whose first int then becomes a free-list link), and after each block of 64 ids of a large
+ *       set's container (an array block, a bitmap word read into a local): the inner loops stay call-free, so
+ *       the action's state stays in registers. An action that changes a large set sees at most the rest of the
+ *       block (ids that were in the set), then the exception.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -224,24 +234,43 @@ final class AdjacencyIndex {
         int entity = modStamp(w);
         if (c == LARGE) {
             LargeIntSet s = large[a];
-            // A change may reshape the containers, so the check comes right after each call.
+            // The check comes after each block of 64 calls: the inner loops stay call-free. A change by the action
+            // may reshape the containers; what the rest of the block delivers comes from the container the block
+            // began with (an id that was in the set), then the check throws.
             for (int i = 0; i < s.containers; i++) {
                 int base = s.keys[i] << 16;
                 char[] arr = s.arrays[i];
                 if (arr != null) {
-                    for (int j = 0, card = s.cards[i]; j < card; j++) {
-                        action.accept(base | arr[j]);
+                    for (int j = 0, card = s.cards[i]; j < card; ) {
+                        for (int blockEnd = Math.min(card, j + 64); j < blockEnd; j++) action.accept(base | arr[j]);
                         if (modCount != side) side = check(id, entity, relation);
                     }
                 } else {
                     long[] bits = s.bitmaps[i];
                     for (int wi = 0; wi < bits.length; wi++) {
                         long bw = bits[wi];
+                        int wordBase = base | wi << 6;
+                        // From a local copy of the word (ids that were in the set), four bits per turn: a
+                        // quarter of the loop branches of one bit per turn on a dense word.
+                        for (int left = Long.bitCount(bw); left >= 4; left -= 4) {
+                            int b0 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            int b1 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            int b2 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            int b3 = Long.numberOfTrailingZeros(bw);
+                            bw &= bw - 1;
+                            action.accept(wordBase | b0);
+                            action.accept(wordBase | b1);
+                            action.accept(wordBase | b2);
+                            action.accept(wordBase | b3);
+                        }
                         while (bw != 0) {
-                            action.accept(base | (wi << 6) | Long.numberOfTrailingZeros(bw));
-                            if (modCount != side) side = check(id, entity, relation);
+                            action.accept(wordBase | Long.numberOfTrailingZeros(bw));
                             bw &= bw - 1;
                         }
+                        if (modCount != side) side = check(id, entity, relation);
                     }
                 }
             }
@@ -279,7 +308,7 @@ final class AdjacencyIndex {
      * @throws OutOfMemoryError before any visible change
      */
     int prepare(int id, int x) {
-        if (arena.wasteful()) compact();
+        if (arena.compactionDue) compactIfWasteful();
         int m = metaForWrite(id);
         long w = meta[m];
         int c = clsOf(w);
@@ -360,6 +389,176 @@ final class AdjacencyIndex {
         largeFree[largeFreeCount++] = li; // largeFree is as long as large: never grows here
     }
 
+    /** Returned by {@link #linkPair} and {@link #unlinkPair} when the general path must run; nothing changed. */
+    static final int UNHANDLED = -1;
+
+    /**
+     * The common link, on both sides at once: {@code y} into the set of {@code x} in {@code a}, and {@code x}
+     * into the set of {@code y} in {@code b} (the same index for a symmetric relation, with {@code x != y}),
+     * when both ids are direct and both sets are sorted runs with room, or one is a run with room and the other
+     * a large set. Both entity words are read before either set, and both sets' first fields before either
+     * search (a test uses both, so the JIT cannot sink a load past the other side's search): the two sides'
+     * cache misses overlap instead of following each other, and each word is read once. Nothing is allocated
+     * except what a large set's {@link LargeIntSet#prepare} needs, before any change.
+     *
+     * @return 1 if linked, 0 if the link was present, {@link #UNHANDLED} (nothing changed) otherwise
+     */
+    static int linkPair(AdjacencyIndex a, int x, AdjacencyIndex b, int y) {
+        if (x >= a.directCap || y >= b.directCap) return UNHANDLED;
+        long wa = a.meta[x];
+        long wb = b.meta[y];
+        int ca = clsOf(wa), cb = clsOf(wb);
+        if (ca == 0 || cb == 0 || a.arena.compactionDue || b.arena.compactionDue) return UNHANDLED;
+        if (ca == LARGE) {
+            return cb == LARGE ? linkLarges(a, x, wa, b, y, wb) : linkRunAndLarge(b, y, wb, cb, x, a, x, wa, y);
+        }
+        if (cb == LARGE) return linkRunAndLarge(a, x, wa, ca, y, b, y, wb, x);
+        int sa = addrOf(wa), sb = addrOf(wb);
+        int[] ka = a.chunkOf(sa), kb = b.chunkOf(sb);
+        int oa = sa & SlotArena.CHUNK_MASK, ob = sb & SlotArena.CHUNK_MASK;
+        int na = ka[oa], nb = kb[ob];
+        if (na == SlotArena.CAPACITY[ca] | nb == SlotArena.CAPACITY[cb]) return UNHANDLED;
+        int pa = SortedRuns.search(ka, oa + 1, oa + 1 + na, y);
+        if (pa >= 0) return 0;
+        int pb = SortedRuns.search(kb, ob + 1, ob + 1 + nb, x); // absent too: the sides agree
+        insertInRun(ka, oa, na, -pa - 1, y);
+        insertInRun(kb, ob, nb, -pb - 1, x);
+        a.meta[x] = bumped(wa);
+        a.modCount++;
+        b.meta[y] = bumped(b.meta[y]); // re-read: a and b may be one index (a symmetric relation)
+        b.modCount++;
+        return 1;
+    }
+
+    /**
+     * {@link #linkPair} when entity {@code r} of {@code runs} (word {@code wr}, class {@code cr}) has a sorted
+     * run and entity {@code g} of {@code larges} (word {@code wg}) a large set: {@code rv} goes into the run,
+     * {@code gv} into the large set.
+     */
+    private static int linkRunAndLarge(AdjacencyIndex runs, int r, long wr, int cr, int rv,
+                                       AdjacencyIndex larges, int g, long wg, int gv) {
+        LargeIntSet set = larges.large[addrOf(wg)];
+        int sr = addrOf(wr);
+        int[] k = runs.chunkOf(sr);
+        int o = sr & SlotArena.CHUNK_MASK;
+        int n = k[o];
+        if (n == SlotArena.CAPACITY[cr] | set.containers == 0) return UNHANDLED;
+        int p = SortedRuns.search(k, o + 1, o + 1 + n, rv);
+        if (p >= 0) return 0;
+        if (!set.prepare(gv)) return UNHANDLED; // cannot be present (the sides agree); may throw before changes
+        insertInRun(k, o, n, -p - 1, rv);
+        set.add(gv);
+        runs.meta[r] = bumped(runs.meta[r]);
+        runs.modCount++;
+        larges.meta[g] = bumped(larges.meta[g]);
+        larges.modCount++;
+        return 1;
+    }
+
+    /** {@link #linkPair} when both sets are large: both prepared (every allocation) before either changes. */
+    private static int linkLarges(AdjacencyIndex a, int x, long wa, AdjacencyIndex b, int y, long wb) {
+        LargeIntSet sa = a.large[addrOf(wa)], sb = b.large[addrOf(wb)];
+        if (sa.containers == 0 | sb.containers == 0) return UNHANDLED; // both objects read before either search
+        if (!sa.prepare(y)) return 0;
+        if (!sb.prepare(x)) return UNHANDLED; // cannot be present (the sides agree)
+        sa.add(y);
+        sb.add(x);
+        a.meta[x] = bumped(wa);
+        a.modCount++;
+        b.meta[y] = bumped(b.meta[y]);
+        b.modCount++;
+        return 1;
+    }
+
+    /**
+     * The common unlink, on both sides at once, as {@link #linkPair}: when both ids are direct and each set is
+     * either a sorted run that keeps at least one id or a large set that stays above {@value #DEMOTE_BELOW}.
+     *
+     * @return 1 if unlinked, 0 if the link was absent, {@link #UNHANDLED} (nothing changed) otherwise
+     */
+    static int unlinkPair(AdjacencyIndex a, int x, AdjacencyIndex b, int y) {
+        if (x >= a.directCap || y >= b.directCap) return UNHANDLED;
+        long wa = a.meta[x];
+        long wb = b.meta[y];
+        int ca = clsOf(wa), cb = clsOf(wb);
+        if (ca == 0 || cb == 0) return 0;
+        if (ca == LARGE || cb == LARGE) {
+            if (ca == LARGE && cb == LARGE) return unlinkLarges(a, x, wa, b, y, wb);
+            return ca == LARGE ? unlinkRunAndLarge(b, y, wb, x, a, x, wa, y) : unlinkRunAndLarge(a, x, wa, y, b, y, wb, x);
+        }
+        int sa = addrOf(wa), sb = addrOf(wb);
+        int[] ka = a.chunkOf(sa), kb = b.chunkOf(sb);
+        int oa = sa & SlotArena.CHUNK_MASK, ob = sb & SlotArena.CHUNK_MASK;
+        int na = ka[oa], nb = kb[ob];
+        if (na == 1 | nb == 1) return UNHANDLED; // a set would empty: its slot is freed, maybe its word too
+        int pa = SortedRuns.search(ka, oa + 1, oa + 1 + na, y);
+        if (pa < 0) return 0;
+        int pb = SortedRuns.search(kb, ob + 1, ob + 1 + nb, x);
+        removeFromRun(ka, oa, na, pa);
+        removeFromRun(kb, ob, nb, pb);
+        a.meta[x] = bumped(wa);
+        a.modCount++;
+        b.meta[y] = bumped(b.meta[y]);
+        b.modCount++;
+        return 1;
+    }
+
+    /** {@link #unlinkPair} when both sets are large and stay above {@value #DEMOTE_BELOW}. */
+    private static int unlinkLarges(AdjacencyIndex a, int x, long wa, AdjacencyIndex b, int y, long wb) {
+        LargeIntSet sa = a.large[addrOf(wa)], sb = b.large[addrOf(wb)];
+        if (sa.size <= DEMOTE_BELOW | sb.size <= DEMOTE_BELOW) return UNHANDLED;
+        if (!sa.remove(y)) return 0;
+        sb.remove(x); // present: the sides agree
+        a.meta[x] = bumped(wa);
+        a.modCount++;
+        b.meta[y] = bumped(b.meta[y]);
+        b.modCount++;
+        return 1;
+    }
+
+    /** {@link #unlinkPair} of a sorted run (entity {@code r}, removing {@code rv}) and a large set. */
+    private static int unlinkRunAndLarge(AdjacencyIndex runs, int r, long wr, int rv,
+                                         AdjacencyIndex larges, int g, long wg, int gv) {
+        LargeIntSet set = larges.large[addrOf(wg)];
+        int sr = addrOf(wr);
+        int[] k = runs.chunkOf(sr);
+        int o = sr & SlotArena.CHUNK_MASK;
+        int n = k[o];
+        if (n == 1 | set.size <= DEMOTE_BELOW) return UNHANDLED; // the run would empty, or the set move back
+        int p = SortedRuns.search(k, o + 1, o + 1 + n, rv);
+        if (p < 0) return 0;
+        removeFromRun(k, o, n, p);
+        set.remove(gv); // present: the sides agree; never allocates beyond a failure-tolerant shrink
+        runs.meta[r] = bumped(runs.meta[r]);
+        runs.modCount++;
+        larges.meta[g] = bumped(larges.meta[g]);
+        larges.modCount++;
+        return 1;
+    }
+
+    /** Inserts {@code v} at index {@code pos} of the run of {@code n} ids whose header is at {@code off}. */
+    private static void insertInRun(int[] chunk, int off, int n, int pos, int v) {
+        int move = off + 1 + n - pos;
+        if (move <= 16) {
+            for (int i = pos + move; i > pos; i--) chunk[i] = chunk[i - 1];
+        } else {
+            System.arraycopy(chunk, pos, chunk, pos + 1, move);
+        }
+        chunk[pos] = v;
+        chunk[off] = n + 1;
+    }
+
+    /** Removes the id at index {@code pos} of the run of {@code n} ids whose header is at {@code off}. */
+    private static void removeFromRun(int[] chunk, int off, int n, int pos) {
+        int move = off + n - pos;
+        if (move <= 16) {
+            for (int i = pos; i < pos + move; i++) chunk[i] = chunk[i + 1];
+        } else {
+            System.arraycopy(chunk, pos + 1, chunk, pos, move);
+        }
+        chunk[off] = n - 1;
+    }
+
     /**
      * Second phase: inserts {@code x}, absent, at {@code rank} in the set of {@code id}, as {@link #prepare}
      * returned it. Only writes.
@@ -399,7 +598,7 @@ final class AdjacencyIndex {
      */
     void mergeAbsent(int id, int[] src, int from, int k) {
         if (k == 0) return;
-        if (arena.wasteful()) compact();
+        if (arena.compactionDue) compactIfWasteful();
         int m = metaForWrite(id);
         long w = meta[m];
         int c = clsOf(w);
@@ -591,41 +790,79 @@ final class AdjacencyIndex {
         generation++;
     }
 
+    /** Compacts if the arena is still wasteful (the flag that sent here may be stale), else clears the flag. */
+    private void compactIfWasteful() {
+        if (arena.wasteful()) {
+            compact();
+        } else {
+            arena.compactionDue = false;
+        }
+    }
+
     /**
-     * Copies every small set into a fresh, tightly packed arena, in meta-index (for dense ids: id) order.
-     * Sets keep their size class, so reservations made before stay valid, unless less than half full; those
-     * shrink to the smallest class with room for one more. If the new arena cannot be allocated, nothing
-     * changes and compaction waits for more waste.
+     * Moves every small set into new chunks, old chunk by old chunk in address order, releasing each old chunk
+     * once its sets have left: the peak is the live sets plus a chunk, not a second arena. Sets keep their size
+     * class, so reservations made before stay valid, unless less than half full; those shrink to the smallest
+     * class with room for one more. The one allocation before any move is an index of the sets by chunk (an int
+     * per set); if it fails, nothing changes. If a new chunk cannot be allocated midway, the sets moved so far
+     * stay moved, the others stay put, and compaction waits for more waste: every set is whole either way.
      */
     void compact() {
         int used = directCap + overflowCount;
-        SlotArena.Layout layout = new SlotArena.Layout();
-        for (int m = 0; m < used; m++) {
-            long w = meta[m];
-            int c = clsOf(w);
-            if (c != 0 && c != LARGE) layout.add(compactClass(c, sizeOf(w)));
-        }
-        SlotArena fresh;
+        int chunkCount = arena.chunkTableSize();
+        int[] start;
+        int[] order;
+        int[][] oldChunks; // a chunk index released before may be reused by a new chunk during this compaction
         try {
-            fresh = SlotArena.packed(layout.chunks);
+            oldChunks = Arrays.copyOf(arena.chunks, chunkCount);
+            start = new int[chunkCount + 1];
+            int small = 0;
+            for (int m = 0; m < used; m++) {
+                long w = meta[m];
+                int c = clsOf(w);
+                if (c != 0 && c != LARGE) {
+                    start[(addrOf(w) >>> SlotArena.CHUNK_SHIFT) + 1]++;
+                    small++;
+                }
+            }
+            order = new int[small];
         } catch (OutOfMemoryError e) {
             arena.postponeCompaction();
             return;
         }
+        for (int c = 0; c < chunkCount; c++) start[c + 1] += start[c];
+        int[] fill = start; // start[c] becomes the end of chunk c's run; the runs begin at start[c - 1]
         for (int m = 0; m < used; m++) {
             long w = meta[m];
             int c = clsOf(w);
-            if (c == 0 || c == LARGE) continue;
-            int a = addrOf(w);
-            int[] from = chunkOf(a);
-            int off = a & SlotArena.CHUNK_MASK;
-            int n = from[off];
-            int nc = compactClass(c, n);
-            int b = fresh.allocate(nc); // cannot fail: its chunks exist
-            System.arraycopy(from, off, fresh.chunks[b >>> SlotArena.CHUNK_SHIFT], b & SlotArena.CHUNK_MASK, n + 1);
-            meta[m] = word(b, nc, w & MOD_MASK);
+            if (c != 0 && c != LARGE) order[fill[addrOf(w) >>> SlotArena.CHUNK_SHIFT]++] = m;
         }
-        arena = fresh;
+        arena.beginCompaction();
+        int k = 0;
+        for (int chunk = 0; chunk < chunkCount; chunk++) {
+            for (int end = fill[chunk]; k < end; k++) {
+                int m = order[k];
+                long w = meta[m];
+                int c = clsOf(w);
+                int a = addrOf(w);
+                int[] from = chunkOf(a);
+                int off = a & SlotArena.CHUNK_MASK;
+                int n = from[off];
+                int nc = compactClass(c, n);
+                int b;
+                try {
+                    b = arena.allocateFresh(nc);
+                } catch (OutOfMemoryError e) {
+                    arena.postponeCompaction();
+                    return;
+                }
+                System.arraycopy(from, off, chunkOf(b), b & SlotArena.CHUNK_MASK, n + 1);
+                arena.vacate(c);
+                meta[m] = word(b, nc, w & MOD_MASK);
+            }
+            arena.releaseChunk(chunk, oldChunks[chunk]);
+        }
+        arena.endCompaction();
     }
 
     private static int compactClass(int cls, int n) {
@@ -646,6 +883,21 @@ final class AdjacencyIndex {
             return id;
         }
         return addOverflow(id);
+    }
+
+    /**
+     * Before a bulk merge of {@code owners} distinct owners, the largest {@code maxOwner}: widens the direct range
+     * to cover them all at once if it stays as dense as {@link #metaForWrite} requires, counting them as live.
+     * Without it, a load in chunks of ids scattered over a large range leaves the entities of the early chunks in
+     * the overflow map for good (a hash lookup on every access), since no later new id triggers the growth.
+     *
+     * @throws OutOfMemoryError before any change
+     */
+    void reserveDirect(int maxOwner, int owners) {
+        if (maxOwner < directCap || maxOwner >= MIN_DIRECT + 4L * ((long) live + owners)) return;
+        // Growth by an eighth at least keeps a load in ascending chunks amortized O(1) per owner, and the range
+        // at most an eighth larger than needed (a chunk of scattered ids usually reaches the top at once).
+        growDirect((int) Math.min(Integer.MAX_VALUE, Math.max(maxOwner + 1L, directCap + (directCap >> 3))));
     }
 
     /** Widens the direct range to {@code newCap}, moving overflow entities that fall inside it. */

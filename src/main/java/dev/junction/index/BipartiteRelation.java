@@ -39,6 +39,11 @@ final class BipartiteRelation extends AbstractIntRelation {
     public boolean link(int left, int right) {
         checkId(left, "left");
         checkId(right, "right");
+        int done = AdjacencyIndex.linkPair(byLeft, left, byRight, right);
+        if (done != AdjacencyIndex.UNHANDLED) {
+            links += done;
+            return done == 1;
+        }
         int leftRank = byLeft.prepare(left, right);
         if (leftRank == AdjacencyIndex.PRESENT) return false;
         int rightRank = byRight.prepare(right, left); // absent too: the sides agree
@@ -91,6 +96,11 @@ final class BipartiteRelation extends AbstractIntRelation {
     public boolean unlink(int left, int right) {
         checkId(left, "left");
         checkId(right, "right");
+        int done = AdjacencyIndex.unlinkPair(byLeft, left, byRight, right);
+        if (done != AdjacencyIndex.UNHANDLED) {
+            links -= done;
+            return done == 1;
+        }
         if (!byLeft.remove(left, right)) return false;
         byRight.remove(right, left);
         links--;

@@ -20,12 +20,17 @@ import java.util.Arrays;
  *       does the arena grow. Without the split, sets that grow side by side (a shuffled bulk load) leave a
  *       trail of outgrown slots that no later request fits: 30% more memory at a million links. The tail of
  *       a chunk too short for a request is cut into free slots too.</li>
- *   <li><b>Compaction.</b> Sets that grow side by side (a shuffled bulk load) outgrow their slots together, and
- *       no later request fits the outgrown ones: a third of the arena can end up free. The arena counts its
- *       free ints; when they pass a quarter of the live ones, the owning {@link AdjacencyIndex} copies every
- *       set into a fresh arena, in id order ({@link #packed}). Each compaction follows Θ(live) growth, so
- *       its cost is amortized O(1) per change.</li>
- *   <li><b>Failure.</b> {@link #allocate} may throw {@link OutOfMemoryError} only before it changes anything.</li>
+ *   <li><b>Compaction.</b> Sets that grow side by side (a shuffled or chunked bulk load) outgrow their slots
+ *       together, and no later request fits the outgrown ones: a third of the arena can end up free. The arena
+ *       knows its free ints (chunk ints minus live ones, computed, not counted); when they pass a quarter of the
+ *       live ones, the owning {@link AdjacencyIndex} moves every set into new chunks, old chunk by old chunk,
+ *       releasing each old chunk as soon as its sets have left ({@link #beginCompaction}, {@link #allocateFresh},
+ *       {@link #releaseChunk}). So a compaction needs one chunk beyond the live sets, never a second arena: the
+ *       peak heap of a large load stays near its retained size. Released chunk indices are reused by later
+ *       chunks; the released arrays themselves are never reused, so an open iterator that holds one reads on
+ *       undisturbed. Each compaction follows Θ(live) growth, so its cost is amortized O(1) per change.</li>
+ *   <li><b>Failure.</b> {@link #allocate} and {@link #allocateFresh} may throw {@link OutOfMemoryError} only
+ *       before they change anything.</li>
  * </ul>
  * Not thread-safe; owned by one {@link AdjacencyIndex}.
  */
@@ -65,15 +70,21 @@ final class SlotArena {
     }
 
     int[][] chunks = new int[4][];
+    /** Entries of {@code chunks} in use, released ones (null) included. */
     private int chunkCount;
-    private int top = CHUNK_SIZE; // bump offset in the newest chunk; CHUNK_SIZE means "no room"
+    /** Chunks allocated and not released. */
+    private int liveChunks;
+    /** Indices of released chunks (null entries below {@code chunkCount}), reused before the table grows. */
+    private int[] vacant = new int[4];
+    private int vacantCount;
+    /** The chunk bump allocation takes from, or -1; {@code top} is the offset in it. */
+    private int bumpChunk = -1;
+    private int top = CHUNK_SIZE; // CHUNK_SIZE means "no room"
     private final int[] freeHead = new int[CLASSES];
     /** Bit c set when class c has a free slot. */
     private long nonEmpty;
     /** Ints in slots handed out and not freed, headers included. */
     private long liveInts;
-    /** Ints on the free lists. */
-    private long freeInts;
     /** Free ints above which {@link #wasteful()} says so; raised when a compaction could not allocate. */
     private long wasteFloor = CHUNK_SIZE;
 
@@ -82,42 +93,26 @@ final class SlotArena {
     }
 
     /**
-     * An empty arena whose first {@code chunkCount} chunks are allocated up front, so that slots adding up to
-     * that many chunks of sequential layout can then be allocated without any allocation failing.
-     *
-     * @throws OutOfMemoryError with no side effect
+     * Whether enough of the arena is free that compacting it pays: {@link #wasteful()}, kept up to date where
+     * free ints appear (a slot freed, a chunk's tail given up), so that a write tests one field.
      */
-    static SlotArena packed(int chunkCount) {
-        SlotArena a = new SlotArena();
-        int[][] table = new int[Math.max(4, chunkCount)][];
-        for (int i = 0; i < chunkCount; i++) table[i] = new int[CHUNK_SIZE];
-        a.chunks = table;
-        return a;
-    }
-
-    /** Chunks that slots of these lengths need when laid out one after another: see {@link #packed}. */
-    static final class Layout {
-        int chunks;
-        private int top = CHUNK_SIZE;
-
-        void add(int cls) {
-            int len = slotLength(cls);
-            if (top + len > CHUNK_SIZE) {
-                chunks++;
-                top = 0;
-            }
-            top += len;
-        }
-    }
+    boolean compactionDue;
 
     /** Whether enough of the arena is free that compacting it pays. O(1). */
     boolean wasteful() {
-        return freeInts > wasteFloor && freeInts > liveInts >> 2;
+        long free = freeInts();
+        return free > wasteFloor && free > liveInts >> 2;
     }
 
     /** After a compaction failed for want of memory: wait for twice the waste before trying again. */
     void postponeCompaction() {
-        wasteFloor = Math.max(wasteFloor, freeInts * 2);
+        wasteFloor = Math.max(wasteFloor, freeInts() * 2);
+        compactionDue = wasteful();
+    }
+
+    /** After a compaction ran to its end. */
+    void endCompaction() {
+        compactionDue = wasteful();
     }
 
     /** Ints a slot of class {@code cls} occupies: the size header and the ids. */
@@ -138,14 +133,20 @@ final class SlotArena {
                 addr = pop(from);
                 carve(addr + len, slotLength(from) - len);
             } else {
-                if (top + len > CHUNK_SIZE) {
-                    newChunk(); // may throw before any change
-                }
-                addr = ((chunkCount - 1) << CHUNK_SHIFT) | top;
-                top += len;
+                addr = bump(len);
             }
         }
         liveInts += len;
+        return addr;
+    }
+
+    /** Takes {@code len} ints from the bump chunk, starting a new chunk if they do not fit. */
+    private int bump(int len) {
+        if (top + len > CHUNK_SIZE) {
+            newChunk(); // may throw before any change
+        }
+        int addr = (bumpChunk << CHUNK_SHIFT) | top;
+        top += len;
         return addr;
     }
 
@@ -154,7 +155,6 @@ final class SlotArena {
         int next = chunks[head >>> CHUNK_SHIFT][head & CHUNK_MASK];
         freeHead[cls] = next;
         if (next == NONE) nonEmpty &= ~(1L << cls);
-        freeInts -= slotLength(cls);
         return head;
     }
 
@@ -162,13 +162,13 @@ final class SlotArena {
     void free(int addr, int cls) {
         liveInts -= slotLength(cls);
         push(addr, cls);
+        if (!compactionDue) compactionDue = wasteful();
     }
 
     private void push(int addr, int cls) {
         chunks[addr >>> CHUNK_SHIFT][addr & CHUNK_MASK] = freeHead[cls];
         freeHead[cls] = addr;
         nonEmpty |= 1L << cls;
-        freeInts += slotLength(cls);
     }
 
     /** Cuts {@code length} ints at {@code addr} (inside one chunk) into free slots, largest first. */
@@ -184,40 +184,104 @@ final class SlotArena {
     }
 
     private void newChunk() {
+        int[] chunk = new int[CHUNK_SIZE];
         int[][] table = chunks;
-        int[] chunk = chunkCount < table.length && table[chunkCount] != null ? table[chunkCount] : new int[CHUNK_SIZE];
-        if (chunkCount == table.length) {
-            if (chunkCount == (1 << (31 - CHUNK_SHIFT))) {
-                throw new OutOfMemoryError("Junction arena is full: 2^31 ints in one side of a relation");
+        int index;
+        if (vacantCount > 0) {
+            index = vacant[vacantCount - 1];
+        } else {
+            index = chunkCount;
+            if (chunkCount == table.length) {
+                if (chunkCount == (1 << (31 - CHUNK_SHIFT))) {
+                    throw new OutOfMemoryError("Junction arena is full: 2^31 ints in one side of a relation");
+                }
+                table = Arrays.copyOf(table, Math.min(table.length * 2, 1 << (31 - CHUNK_SHIFT)));
             }
-            table = Arrays.copyOf(table, Math.min(table.length * 2, 1 << (31 - CHUNK_SHIFT)));
+            if (vacant.length < table.length) vacant = Arrays.copyOf(vacant, table.length); // releases never grow it
         }
         // Allocation done: from here on nothing can fail.
-        if (chunkCount > 0) {
-            carve(((chunkCount - 1) << CHUNK_SHIFT) | top, CHUNK_SIZE - top);
+        if (bumpChunk >= 0) {
+            carve((bumpChunk << CHUNK_SHIFT) | top, CHUNK_SIZE - top);
         }
-        table[chunkCount++] = chunk;
+        if (vacantCount > 0) vacantCount--; else chunkCount++;
+        table[index] = chunk;
         chunks = table;
+        liveChunks++;
+        bumpChunk = index;
         top = 0;
+        if (!compactionDue) compactionDue = wasteful();
+    }
+
+    // ---- compaction: the owning index moves every small set, chunk by chunk --------------------------------
+
+    /** Entries of the chunk table, released ones included: chunk indices are below this. */
+    int chunkTableSize() {
+        return chunkCount;
+    }
+
+    /**
+     * Starts a compaction: forgets every free slot and the bump position, so that slots allocated from now on
+     * ({@link #allocateFresh}) come from new chunks only, never from a chunk about to be released.
+     */
+    void beginCompaction() {
+        Arrays.fill(freeHead, NONE);
+        nonEmpty = 0;
+        bumpChunk = -1;
+        top = CHUNK_SIZE;
+    }
+
+    /**
+     * During a compaction: a slot of class {@code cls} in a new chunk, for a set moved out of an old one.
+     *
+     * @throws OutOfMemoryError if a new chunk cannot be allocated; nothing changed then
+     */
+    int allocateFresh(int cls) {
+        int len = slotLength(cls);
+        int addr = bump(len);
+        liveInts += len;
+        return addr;
+    }
+
+    /** During a compaction: a set moved out of its slot of class {@code cls}; the slot is not reused. */
+    void vacate(int cls) {
+        liveInts -= slotLength(cls);
+    }
+
+    /**
+     * During a compaction: chunk {@code index}, whose sets have all moved, leaves the table if it still holds
+     * {@code old} (not a new chunk that took a vacant index); its index is reused by a later new chunk. An
+     * iterator that still holds the array reads on undisturbed: the array is never reused.
+     */
+    void releaseChunk(int index, int[] old) {
+        if (old == null || chunks[index] != old) return;
+        chunks[index] = null;
+        liveChunks--;
+        vacant[vacantCount++] = index;
     }
 
     /** Forgets every slot. */
     void clear() {
         chunks = new int[4][];
         chunkCount = 0;
+        liveChunks = 0;
+        vacant = new int[4];
+        vacantCount = 0;
+        bumpChunk = -1;
         top = CHUNK_SIZE;
         Arrays.fill(freeHead, NONE);
         nonEmpty = 0;
         liveInts = 0;
-        freeInts = 0;
         wasteFloor = CHUNK_SIZE;
+        compactionDue = false;
     }
 
     long liveInts() {
         return liveInts;
     }
 
+    /** Ints in chunks that are neither in a live slot nor in the unused rest of the bump chunk. */
     long freeInts() {
-        return freeInts;
+        long untouched = bumpChunk >= 0 ? CHUNK_SIZE - top : 0;
+        return (long) liveChunks * CHUNK_SIZE - liveInts - untouched;
     }
 }

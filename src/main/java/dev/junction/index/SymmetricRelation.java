@@ -26,6 +26,13 @@ final class SymmetricRelation extends AbstractIntRelation {
     public boolean link(int a, int b) {
         checkId(a, "left");
         checkId(b, "right");
+        if (a != b) {
+            int done = AdjacencyIndex.linkPair(adj, a, adj, b);
+            if (done != AdjacencyIndex.UNHANDLED) {
+                links += done;
+                return done == 1;
+            }
+        }
         int rankA = adj.prepare(a, b);
         if (rankA == AdjacencyIndex.PRESENT) return false;
         if (a == b) {
@@ -93,6 +100,13 @@ final class SymmetricRelation extends AbstractIntRelation {
     public boolean unlink(int a, int b) {
         checkId(a, "left");
         checkId(b, "right");
+        if (a != b) {
+            int done = AdjacencyIndex.unlinkPair(adj, a, adj, b);
+            if (done != AdjacencyIndex.UNHANDLED) {
+                links -= done;
+                return done == 1;
+            }
+        }
         if (!adj.remove(a, b)) return false;
         if (a != b) adj.remove(b, a);
         links--;

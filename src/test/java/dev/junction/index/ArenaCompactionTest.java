@@ -50,6 +50,52 @@ class ArenaCompactionTest {
         }
     }
 
+    /**
+     * Compaction moves sets chunk by chunk and releases the old chunks; the freed chunk indices are taken by new
+     * chunks, also during a later compaction (which must then not release the new chunk that took a vacant
+     * index). Grow, shrink, grow again across several chunks, compacting at each turn, checking every set.
+     */
+    @Test
+    void compactionReleasesOldChunksAndReusesTheirIndices() {
+        long seed = Long.getLong("junction.fuzz.seed", 4711L);
+        Random rnd = new Random(seed);
+        AdjacencyIndex index = new AdjacencyIndex();
+        RelationModel model = new RelationModel(IntRelation.Kind.BIPARTITE);
+        int entities = 20_000;
+        for (int phase = 0; phase < 4; phase++) {
+            boolean grow = phase % 2 == 0;
+            for (int step = 0; step < 160_000; step++) {
+                int id = rnd.nextInt(entities);
+                int x = rnd.nextInt(grow ? 100_000 : 40);
+                if (grow || rnd.nextInt(8) == 0) {
+                    int rank = index.prepare(id, x);
+                    if (rank != AdjacencyIndex.PRESENT) {
+                        index.insertAt(id, x, rank);
+                        model.link(id, x);
+                    }
+                } else {
+                    for (int y : model.rightsOf(id).toArray(new Integer[0])) {
+                        if (rnd.nextInt(4) > 0) {
+                            assertTrue(index.remove(id, y));
+                            model.unlink(id, y);
+                        }
+                    }
+                }
+            }
+            index.compact();
+            long live = index.arenaLiveInts();
+            long free = index.arenaFreeInts();
+            final int p = phase;
+            assertTrue(free <= live / 8 + SlotArena.CHUNK_SIZE, () -> "seed=" + seed + " phase=" + p + " free " + free
+                    + " live " + live);
+            for (int e = 0; e < entities; e++) {
+                int[] expected = model.rightsOf(e).stream().mapToInt(Integer::intValue).toArray();
+                final int id = e;
+                assertArrayEquals(expected, index.toArray(e), () -> "seed=" + seed + " phase=" + p + " id=" + id);
+            }
+        }
+    }
+
     /** A symmetric link prepares one index twice; a compaction triggered by the second must keep the first. */
     @Test
     void compactionBetweenTwoReservationsKeepsTheFirst() {

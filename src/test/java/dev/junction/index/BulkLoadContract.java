@@ -80,6 +80,60 @@ public interface BulkLoadContract extends RelationFixture {
         }
     }
 
+    /**
+     * A streamed load: many {@code linkAll} calls, each a chunk of rows of lefts scattered over a range far
+     * larger than one chunk covers, rights skewed, some rows cut across chunks and some pairs repeated or already
+     * present. The early chunks' ids are too sparse for the direct range, later ones make it dense: every set
+     * must come out exactly as one {@code link} per pair would make it, and links and unlinks must go on working.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {17, 2026})
+    default void chunkedLoadOfScatteredIdsEqualsOneLinkPerPair(long defaultSeed) {
+        long seed = Long.getLong("junction.fuzz.seed", defaultSeed);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        IntRelation rel = newRelation("chunked");
+        RelationModel model = new RelationModel(kind());
+        int range = 200_000;
+        int rows = 6_000;
+        int chunk = 1 + rnd.nextInt(3_000);
+        int[] ls = new int[chunk], rs = new int[chunk];
+        int n = 0;
+        long expectedNew = 0, loaded = 0;
+        for (int row = 0; row < rows; row++) {
+            int left = (int) ((row * 2_654_435_761L) % range);
+            int degree = 1 + rnd.nextInt(rnd.nextInt(8) == 0 ? 120 : 12);
+            for (int j = 0; j < degree; j++) {
+                int right = rnd.nextInt(4) == 0 ? rnd.nextInt(range) : (int) Math.min(range - 1, Math.abs(rnd.nextGaussian()) * 50);
+                ls[n] = left;
+                rs[n] = right;
+                if (model.link(left, right)) expectedNew++;
+                if (++n == chunk || (row == rows - 1 && j == degree - 1)) {
+                    loaded += rel.linkAll(java.util.Arrays.copyOf(ls, n), java.util.Arrays.copyOf(rs, n));
+                    n = 0;
+                }
+            }
+        }
+        final int c = chunk;
+        assertEquals(expectedNew, loaded, () -> "seed=" + seed + " chunk=" + c);
+        assertEquals(model.size(), rel.size(), () -> "seed=" + seed);
+        for (int row = 0; row < rows; row++) {
+            int left = (int) ((row * 2_654_435_761L) % range);
+            assertArrayEquals(sortedArray(model.rightsOf(left)), rights(rel, left), () -> "seed=" + seed + " left " + left);
+        }
+        for (int right = 0; right < 400; right++) {
+            final int r = right;
+            assertArrayEquals(sortedArray(model.leftsOf(right)), lefts(rel, right), () -> "seed=" + seed + " right " + r);
+        }
+        for (int i = 0; i < 3_000; i++) {
+            int left = (int) ((rnd.nextInt(rows) * 2_654_435_761L) % range);
+            int right = rnd.nextInt(300);
+            boolean link = rnd.nextBoolean();
+            assertEquals(link ? model.link(left, right) : model.unlink(left, right),
+                    link ? rel.link(left, right) : rel.unlink(left, right), () -> "seed=" + seed);
+        }
+        assertEquals(model.size(), rel.size(), () -> "seed=" + seed);
+    }
+
     @Test
     default void bulkLoadIntoOneHotEntityPromotesItsSet() {
         IntRelation rel = newRelation("hot");

@@ -101,6 +101,35 @@ public interface FailFastContract extends RelationFixture {
                 rel -> rel.forEachRight(LARGE_OWNER, r -> rel.unlink(LARGE_OWNER, r))));
     }
 
+    /**
+     * A large set whose containers are arrays (5,000 ids spread over 77 high keys), changed by the action: the
+     * check after each block of ids must still catch it, whether the change adds a container, grows one or
+     * empties one.
+     */
+    @Test
+    default void forEachOverArrayContainersWhoseActionChangesTheEntityFails() {
+        int owner = 3;
+        java.util.function.Function<IntRelation, IntRelation> spread = rel -> {
+            int[] ls = new int[5_000], rs = new int[5_000];
+            for (int i = 0; i < 5_000; i++) {
+                ls[i] = owner;
+                rs[i] = i * 1_000;
+            }
+            rel.linkAll(ls, rs);
+            return rel;
+        };
+        if (!forEachFailsFast()) return; // the snapshot contract is checked on the other fixtures' sets
+        List<Consumer<IntRelation>> calls = List.of(
+                rel -> rel.forEachRight(owner, r -> rel.link(owner, 90_000_000 + r)),
+                rel -> rel.forEachRight(owner, r -> rel.link(owner, r + 1)),
+                rel -> rel.forEachRight(owner, r -> rel.unlink(owner, r)));
+        for (int i = 0; i < calls.size(); i++) {
+            IntRelation rel = spread.apply(newRelation("fail_fast_arrays"));
+            Consumer<IntRelation> call = calls.get(i);
+            assertThrows(ConcurrentModificationException.class, () -> call.accept(rel), "call #" + i);
+        }
+    }
+
     @Test
     default void forEachLeftWhoseActionChangesTheEntityFails() {
         assertForEachFailsFast(List.of(
