@@ -107,13 +107,28 @@ public interface AssociationTable<L, R> {
      */
     L leftOf(int row);
 
-    /** The right entity of a row. @throws java.util.NoSuchElementException if there is no such row */
+    /**
+     * The right entity of a row. O(1).
+     *
+     * @throws java.util.NoSuchElementException if there is no such row
+     * @throws IllegalArgumentException if {@code row} is negative
+     */
     R rightOf(int row);
 
-    /** The left entity id of a row. @throws java.util.NoSuchElementException if there is no such row */
+    /**
+     * The left entity id of a row. O(1).
+     *
+     * @throws java.util.NoSuchElementException if there is no such row
+     * @throws IllegalArgumentException if {@code row} is negative
+     */
     int leftIdOf(int row);
 
-    /** The right entity id of a row. @throws java.util.NoSuchElementException if there is no such row */
+    /**
+     * The right entity id of a row. O(1).
+     *
+     * @throws java.util.NoSuchElementException if there is no such row
+     * @throws IllegalArgumentException if {@code row} is negative
+     */
     int rightIdOf(int row);
 
     /**

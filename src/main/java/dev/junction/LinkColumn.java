@@ -94,10 +94,20 @@ public interface LinkColumn<L, R> {
          */
         void set(L left, R right, long value);
 
-        /** {@link #get} by ids; does not allocate. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #get} by ids; does not allocate.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         */
         long getByIds(int left, int right);
 
-        /** {@link #set} by ids. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #set} by ids.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         */
         void setByIds(int left, int right, long value);
 
         /** This column's value {@code v}, to link with. */
@@ -118,16 +128,36 @@ public interface LinkColumn<L, R> {
         /** The value of links that were never set. */
         int defaultValue();
 
-        /** The value on the link. @throws java.util.NoSuchElementException if the pair is not linked */
+        /**
+         * The value on the link {@code (left, right)}.
+         *
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         * @throws NullPointerException if an entity is null
+         */
         int get(L left, R right);
 
-        /** Sets the value on the link. @throws java.util.NoSuchElementException if the pair is not linked */
+        /**
+         * Sets the value on the link {@code (left, right)}.
+         *
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         * @throws NullPointerException if an entity is null
+         */
         void set(L left, R right, int value);
 
-        /** {@link #get} by ids; does not allocate. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #get} by ids; does not allocate.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         */
         int getByIds(int left, int right);
 
-        /** {@link #set} by ids. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #set} by ids.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         */
         void setByIds(int left, int right, int value);
 
         /** This column's value {@code v}, to link with. */
@@ -148,16 +178,36 @@ public interface LinkColumn<L, R> {
         /** The value of links that were never set. */
         double defaultValue();
 
-        /** The value on the link. @throws java.util.NoSuchElementException if the pair is not linked */
+        /**
+         * The value on the link {@code (left, right)}.
+         *
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         * @throws NullPointerException if an entity is null
+         */
         double get(L left, R right);
 
-        /** Sets the value on the link. @throws java.util.NoSuchElementException if the pair is not linked */
+        /**
+         * Sets the value on the link {@code (left, right)}.
+         *
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         * @throws NullPointerException if an entity is null
+         */
         void set(L left, R right, double value);
 
-        /** {@link #get} by ids; does not allocate. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #get} by ids; does not allocate.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         */
         double getByIds(int left, int right);
 
-        /** {@link #set} by ids. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #set} by ids.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         */
         void setByIds(int left, int right, double value);
 
         /** This column's value {@code v}, to link with. */
@@ -178,16 +228,36 @@ public interface LinkColumn<L, R> {
         /** The value of links that were never set. */
         boolean defaultValue();
 
-        /** The value on the link. @throws java.util.NoSuchElementException if the pair is not linked */
+        /**
+         * The value on the link {@code (left, right)}.
+         *
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         * @throws NullPointerException if an entity is null
+         */
         boolean get(L left, R right);
 
-        /** Sets the value on the link. @throws java.util.NoSuchElementException if the pair is not linked */
+        /**
+         * Sets the value on the link {@code (left, right)}.
+         *
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         * @throws NullPointerException if an entity is null
+         */
         void set(L left, R right, boolean value);
 
-        /** {@link #get} by ids; does not allocate. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #get} by ids; does not allocate.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         */
         boolean getByIds(int left, int right);
 
-        /** {@link #set} by ids. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #set} by ids.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         */
         void setByIds(int left, int right, boolean value);
 
         /** This column's value {@code v}, to link with. */
@@ -208,7 +278,12 @@ public interface LinkColumn<L, R> {
         /** The value of links that were never set (may be null). */
         V defaultValue();
 
-        /** The value on the link. @throws java.util.NoSuchElementException if the pair is not linked */
+        /**
+         * The value on the link {@code (left, right)}.
+         *
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         * @throws NullPointerException if an entity is null
+         */
         V get(L left, R right);
 
         /**
@@ -219,13 +294,27 @@ public interface LinkColumn<L, R> {
          */
         void set(L left, R right, V value);
 
-        /** {@link #get} by ids. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #get} by ids.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked
+         */
         V getByIds(int left, int right);
 
-        /** {@link #set} by ids. @throws IllegalArgumentException if an id is negative */
+        /**
+         * {@link #set} by ids.
+         *
+         * @throws IllegalArgumentException if an id is negative
+         * @throws java.util.NoSuchElementException if the pair is not linked (nothing changes)
+         */
         void setByIds(int left, int right, V value);
 
-        /** This column's value {@code v}, to link with. @throws ClassCastException if of the wrong type */
+        /**
+         * This column's value {@code v}, to link with.
+         *
+         * @throws ClassCastException if {@code v} is not of the column's type
+         */
         Value value(V v);
 
         /** The rights of {@code left} whose link value matches, in ascending id order. O(d). */

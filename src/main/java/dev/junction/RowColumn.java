@@ -47,10 +47,20 @@ public interface RowColumn {
         /** The value of rows where it was never set. */
         long defaultValue();
 
-        /** The value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * The value of a row. O(1), does not allocate.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         long get(int row);
 
-        /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * Sets the value of a row.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row (nothing changes)
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         void set(int row, long value);
 
         /**
@@ -68,7 +78,12 @@ public interface RowColumn {
         /** The rows whose value matches, in the given order, as a new array. */
         int[] filter(int[] rows, LongPredicate predicate);
 
-        /** The sum of the values of the given rows. @throws ArithmeticException if it overflows a long */
+        /**
+         * The sum of the values of the given rows. O(n).
+         *
+         * @throws ArithmeticException if it overflows a long
+         * @throws java.util.NoSuchElementException if a row does not exist
+         */
         long sum(int[] rows);
     }
 
@@ -77,10 +92,20 @@ public interface RowColumn {
         /** The value of rows where it was never set. */
         int defaultValue();
 
-        /** The value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * The value of a row. O(1), does not allocate.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         int get(int row);
 
-        /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * Sets the value of a row.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row (nothing changes)
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         void set(int row, int value);
 
         /** {@code values[i]} on {@code rows[i]}, atomically; see {@link OfLong#setAll}. */
@@ -101,10 +126,20 @@ public interface RowColumn {
         /** The value of rows where it was never set. */
         double defaultValue();
 
-        /** The value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * The value of a row. O(1), does not allocate.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         double get(int row);
 
-        /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * Sets the value of a row.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row (nothing changes)
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         void set(int row, double value);
 
         /** {@code values[i]} on {@code rows[i]}, atomically; see {@link OfLong#setAll}. */
@@ -125,10 +160,20 @@ public interface RowColumn {
         /** The value of rows where it was never set. */
         boolean defaultValue();
 
-        /** The value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * The value of a row. O(1), does not allocate.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         boolean get(int row);
 
-        /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * Sets the value of a row.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row (nothing changes)
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         void set(int row, boolean value);
 
         /** {@code values[i]} on {@code rows[i]}, atomically; see {@link OfLong#setAll}. */
@@ -146,7 +191,12 @@ public interface RowColumn {
         /** The value of rows where it was never set (may be null). */
         V defaultValue();
 
-        /** The value of a row. @throws java.util.NoSuchElementException if there is no such row */
+        /**
+         * The value of a row. O(1), does not allocate.
+         *
+         * @throws java.util.NoSuchElementException if there is no such row
+         * @throws IllegalArgumentException if {@code row} is negative
+         */
         V get(int row);
 
         /**
@@ -164,7 +214,11 @@ public interface RowColumn {
          */
         void setAll(int[] rows, V[] values);
 
-        /** This column's value {@code v}, to add a row with. @throws ClassCastException if of the wrong type */
+        /**
+         * This column's value {@code v}, to add a row with.
+         *
+         * @throws ClassCastException if {@code v} is not of the column's type
+         */
         Value value(V v);
 
         /** The rows whose value matches, in the given order, as a new array. */

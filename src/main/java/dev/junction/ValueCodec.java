@@ -15,7 +15,8 @@ import java.io.IOException;
  *
  * <p>{@code read} must return a value equal to the one {@code write} was given, reading exactly the bytes it
  * wrote. Implementations are called under the engine's write lock (load, journaled commits, recovery) or a read
- * view (save): they must not use the engine.
+ * view (save): they must not use the engine. Saves in read views may run on several threads at once, so a codec
+ * must be thread-safe (a stateless one is).
  *
  * @param <T> the class of the values
  */
@@ -24,9 +25,17 @@ public interface ValueCodec<T> {
     /** The class of the values this codec writes (matched exactly, not by subtype). */
     Class<T> type();
 
-    /** Writes {@code value} (never null). */
+    /**
+     * Writes {@code value} (never null).
+     *
+     * @throws IOException if writing to {@code out} fails
+     */
     void write(T value, DataOutput out) throws IOException;
 
-    /** Reads a value written by {@link #write}. */
+    /**
+     * Reads a value written by {@link #write}.
+     *
+     * @throws IOException if reading from {@code in} fails or the input ends early
+     */
     T read(DataInput in) throws IOException;
 }

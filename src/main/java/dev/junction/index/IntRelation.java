@@ -207,10 +207,18 @@ public interface IntRelation {
      */
     void forEachLeft(int right, IntConsumer action);
 
-    /** The number of rights linked to {@code left}, in O(1). @throws IllegalArgumentException if negative */
+    /**
+     * The number of rights linked to {@code left}, in O(1).
+     *
+     * @throws IllegalArgumentException if {@code left} is negative
+     */
     int degreeOfLeft(int left);
 
-    /** The number of lefts linked to {@code right}, in O(1). @throws IllegalArgumentException if negative */
+    /**
+     * The number of lefts linked to {@code right}, in O(1).
+     *
+     * @throws IllegalArgumentException if {@code right} is negative
+     */
     int degreeOfRight(int right);
 
     /** The number of links, in O(1). A symmetric link counts once. */

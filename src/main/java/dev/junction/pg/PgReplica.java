@@ -734,6 +734,7 @@ public final class PgReplica implements AutoCloseable {
      * {@link #awaitPosition(long, Duration)} with the position as PostgreSQL prints it ({@code 0/16B3748}).
      *
      * @throws IllegalArgumentException if {@code lsn} is not an LSN
+     * @throws InterruptedException if this thread is interrupted while it waits
      */
     public boolean awaitPosition(String lsn, Duration timeout) throws InterruptedException {
         return awaitPosition(parseLsn(lsn), timeout);

@@ -14,8 +14,11 @@ public final class PgReplicaException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The table concerned ({@code schema.name}), or null: see {@link #table()}. */
     private final String table;
+    /** The key of the row concerned, or null: see {@link #key()}. */
     private final String key;
+    /** The WAL position concerned, or 0: see {@link #lsn()}. */
     private final long lsn;
 
     PgReplicaException(String message, String table, String key, long lsn, Throwable cause) {

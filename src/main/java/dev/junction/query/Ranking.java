@@ -13,7 +13,8 @@ import java.util.Objects;
  * Results are {@link Scores}: ids with a score each, best first, ties by ascending id. Nothing boxes.
  *
  * <p>Consistency: as for {@link SetAlgebra}, run inside a {@link dev.junction.ReadView} on an engine relation for
- * one state.
+ * one state. The methods are stateless and may be called from any thread; each method's comment gives its cost.
+ * A null relation, set or array throws {@link NullPointerException}, a negative id {@link IllegalArgumentException}.
  */
 public final class Ranking {
 

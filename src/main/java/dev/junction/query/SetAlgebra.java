@@ -26,7 +26,8 @@ import java.util.Objects;
  *
  * <h2>Consistency</h2>
  * Each set is read with its own calls; on an engine relation's {@code ints()} run the query inside a
- * {@link dev.junction.ReadView} (or a transaction) when the sets must come from one state.
+ * {@link dev.junction.ReadView} (or a transaction) when the sets must come from one state. The methods are
+ * stateless and may be called from any thread; a null set throws {@link NullPointerException}.
  */
 public final class SetAlgebra {
 

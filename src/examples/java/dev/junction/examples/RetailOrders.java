@@ -31,7 +31,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Orders between customers and products, on the real UCI "Online Retail" data (see
- * {@code src/test/resources/retail/README.md} for its source and licence): SQLAlchemy's
+ * {@code src/examples/resources/retail/README.md} for its source and licence): SQLAlchemy's
  * Users–Orders–Products pattern with both kinds of association object.
  *
  * <ul>
@@ -44,8 +44,8 @@ import java.util.zip.GZIPInputStream;
  *       pair.</li>
  * </ul>
  *
- * Run with {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.junction.examples.RetailOrders}.
+ * Run with {@code mvn -q test-compile exec:java -Dexample=RetailOrders}; {@code RetailOrdersTest} recomputes its
+ * answers from the raw files.
  */
 public final class RetailOrders {
 
@@ -69,7 +69,7 @@ public final class RetailOrders {
     final LinkColumn.OfLong<String, String> firstDay = bought.longColumn("first_day", 0L); // epoch day
     final LinkColumn.OfLong<String, String> lastDay = bought.longColumn("last_day", 0L);
 
-    /** Loads the four files from the test resources, a few thousand rows per transaction. */
+    /** Loads the four files from the class path ({@code /retail/}), a few thousand rows per transaction. */
     static RetailOrders load() {
         RetailOrders r = new RetailOrders();
         r.loadAll();
@@ -146,7 +146,7 @@ public final class RetailOrders {
         String path = "/retail/" + file;
         try (InputStream in = RetailOrders.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("missing test resource " + path);
+                throw new IllegalStateException("missing resource " + path);
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in, 1 << 16),
                     StandardCharsets.UTF_8));

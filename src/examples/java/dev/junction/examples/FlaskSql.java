@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
  * data, load it into Junction, answer the tutorial's questions, change some links, and write only the difference
  * back.
  *
- * <p>Run with {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.junction.examples.FlaskSql}.
+ * <p>Run with {@code mvn -q test-compile exec:java -Dexample=FlaskSql} (SQLite in memory, through the
+ * {@code sqlite-jdbc} test dependency); {@code FlaskSqlTest} checks its output.
  */
 public final class FlaskSql {
 

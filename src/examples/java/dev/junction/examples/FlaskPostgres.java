@@ -29,10 +29,11 @@ import java.util.stream.Collectors;
  * Everything lives in the schema {@code flask_tutorial}, which is dropped and created again; the replica's slot is
  * dropped at the end.
  *
- * <p>Run with {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.junction.examples.FlaskPostgres} to start a throwaway PostgreSQL (Debian's {@code postgresql}
- * package, 15 or later), or pass a JDBC URL of a server with {@code wal_level=logical} and a role that may
- * replicate: {@code -Dexec.args="jdbc:postgresql://localhost:5432/app?user=postgres"}.
+ * <p>Run with {@code mvn -q test-compile exec:java -Dexample=FlaskPostgres} to start a throwaway PostgreSQL (the
+ * tests' {@code dev.junction.pg.PgServer}, with Debian's {@code postgresql} package, 15 or later), or pass a JDBC
+ * URL of a server with {@code wal_level=logical} and a role that may replicate:
+ * {@code -Dexec.args="jdbc:postgresql://localhost:5432/app?user=postgres"}. {@code FlaskPostgresTest} checks its
+ * output.
  */
 public final class FlaskPostgres {
 

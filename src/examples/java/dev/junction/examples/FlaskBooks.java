@@ -19,8 +19,7 @@ import java.util.stream.StreamSupport;
  * class Book(db.Model):   authors = db.relationship("Author", secondary=author_book, back_populates="books")
  * </pre>
  *
- * Run with {@code mvn -q test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.junction.examples.FlaskBooks}.
+ * Run with {@code mvn -q test-compile exec:java -Dexample=FlaskBooks}; {@code FlaskBooksTest} checks its output.
  */
 public final class FlaskBooks {
 
