@@ -229,4 +229,27 @@ class QueriesTest {
         assertEquals(List.of(), Queries.sharingLefts(wrote, "no such book", 3));
         assertEquals(1, wrote.size(), "nothing changed");
     }
+
+    /** Scores compare, hash and print by their arrays' contents (a record of arrays would not). */
+    @Test
+    void scoresCompareHashAndPrintByContent() {
+        Ranking.Scores a = new Ranking.Scores(new int[] {3, 1}, new int[] {2, 1});
+        Ranking.Scores b = new Ranking.Scores(new int[] {3, 1}, new int[] {2, 1});
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertEquals("Scores[ids=[3, 1], scores=[2, 1]]", a.toString());
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, new Ranking.Scores(new int[] {1, 3}, new int[] {2, 1}));
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, new Ranking.Scores(new int[] {3, 1}, new int[] {2, 2}));
+        assertThrows(IllegalArgumentException.class, () -> new Ranking.Scores(new int[] {1}, new int[0]));
+        assertThrows(NullPointerException.class, () -> new Ranking.Scores(null, new int[0]));
+        Junction db = Junction.create();
+        Relation<String, String> wrote = db.relation("wrote", db.table("authors"), db.table("books"));
+        wrote.link("alice", "b1");
+        wrote.link("bob", "b1");
+        int alice = wrote.leftTable().idOf("alice");
+        int bob = wrote.leftTable().idOf("bob");
+        assertEquals(new Ranking.Scores(new int[] {bob}, new int[] {1}), Ranking.sharedRights(wrote.ints(), alice, 5));
+        assertEquals("[Ranked[entity=bob, score=1]]", Queries.sharingRights(wrote, "alice", 5).toString(),
+                "the README shows this form");
+    }
 }
