@@ -375,13 +375,70 @@ public final class Junction {
     }
 
     /**
-     * The relation named {@code name} (as declared, not its inverse). O(1).
+     * The relation named {@code name} (as declared, not its inverse). O(1). For a typed relation, see
+     * {@link #getRelation(String, Table, Table)}.
      *
      * @throws NullPointerException if {@code name} is null
      * @throws NoSuchElementException if this engine has no relation of that name
      */
     public Relation<?, ?> getRelation(String name) {
         return schema.getRelation(name);
+    }
+
+    /**
+     * The relation named {@code name}, typed by the tables it joins: no unchecked cast, because the tables prove
+     * the types. Given its tables in declared order it is the relation as declared; given them the other way
+     * round (right table first), its {@link Relation#inverse()}. O(1).
+     *
+     * <pre>{@code
+     * Relation<Author, Book> wrote = db.getRelation("author_book", authors, books);
+     * Relation<Book, Author> writtenBy = db.getRelation("author_book", books, authors);   // the inverse
+     * }</pre>
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws NoSuchElementException if this engine has no relation of that name
+     * @throws IllegalArgumentException if the relation does not join {@code left} to {@code right} (in either
+     *         order); the message names its tables
+     */
+    public <L, R> Relation<L, R> getRelation(String name, Table<L> left, Table<R> right) {
+        Objects.requireNonNull(left, () -> label + ": relation '" + name + "': left table is null");
+        Objects.requireNonNull(right, () -> label + ": relation '" + name + "': right table is null");
+        Relation<?, ?> r = getRelation(name);
+        if (r.leftTable() == left && r.rightTable() == right) {
+            @SuppressWarnings("unchecked") // the tables are the relation's: L and R are its types
+            Relation<L, R> typed = (Relation<L, R>) r;
+            return typed;
+        }
+        if (r.leftTable() == right && r.rightTable() == left) {
+            @SuppressWarnings("unchecked") // the tables are the inverse's
+            Relation<L, R> typed = (Relation<L, R>) r.inverse();
+            return typed;
+        }
+        throw new IllegalArgumentException(label + ": relation '" + name + "' joins table '" + r.leftTable().name()
+                + "' to table '" + r.rightTable().name() + "', not table '" + left.name() + "' to table '"
+                + right.name() + "'");
+    }
+
+    /**
+     * The association table named {@code name}, typed by its left and right tables (given in declared order):
+     * no unchecked cast, because the tables prove the types. O(1).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws NoSuchElementException if this engine has no association table of that name
+     * @throws IllegalArgumentException if its left and right tables are not {@code left} and {@code right}
+     */
+    public <L, R> AssociationTable<L, R> getAssociationTable(String name, Table<L> left, Table<R> right) {
+        Objects.requireNonNull(left, () -> label + ": association table '" + name + "': left table is null");
+        Objects.requireNonNull(right, () -> label + ": association table '" + name + "': right table is null");
+        AssociationTable<?, ?> a = getAssociationTable(name);
+        if (a.leftTable() != left || a.rightTable() != right) {
+            throw new IllegalArgumentException(label + ": association table '" + name + "' joins table '"
+                    + a.leftTable().name() + "' to table '" + a.rightTable().name() + "', not table '" + left.name()
+                    + "' to table '" + right.name() + "'");
+        }
+        @SuppressWarnings("unchecked") // the tables are its own: L and R are its types
+        AssociationTable<L, R> typed = (AssociationTable<L, R>) a;
+        return typed;
     }
 
     /** The tables, in creation order: an unmodifiable snapshot. */
