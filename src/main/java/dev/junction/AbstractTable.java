@@ -295,6 +295,25 @@ abstract class AbstractTable<E> implements Table<E> {
     }
 
     @Override
+    public final java.util.OptionalInt findId(E entity) {
+        long id = junction.gate.readLong(this, 0L, entity, null, FIND, FIND);
+        return id < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) id);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final java.util.stream.Stream<E> stream() {
+        Object[] all = junction.gate.read(() -> {
+            TableOverlay o = overlay();
+            Object[] out = new Object[o != null ? size + o.sizeDelta : size];
+            int n = 0;
+            for (int id = nextLive(0); id >= 0 && n < out.length; id = after(id)) out[n++] = entity(id);
+            return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        });
+        return java.util.Arrays.stream((E[]) all);
+    }
+
+    @Override
     public final int idOf(E entity) {
         int id = (int) junction.gate.readLong(this, 0L, entity, null, FIND, FIND);
         if (id < 0) {

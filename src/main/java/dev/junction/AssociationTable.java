@@ -132,9 +132,17 @@ public interface AssociationTable<L, R> {
     int rightIdOf(int row);
 
     /**
-     * The rows of {@code left} ({@code customer.orders}): a live set of row ids, ascending; {@code remove(row)}
-     * and {@code clear()} delete rows; {@code add} is not supported (use {@link #add}). Empty for an entity not
-     * in its table.
+     * The rows of {@code left} ({@code customer.orders}): a live set of row ids, ascending, that resolves
+     * {@code left} on every call. Empty for an entity not in its table.
+     *
+     * <p>Writes: {@code remove(row)} deletes the row if it is one of {@code left}'s (its values go, and its pair
+     * if it was the pair's last row; {@code false} otherwise), and {@code clear()} deletes all of {@code left}'s
+     * rows, each as one atomic write. Every other mutator ({@code add}, {@code addAll}, {@code removeAll},
+     * {@code retainAll}, {@code removeIf}, the iterator's {@code remove}) throws
+     * {@link UnsupportedOperationException} and changes nothing: add rows with {@link #add}. Iterators walk a copy
+     * taken when they are made. {@code toString()} lists the row ids: {@code [3, 8]}.
+     *
+     * @throws NullPointerException if {@code left} is null
      */
     IntNeighborSet rowsOfLeft(L left);
 

@@ -486,11 +486,30 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
             for (int row : rows()) action.accept(row);
         }
 
+        /** The ids, ascending, listed like a {@link java.util.List}: {@code [0, 1, 5]} (one consistent read). */
+        @Override
+        public String toString() {
+            return java.util.Arrays.toString(toIntArray());
+        }
+
         @Override
         public boolean add(int row) {
             throw new UnsupportedOperationException("association table '" + name + "': add rows with "
                     + "AssociationTable.add(left, right, values...)");
         }
+
+        private UnsupportedOperationException onlyRemoveAndClear(String what) {
+            return new UnsupportedOperationException("association table '" + name + "': " + what + " is not "
+                    + "supported on a row set; remove(row) and clear() delete rows, AssociationTable.add adds them");
+        }
+
+        @Override public boolean addAll(it.unimi.dsi.fastutil.ints.IntCollection c) { throw onlyRemoveAndClear("addAll"); }
+        @Override public boolean addAll(java.util.Collection<? extends Integer> c) { throw onlyRemoveAndClear("addAll"); }
+        @Override public boolean removeAll(it.unimi.dsi.fastutil.ints.IntCollection c) { throw onlyRemoveAndClear("removeAll"); }
+        @Override public boolean removeAll(java.util.Collection<?> c) { throw onlyRemoveAndClear("removeAll"); }
+        @Override public boolean retainAll(it.unimi.dsi.fastutil.ints.IntCollection c) { throw onlyRemoveAndClear("retainAll"); }
+        @Override public boolean retainAll(java.util.Collection<?> c) { throw onlyRemoveAndClear("retainAll"); }
+        @Override public boolean removeIf(java.util.function.IntPredicate filter) { throw onlyRemoveAndClear("removeIf"); }
 
         /** Deletes {@code row} if it is one of this entity's rows. */
         @Override

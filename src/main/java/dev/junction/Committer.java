@@ -135,11 +135,14 @@ final class Committer {
 
     // ---- transactions --------------------------------------------------------------------------------------
 
-    /** Opens a transaction on this thread (see {@link Junction#begin(long, TimeUnit)}). */
-    Txn begin(long timeoutNanos) {
-        if (gate.ownTxn() != null) {
-            throw new IllegalStateException(label + ": thread '" + Thread.currentThread().getName()
-                    + "' already has an open transaction; transactions do not nest");
+    /**
+     * Opens a transaction on this thread, or one nested in the thread's open transaction (see
+     * {@link Junction#begin(long, TimeUnit)}).
+     */
+    Transaction begin(long timeoutNanos) {
+        Txn own = gate.ownTxn();
+        if (own != null) {
+            return own.nest();
         }
         gate.checkNoView("begin a transaction");
         acquireWriter(timeoutNanos);
@@ -189,18 +192,33 @@ final class Committer {
         return write(op::getAsInt);
     }
 
-    /** Runs an operation inside {@code t}: if it throws, what it changed is undone and the transaction goes on. */
+    /**
+     * Runs an operation, or nested work, inside {@code t}: if it throws, what it changed is undone and the
+     * transaction goes on. A transaction nested (begun) inside it and still open when it returns is refused the
+     * same way: its changes are undone too, and it throws.
+     */
     <T> T within(Txn t, Supplier<T> op) {
         if (t.failed != null) {
             throw new IllegalStateException(label + ": the transaction is rollback-only after " + t.failed, t.failed);
         }
         long mark = t.mark();
+        int depth = t.nested.size();
+        T result;
         try {
-            return op.get();
+            result = op.get();
         } catch (Throwable e) {
+            t.endNestedFrom(depth);
             t.rewind(mark, e);
             throw e;
         }
+        if (t.nested.size() > depth) {
+            t.endNestedFrom(depth);
+            t.rollbackTo(mark, "nested work left a nested transaction open");
+            throw new IllegalStateException(label + ": the work returned with a transaction it began still open; "
+                    + "what it did was undone (end every transaction you begin: commit, or close with "
+                    + "try-with-resources)");
+        }
+        return result;
     }
 
     /**
@@ -229,6 +247,10 @@ final class Committer {
 
     /** Publishes {@code t} under the write stamp, then ends it and delivers its events. */
     void commit(Txn t) {
+        if (!t.nested.isEmpty()) { // before anything: the transaction stays open, to be committed after ending them
+            throw new IllegalStateException(label + ": cannot commit while " + t.nested.size() + " transaction(s) "
+                    + "nested in it are open; commit or roll back the nested ones first");
+        }
         if (t.failed != null) {
             end(t);
             throw new IllegalStateException(label + ": the transaction was rolled back: it was rollback-only after "
@@ -324,6 +346,7 @@ final class Committer {
 
     /** Ends {@code t} (committed, or rolled back: its overlays are dropped) and releases the write lock. */
     void end(Txn t) {
+        t.endNestedFrom(0);
         for (TableOverlay table : t.tables) {
             table.end();
         }

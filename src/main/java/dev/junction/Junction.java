@@ -45,8 +45,9 @@ import java.util.function.Supplier;
  * <h2>Transactions</h2>
  * {@link #begin()} opens a {@link Transaction} over every table and relation of the engine; the callback forms
  * {@link #inTransaction(Runnable)} and {@link #inTransaction(Supplier)} commit on return and roll back on any
- * exception. Any write outside a transaction is a transaction of its own: atomic, isolated, and delivered
- * to listeners on its own.
+ * exception. Either, on a thread with an open transaction, begins a nested one (a savepoint, see
+ * {@link Transaction}). Any write outside a transaction is a transaction of its own: atomic, isolated, and
+ * delivered to listeners on its own.
  *
  * <h2>Thread-safety</h2>
  * An engine, its tables, relations, views and {@link Relation#ints()} may be shared by any number of threads:
@@ -119,10 +120,12 @@ public final class Junction {
      * Opens a transaction on this thread, waiting up to the lock timeout for another writer to finish. See
      * {@link Transaction} for the semantics; end it with {@link Transaction#commit()} or
      * {@link Transaction#rollback()}, or use try-with-resources, whose {@code close} rolls back what was not
-     * committed.
+     * committed. If this thread already has an open transaction, the new one is nested in it (a savepoint: its
+     * rollback undoes only what was done since it began; nothing is published before the outermost commit; see
+     * {@link Transaction}, "Nesting"), as a nested {@link #inTransaction(Runnable)} is.
      *
-     * @throws IllegalStateException if this thread already has an open transaction (they do not nest) or an open
-     *         {@link ReadView}
+     * @throws IllegalStateException if this thread has an open {@link ReadView} and no transaction, or its open
+     *         transaction is rollback-only
      * @throws LockTimeoutException if another thread kept the write lock for longer than the timeout
      */
     public Transaction begin() {
@@ -131,9 +134,11 @@ public final class Junction {
 
     /**
      * Opens a transaction, waiting up to {@code timeout} for another writer; a zero timeout fails at once if
-     * another thread is writing.
+     * another thread is writing. Nested in this thread's open transaction if it has one (no wait), as
+     * {@link #begin()}.
      *
-     * @throws IllegalStateException if this thread already has an open transaction or an open {@link ReadView}
+     * @throws IllegalStateException if this thread has an open {@link ReadView} and no transaction, or its open
+     *         transaction is rollback-only
      * @throws LockTimeoutException if the write lock did not come in time, or the thread was interrupted while
      *         waiting (its interrupt status is kept)
      * @throws NullPointerException if {@code unit} is null
@@ -145,13 +150,16 @@ public final class Junction {
 
     /**
      * Runs {@code work} in a transaction: commits when it returns, rolls back and rethrows if it throws. Inside
-     * a transaction already open on this thread, runs as part of it (an exception then undoes only what
-     * {@code work} did, and propagates).
+     * a transaction already open on this thread, it is a nested transaction ({@link Transaction}, "Nesting"): it
+     * joins the open one, an exception undoes exactly what {@code work} did and propagates (the enclosing
+     * transaction goes on if the caller catches it), and nothing is published before the outermost commit. The
+     * same model as a nested {@link #begin()}.
      *
      * @throws NullPointerException if {@code work} is null
      * @throws LockTimeoutException as {@link #begin()}
-     * @throws IllegalStateException if {@code work} returns with a {@link ReadView} of this thread still open: the
-     *         commit is refused and the transaction rolled back
+     * @throws IllegalStateException if {@code work} returns with a {@link ReadView} of this thread still open
+     *         (outermost only: the commit is refused and the transaction rolled back), or with a transaction it
+     *         began still open (what it did is undone), or the open transaction is rollback-only (nothing runs)
      */
     public void inTransaction(Runnable work) {
         Objects.requireNonNull(work, "work");
@@ -163,10 +171,12 @@ public final class Junction {
 
     /**
      * Runs {@code work} in a transaction and returns its result: commits when it returns, rolls back and
-     * rethrows if it throws; see {@link #inTransaction(Runnable)}.
+     * rethrows if it throws; nested in this thread's open transaction if it has one. See
+     * {@link #inTransaction(Runnable)}.
      *
      * @throws NullPointerException if {@code work} is null
      * @throws LockTimeoutException as {@link #begin()}
+     * @throws IllegalStateException as {@link #inTransaction(Runnable)}
      */
     public <T> T inTransaction(Supplier<T> work) {
         Objects.requireNonNull(work, "work");
@@ -375,13 +385,70 @@ public final class Junction {
     }
 
     /**
-     * The relation named {@code name} (as declared, not its inverse). O(1).
+     * The relation named {@code name} (as declared, not its inverse). O(1). For a typed relation, see
+     * {@link #getRelation(String, Table, Table)}.
      *
      * @throws NullPointerException if {@code name} is null
      * @throws NoSuchElementException if this engine has no relation of that name
      */
     public Relation<?, ?> getRelation(String name) {
         return schema.getRelation(name);
+    }
+
+    /**
+     * The relation named {@code name}, typed by the tables it joins: no unchecked cast, because the tables prove
+     * the types. Given its tables in declared order it is the relation as declared; given them the other way
+     * round (right table first), its {@link Relation#inverse()}. O(1).
+     *
+     * <pre>{@code
+     * Relation<Author, Book> wrote = db.getRelation("author_book", authors, books);
+     * Relation<Book, Author> writtenBy = db.getRelation("author_book", books, authors);   // the inverse
+     * }</pre>
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws NoSuchElementException if this engine has no relation of that name
+     * @throws IllegalArgumentException if the relation does not join {@code left} to {@code right} (in either
+     *         order); the message names its tables
+     */
+    public <L, R> Relation<L, R> getRelation(String name, Table<L> left, Table<R> right) {
+        Objects.requireNonNull(left, () -> label + ": relation '" + name + "': left table is null");
+        Objects.requireNonNull(right, () -> label + ": relation '" + name + "': right table is null");
+        Relation<?, ?> r = getRelation(name);
+        if (r.leftTable() == left && r.rightTable() == right) {
+            @SuppressWarnings("unchecked") // the tables are the relation's: L and R are its types
+            Relation<L, R> typed = (Relation<L, R>) r;
+            return typed;
+        }
+        if (r.leftTable() == right && r.rightTable() == left) {
+            @SuppressWarnings("unchecked") // the tables are the inverse's
+            Relation<L, R> typed = (Relation<L, R>) r.inverse();
+            return typed;
+        }
+        throw new IllegalArgumentException(label + ": relation '" + name + "' joins table '" + r.leftTable().name()
+                + "' to table '" + r.rightTable().name() + "', not table '" + left.name() + "' to table '"
+                + right.name() + "'");
+    }
+
+    /**
+     * The association table named {@code name}, typed by its left and right tables (given in declared order):
+     * no unchecked cast, because the tables prove the types. O(1).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws NoSuchElementException if this engine has no association table of that name
+     * @throws IllegalArgumentException if its left and right tables are not {@code left} and {@code right}
+     */
+    public <L, R> AssociationTable<L, R> getAssociationTable(String name, Table<L> left, Table<R> right) {
+        Objects.requireNonNull(left, () -> label + ": association table '" + name + "': left table is null");
+        Objects.requireNonNull(right, () -> label + ": association table '" + name + "': right table is null");
+        AssociationTable<?, ?> a = getAssociationTable(name);
+        if (a.leftTable() != left || a.rightTable() != right) {
+            throw new IllegalArgumentException(label + ": association table '" + name + "' joins table '"
+                    + a.leftTable().name() + "' to table '" + a.rightTable().name() + "', not table '" + left.name()
+                    + "' to table '" + right.name() + "'");
+        }
+        @SuppressWarnings("unchecked") // the tables are its own: L and R are its types
+        AssociationTable<L, R> typed = (AssociationTable<L, R>) a;
+        return typed;
     }
 
     /** The tables, in creation order: an unmodifiable snapshot. */

@@ -1,6 +1,8 @@
 package dev.junction;
 
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A {@link Table} of objects identified by a key function, as an ORM identifies rows by primary key: two
@@ -32,6 +34,22 @@ public interface KeyedTable<E, K> extends Table<E> {
      * @throws NoSuchElementException if no entity has that key
      */
     E byKey(K key);
+
+    /**
+     * The stored entity with key {@code key}, or empty if there is none (a repository's {@code findById}):
+     * {@link #byKey} without the exception, in one consistent read. O(1) expected.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    Optional<E> findByKey(K key);
+
+    /**
+     * The id of the entity with key {@code key}, or empty if there is none: {@link #idOfKey} without the
+     * exception, in one consistent read. O(1) expected.
+     *
+     * @throws NullPointerException if {@code key} is null
+     */
+    OptionalInt findIdOfKey(K key);
 
     /**
      * The id of the entity with key {@code key}, in O(1) expected.

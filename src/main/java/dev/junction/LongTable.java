@@ -1,6 +1,7 @@
 package dev.junction;
 
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 
 /**
  * A {@link Table} of primitive {@code long} keys (database ids, user ids), backed by an open-addressing
@@ -24,6 +25,12 @@ public interface LongTable extends Table<Long> {
      * @throws NoSuchElementException if {@code key} is not in the table
      */
     int idOf(long key);
+
+    /**
+     * The id of {@code key}, or empty if it is not in the table: {@link #idOf(long)} without the exception, in
+     * one consistent read, without boxing the key. O(1) expected.
+     */
+    OptionalInt findId(long key);
 
     /**
      * The key stored under {@code id}, without boxing.

@@ -170,6 +170,12 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
     }
 
     @Override
+    public java.util.OptionalInt findId(long key) {
+        long id = junction.gate.readLong(this, key, null, null, LOOKUP, LOOKUP);
+        return id < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) id);
+    }
+
+    @Override
     public long keyOf(int id) {
         return (Long) junction.gate.read(this, id, null, null, KEY);
     }

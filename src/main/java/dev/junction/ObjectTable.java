@@ -199,6 +199,27 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
         return id;
     }
 
+    /** The entity of {@code key} or null (entities are never null); one consistent read. */
+    private static final ReadGate.Read<ObjectTable<?, ?>, Object> FIND_BY_KEY = (t, a, key, y) -> {
+        int id = t.lookup(key);
+        return id < 0 ? null : t.entity(id);
+    };
+
+    @Override
+    public java.util.Optional<E> findByKey(K key) {
+        checkKey(key);
+        @SuppressWarnings("unchecked")
+        E e = (E) junction.gate.read(this, 0L, key, null, FIND_BY_KEY);
+        return java.util.Optional.ofNullable(e);
+    }
+
+    @Override
+    public java.util.OptionalInt findIdOfKey(K key) {
+        checkKey(key);
+        long id = junction.gate.readLong(this, 0L, key, null, LOOKUP, LOOKUP);
+        return id < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) id);
+    }
+
     @Override
     public int idOfKey(K key) {
         checkKey(key);

@@ -2,6 +2,8 @@ package dev.junction;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 /**
  * A table of entities, each identified by a key and given a dense, non-negative {@code int} id that the
@@ -71,6 +73,15 @@ public interface Table<E> extends Iterable<E> {
      */
     E get(int id);
 
+    /**
+     * The id of the entity with the same key as {@code entity}, or empty if there is none: {@link #idOf} without
+     * the exception, in one consistent read (not a {@link #contains} then an {@link #idOf}, between which a commit
+     * could fall). O(1) expected.
+     *
+     * @throws NullPointerException if {@code entity} (or its key) is null
+     */
+    OptionalInt findId(E entity);
+
     /** Tells whether {@code id} is in use, in O(1). Never throws. */
     boolean containsId(int id);
 
@@ -98,6 +109,14 @@ public interface Table<E> extends Iterable<E> {
      * committed state). O(size + highest id / 64).
      */
     int[] ids();
+
+    /**
+     * The entities in ascending id order, as a sequential {@link Stream} over a copy taken when this is called, in
+     * one consistent state (this thread's transaction, or the committed state): later changes do not affect it,
+     * and it never throws {@link java.util.ConcurrentModificationException}. O(size + highest id / 64) to take the
+     * copy, which holds one reference per entity.
+     */
+    Stream<E> stream();
 
     /**
      * Iterates over the entities in ascending id order. The iterator's {@code remove} removes the entity as

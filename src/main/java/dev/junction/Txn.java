@@ -47,6 +47,8 @@ final class Txn implements Transaction, EventQueue.Batch {
     long stagedChanges;
 
     final TxnLog log = new TxnLog();
+    /** The nested transactions open on it, outermost first ({@link Nested}); empty unless some were begun. */
+    final ArrayList<Nested> nested = new ArrayList<>(0);
 
     Txn(Junction junction, boolean implicit) {
         this.junction = junction;
@@ -385,6 +387,113 @@ final class Txn implements Transaction, EventQueue.Batch {
         }
         if (cause instanceof Error) {
             failed = cause;
+        }
+    }
+
+    /**
+     * Undoes what was done after {@code mark} because the caller asked (a nested transaction rolled back, nested
+     * work that returned with a nested transaction still open): as {@link #rewind}, with a cause of its own.
+     */
+    void rollbackTo(long mark, String why) {
+        rewind(mark, new IllegalStateException(why));
+    }
+
+    // ---- nested transactions ----------------------------------------------------------------------------
+
+    /**
+     * Begins a transaction nested in this one: a savepoint at the current {@link #mark()}. Every change made
+     * while it is open (on this thread: changes belong to the innermost open transaction) is undone if it is
+     * rolled back, and becomes part of this transaction if it commits. Nothing is published before the outermost
+     * transaction commits.
+     *
+     * @throws IllegalStateException if this transaction is rollback-only
+     */
+    Nested nest() {
+        if (failed != null) {
+            throw new IllegalStateException(junction + ": the transaction is rollback-only after " + failed
+                    + "; roll it back", failed);
+        }
+        Nested n = new Nested(this, mark(), nested.size());
+        nested.add(n);
+        return n;
+    }
+
+    /** Ends the nested transactions from {@code depth} on (their changes stay as they are). */
+    void endNestedFrom(int depth) {
+        for (int i = nested.size() - 1; i >= depth; i--) {
+            nested.remove(i).active = false;
+        }
+    }
+
+    /**
+     * A transaction begun while this thread had one open: a savepoint of it. See {@link Transaction}'s
+     * "Nesting"; confined to the owner thread like the transaction it is nested in.
+     */
+    static final class Nested implements Transaction {
+        final Txn outer;
+        final long mark;
+        final int depth;
+        boolean active = true;
+
+        Nested(Txn outer, long mark, int depth) {
+            this.outer = outer;
+            this.mark = mark;
+            this.depth = depth;
+        }
+
+        private void checkUsable(String what) {
+            if (Thread.currentThread() != outer.owner) {
+                throw new IllegalStateException(outer.junction + ": cannot " + what + " a nested transaction of thread '"
+                        + outer.owner.getName() + "' from thread '" + Thread.currentThread().getName() + "'");
+            }
+            if (!active) {
+                throw new IllegalStateException(outer.junction + ": cannot " + what + " a nested transaction that has "
+                        + "ended (itself, or with the transaction it was nested in)");
+            }
+        }
+
+        /** Ends it: its changes become part of the enclosing transaction, which goes on. Publishes nothing. */
+        @Override
+        public void commit() {
+            checkUsable("commit");
+            if (outer.nested.size() > depth + 1) {
+                throw new IllegalStateException(outer.junction + ": cannot commit a nested transaction while a "
+                        + "transaction nested in it is still open; end that one first");
+            }
+            if (outer.failed != null) {
+                Throwable f = outer.failed;
+                rollback();
+                throw new IllegalStateException(outer.junction + ": the nested transaction was rolled back: the "
+                        + "transaction is rollback-only after " + f, f);
+            }
+            outer.endNestedFrom(depth);
+        }
+
+        /** Undoes every change made since it began (those of transactions nested in it included), and ends it. */
+        @Override
+        public void rollback() {
+            checkUsable("roll back");
+            outer.endNestedFrom(depth);
+            outer.rollbackTo(mark, "nested transaction rolled back");
+        }
+
+        @Override
+        public void close() {
+            if (active && Thread.currentThread() == outer.owner) {
+                rollback();
+            } else if (active) {
+                checkUsable("close");
+            }
+        }
+
+        @Override
+        public boolean isActive() {
+            return active;
+        }
+
+        @Override
+        public String toString() {
+            return "nested transaction (depth " + (depth + 1) + ") of " + outer;
         }
     }
 

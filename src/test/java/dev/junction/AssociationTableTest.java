@@ -127,6 +127,40 @@ class AssociationTableTest {
         assertEquals(0, orders.pairs().size());
     }
 
+    /** The row sets' writes, as AssociationTable, IntNeighborSet and the README say: remove and clear delete rows. */
+    @Test
+    void rowSetsDeleteOnRemoveAndClearAndRefuseEveryOtherWrite() {
+        int r1 = orders.add("ann", "mug", quantity.value(4));
+        int r2 = orders.add("ann", "tea");
+        int r3 = orders.add("bob", "tea");
+        IntNeighborSet ann = orders.rowsOfLeft("ann");
+        assertEquals("[" + r1 + ", " + r2 + "]", ann.toString());
+        String before = orders.size() + " " + orders.pairs().size() + " " + ann;
+        it.unimi.dsi.fastutil.ints.IntSet other = new it.unimi.dsi.fastutil.ints.IntArraySet(new int[] {r1, 12345});
+        assertThrows(UnsupportedOperationException.class, () -> ann.add(77));
+        assertThrows(UnsupportedOperationException.class, () -> ann.addAll(other));
+        assertThrows(UnsupportedOperationException.class, () -> ann.removeAll(other));
+        assertThrows(UnsupportedOperationException.class, () -> ann.removeAll(List.of(12345)), "even with no match");
+        assertThrows(UnsupportedOperationException.class, () -> ann.retainAll(other));
+        assertThrows(UnsupportedOperationException.class, () -> ann.removeIf(row -> row == r1));
+        assertThrows(UnsupportedOperationException.class, () -> {
+            it.unimi.dsi.fastutil.ints.IntIterator it = ann.iterator();
+            it.nextInt();
+            it.remove();
+        });
+        assertEquals(before, orders.size() + " " + orders.pairs().size() + " " + ann, "nothing changed");
+        assertTrue(ann.remove(r1), "remove deletes the row");
+        assertFalse(orders.contains(r1));
+        assertFalse(orders.pairs().contains("ann", "mug"), "its pair had no other row");
+        assertFalse(ann.remove(r3), "bob's row is not ann's");
+        assertTrue(orders.contains(r3));
+        orders.rowsOfRight("tea").clear();
+        assertEquals(0, orders.size());
+        assertEquals(0, orders.pairs().size());
+        assertTrue(customers.contains("ann") && customers.contains("bob"), "entities stay");
+        assertEquals("[]", ann.toString());
+    }
+
     @Test
     void associationProxyCreatesAndDeletesRows() {
         Set<String> annProducts = orders.pairs().rightsOf("ann");

@@ -67,6 +67,11 @@ final class EngineWorld {
     }
 
     EngineWorld(Junction db) {
+        this(db, true);
+    }
+
+    /** The schema, and the population unless {@code populate} is false (then {@link #populate()} adds it). */
+    EngineWorld(Junction db, boolean populate) {
         this.db = db;
         authors = db.table("authors");
         books = db.table("books", b -> {
@@ -84,7 +89,13 @@ final class EngineWorld {
         follows = db.directed("follows", users);
         friends = db.symmetric("friends", users);
         fans = db.relation("fans", authors, users);
+        if (populate) {
+            populate();
+        }
+    }
 
+    /** The deterministic population (see the class comment). */
+    void populate() {
         for (int i = 0; i <= 5; i++) {
             authors.add("a" + i);
         }

@@ -1085,26 +1085,6 @@ class TransactionTest {
     }
 
     @org.junit.jupiter.api.Test
-    void beginOnAThreadThatHasATransactionThrowsAndTheOuterGoesOn() throws Exception {
-        EngineWorld w = new EngineWorld();
-        Transaction tx = w.db.begin();
-        w.wrote.link("a1", b(0));
-        IllegalStateException e = assertThrows(IllegalStateException.class, w.db::begin);
-        assertTrue(e.getMessage().contains("already has an open transaction"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> w.db.begin(0, java.util.concurrent.TimeUnit.SECONDS));
-        assertTrue(tx.isActive());
-        assertThrows(IllegalStateException.class, () -> w.db.inTransaction(() -> {
-            w.wrote.link("a3", b(0));
-            w.db.begin();
-        }), "begin inside a nested inTransaction");
-        assertFalse(w.wrote.contains("a3", b(0)), "the nested callback was undone");
-        w.wrote.link("a5", b(1));
-        tx.commit();
-        assertTrue(onOtherThread("r", () -> w.wrote.contains("a1", b(0)) && w.wrote.contains("a5", b(1))
-                && !w.wrote.contains("a3", b(0))));
-    }
-
-    @org.junit.jupiter.api.Test
     void beginOrWriteWhileHoldingAReadViewThrowsAndChangesNothing() throws Exception {
         EngineWorld w = new EngineWorld();
         String before = w.snapshot();

@@ -14,10 +14,18 @@ import it.unimi.dsi.fastutil.ints.IntSet;
  * <p>Complexity: {@link #size()} is O(1); {@link #contains(int)} is O(log d) for an entity of degree d;
  * a full iteration is O(d); {@link #iteratorAfter(int)} positions itself in O(log d).
  *
- * <p>Mutators ({@code add}, {@code remove}, {@code clear}, the iterator's {@code remove}) throw
- * {@link UnsupportedOperationException}: change the relation through {@link IntRelation} instead, so that
- * both sides always change together. Iterators are fail-fast: if the entity's links change while an
- * iterator is in use, its next call throws {@link java.util.ConcurrentModificationException}.
+ * <p>Mutators: on the neighbour sets of an {@link IntRelation} ({@code rightsOf}, {@code leftsOf}, of the raw index
+ * or of an engine relation's {@code ints()}), every mutator ({@code add}, {@code remove}, {@code clear},
+ * {@code addAll}, {@code removeAll}, {@code retainAll}, {@code removeIf}, the iterator's {@code remove}) throws
+ * {@link UnsupportedOperationException} and changes nothing: change the relation through {@link IntRelation}
+ * instead, so that both sides always change together. The one exception is documented where it is made: the row
+ * sets of an association table ({@code AssociationTable.rowsOfLeft}/{@code rowsOfRight}), whose
+ * {@code remove(row)} and {@code clear()} delete rows (their other mutators throw). Iterators are fail-fast: if the
+ * entity's links change while an iterator is in use, its next call throws
+ * {@link java.util.ConcurrentModificationException}.
+ *
+ * <p>{@code toString()} lists the ids like a {@link java.util.List}, ascending: {@code [0, 1, 5]}, as the typed
+ * views list their entities.
  *
  * <p>Thread-safety: as the relation that made it.
  */

@@ -49,8 +49,11 @@ import java.util.function.IntConsumer;
  * The relations made by the factories here ({@link #bipartite}, {@link #directed}, {@link #symmetric}) are the
  * raw, single-threaded index: confine one to a thread, or guard every access, reads included, with one lock.
  * The {@code IntRelation} of an engine's relation ({@code dev.junction.Relation#ints()}) is thread-safe and
- * transactional: its reads are validated against commits (within a few percent of the raw index) and its
- * writes take part in the engine's transactions.
+ * transactional: its reads are validated against commits and its writes take part in the engine's transactions.
+ * Measured against the raw index on one thread (README, "Concurrent reads": paired single-fork runs, medians of
+ * the pairs' ratios), a thread-safe read costs 1.14× ({@code contains}), 1.34× ({@code degreeOfLeft}) and about
+ * 1.7× ({@code forEachRight}, {@code forEachLeft}, which hand over a validated copy) the raw index's time; reads
+ * allocate nothing and scale with reader threads.
  */
 public interface IntRelation {
 

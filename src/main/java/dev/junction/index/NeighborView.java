@@ -75,6 +75,12 @@ final class NeighborView extends AbstractIntSet implements IntNeighborSet {
         return index.toArray(owner);
     }
 
+    /** The ids, ascending, listed like a {@link java.util.List}: {@code [0, 1, 5]} (one consistent read). */
+    @Override
+    public String toString() {
+        return java.util.Arrays.toString(toIntArray());
+    }
+
     private UnsupportedOperationException readOnly() {
         return new UnsupportedOperationException("relation '" + relation
                 + "': the neighbour set of id " + owner + " is read-only; link and unlink through the relation");

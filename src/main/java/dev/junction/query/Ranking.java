@@ -21,11 +21,51 @@ public final class Ranking {
     private Ranking() {
     }
 
-    /** Ids with scores, best first (ties by ascending id). Immutable arrays by convention: do not change them. */
+    /**
+     * Ids with scores, best first (ties by ascending id): {@code ids[i]} scored {@code scores[i]}. The arrays are
+     * immutable by convention (not copied, so do not change them). Unlike a plain record of arrays, it compares
+     * and hashes by the arrays' contents ({@link Arrays#equals(int[], int[])}) and prints them:
+     * {@code Scores[ids=[3, 1], scores=[2, 1]]}.
+     *
+     * @param ids the ids, best first
+     * @param scores the score of each id
+     */
     public record Scores(int[] ids, int[] scores) {
-        /** The number of entries. */
+        /**
+         * Checks the arrays.
+         *
+         * @throws NullPointerException if an array is null
+         * @throws IllegalArgumentException if their lengths differ
+         */
+        public Scores {
+            Objects.requireNonNull(ids, "ids are null");
+            Objects.requireNonNull(scores, "scores are null");
+            if (ids.length != scores.length) {
+                throw new IllegalArgumentException(ids.length + " ids but " + scores.length + " scores");
+            }
+        }
+
+        /** The number of entries. O(1). */
         public int size() {
             return ids.length;
+        }
+
+        /** Equal when both arrays have equal contents, in the same order. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Scores s && Arrays.equals(ids, s.ids) && Arrays.equals(scores, s.scores);
+        }
+
+        /** A hash of both arrays' contents, consistent with {@link #equals}. */
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(ids) + Arrays.hashCode(scores);
+        }
+
+        /** {@code Scores[ids=[3, 1], scores=[2, 1]]}. */
+        @Override
+        public String toString() {
+            return "Scores[ids=" + Arrays.toString(ids) + ", scores=" + Arrays.toString(scores) + "]";
         }
     }
 

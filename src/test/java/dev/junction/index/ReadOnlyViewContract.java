@@ -70,6 +70,17 @@ public interface ReadOnlyViewContract extends RelationFixture {
         assertEquals(0, rel.degreeOfRight(1));
     }
 
+    /** A view prints its ids like a {@code List} (as the typed views print their entities), not like fastutil's sets. */
+    @Test
+    default void viewsPrintTheirIdsLikeAList() {
+        IntRelation rel = newRelation("printed");
+        rel.link(1, 10);
+        rel.link(1, 11);
+        assertEquals("[10, 11]", rel.rightsOf(1).toString());
+        assertEquals("[1]", rel.leftsOf(11).toString());
+        assertEquals("[]", rel.rightsOf(7).toString());
+    }
+
     private static void uoe(String what, Executable call) {
         assertThrows(UnsupportedOperationException.class, call, what);
     }

@@ -126,4 +126,130 @@ class QueriesTest {
         assertEquals(List.of("b1"), Queries.rightsPage(wrote, "alice", 0, Integer.MAX_VALUE));
         assertThrows(IllegalArgumentException.class, () -> Ranking.pageAt(ints.rightsOf(alice), -1, 1));
     }
+
+    /**
+     * Every right-side question answers as the left-side one on the inverse, and as the plain views say, on a
+     * seeded random posts × tags relation; then on a directed and a symmetric one.
+     */
+    @Test
+    void rightSideQuestionsReadAsRightSideOnes() {
+        long seed = Long.getLong("junction.query.seed", System.nanoTime());
+        System.out.println("QueriesTest.rightSideQuestionsReadAsRightSideOnes seed " + seed);
+        String at = "seed " + seed;
+        Random rnd = new Random(seed);
+        Junction db = Junction.create();
+        Table<String> posts = db.table("posts");
+        Table<String> tags = db.table("tags");
+        Relation<String, String> tagged = db.relation("tagged", posts, tags);
+        for (int p = 0; p < 60; p++) posts.add("p" + p);
+        for (int t = 0; t < 30; t++) tags.add("t" + t);
+        for (int i = 0; i < 400; i++) tagged.link("p" + rnd.nextInt(60), "t" + (int) Math.abs(rnd.nextGaussian() * 8) % 30);
+        for (int round = 0; round < 40; round++) {
+            List<String> ask = new ArrayList<>();
+            for (int k = 1 + rnd.nextInt(3); k > 0; k--) ask.add("p" + rnd.nextInt(61)); // p60 is not a post
+            List<String> all = new ArrayList<>();
+            List<String> any = new ArrayList<>();
+            List<String> none = new ArrayList<>();
+            for (String t : tags) {
+                Set<String> ps = tagged.leftsOf(t);
+                if (ps.containsAll(ask)) all.add(t);
+                if (ask.stream().anyMatch(ps::contains)) any.add(t);
+                if (ask.stream().noneMatch(ps::contains)) none.add(t);
+            }
+            assertEquals(all, Queries.rightsLinkedToAll(tagged, ask), at + " all " + ask);
+            assertEquals(all.size(), Queries.countRightsLinkedToAll(tagged, ask), at);
+            assertEquals(any, Queries.rightsLinkedToAny(tagged, ask), at + " any " + ask);
+            assertEquals(any.size(), Queries.countRightsLinkedToAny(tagged, ask), at);
+            assertEquals(none, Queries.rightsLinkedToNone(tagged, ask), at + " none " + ask);
+
+            String tag = "t" + rnd.nextInt(30);
+            List<Queries.Ranked<String>> expected = new ArrayList<>();
+            for (String u : tags) {
+                if (u.equals(tag)) continue;
+                int shared = (int) tagged.leftsOf(u).stream().filter(tagged.leftsOf(tag)::contains).count();
+                if (shared > 0) expected.add(new Queries.Ranked<>(u, shared));
+            }
+            expected.sort(Comparator.<Queries.Ranked<String>>comparingInt(r -> -r.score())
+                    .thenComparingInt(r -> tags.idOf(r.entity())));
+            assertEquals(expected.subList(0, Math.min(4, expected.size())), Queries.sharingLefts(tagged, tag, 4), at);
+            assertEquals(Queries.sharingRights(tagged.inverse(), tag, 4), Queries.sharingLefts(tagged, tag, 4), at);
+
+            List<String> ofTag = new ArrayList<>(tagged.leftsOf(tag));
+            int offset = rnd.nextInt(ofTag.size() + 2);
+            assertEquals(ofTag.stream().skip(offset).limit(5).collect(Collectors.toList()),
+                    Queries.leftsPage(tagged, tag, offset, 5), at + " page " + offset);
+            assertEquals(ofTag.stream().mapToInt(posts::idOf).boxed().toList(),
+                    Queries.leftIds(tagged, tag).boxed().toList(), at);
+        }
+        List<String> byDegree = new ArrayList<>();
+        tags.forEach(byDegree::add);
+        byDegree.sort(Comparator.<String>comparingInt(t -> -tagged.leftsOf(t).size()).thenComparingInt(tags::idOf));
+        assertEquals(byDegree.subList(0, 5),
+                Queries.topRightsByDegree(tagged, 5).stream().map(Queries.Ranked::entity).toList(), at);
+        assertEquals(Queries.topLeftsByDegree(tagged.inverse(), 5), Queries.topRightsByDegree(tagged, 5), at);
+        List<String> unused = new ArrayList<>();
+        tags.forEach(t -> {
+            if (tagged.leftsOf(t).isEmpty()) unused.add(t);
+        });
+        assertEquals(unused, Queries.orphanRights(tagged), at);
+        List<Queries.Ranked<String>> perTag = new ArrayList<>();
+        tags.forEach(t -> perTag.add(new Queries.Ranked<>(t, tagged.leftsOf(t).size())));
+        assertEquals(perTag, Queries.rightDegrees(tagged).toList(), at);
+
+        // directed: the right side is the followed side (in-degree); symmetric: both sides are one
+        Table<String> users = db.table("users");
+        Relation<String, String> follows = db.directed("follows", users);
+        Relation<String, String> friends = db.symmetric("friends", users);
+        follows.link("ann", "bob");
+        follows.link("cid", "bob");
+        follows.link("bob", "ann");
+        friends.link("ann", "bob");
+        friends.link("ann", "cid");
+        assertEquals(List.of(new Queries.Ranked<>("ann", 1), new Queries.Ranked<>("bob", 2),
+                new Queries.Ranked<>("cid", 0)), Queries.rightDegrees(follows).toList());
+        assertEquals(List.of(new Queries.Ranked<>("bob", 2)), Queries.topRightsByDegree(follows, 1));
+        assertEquals(List.of("cid"), Queries.orphanRights(follows));
+        assertEquals(Queries.leftDegrees(friends).toList(), Queries.rightDegrees(friends).toList());
+        assertEquals(List.of("bob", "cid"), Queries.rightsLinkedToAll(friends, List.of("ann")));
+    }
+
+    @Test
+    void rightSideQuestionsRefuseBadInputLikeTheLeftSide() {
+        Junction db = Junction.create();
+        Relation<String, String> wrote = db.relation("wrote", db.table("authors"), db.table("books"));
+        wrote.link("alice", "b1");
+        assertThrows(NullPointerException.class, () -> Queries.rightsLinkedToAll(null, List.of("alice")));
+        assertThrows(NullPointerException.class, () -> Queries.rightsLinkedToAny(wrote, null));
+        assertThrows(NullPointerException.class, () -> Queries.sharingLefts(wrote, null, 3));
+        assertThrows(IllegalArgumentException.class, () -> Queries.sharingLefts(wrote, "b1", -1));
+        assertThrows(IllegalArgumentException.class, () -> Queries.topRightsByDegree(wrote, -1));
+        assertThrows(IllegalArgumentException.class, () -> Queries.leftsPage(wrote, "b1", 0, -1));
+        assertEquals(List.of(), Queries.leftsPage(wrote, "no such book", 0, 3));
+        assertEquals(0, Queries.leftIds(wrote, "no such book").count());
+        assertEquals(List.of(), Queries.sharingLefts(wrote, "no such book", 3));
+        assertEquals(1, wrote.size(), "nothing changed");
+    }
+
+    /** Scores compare, hash and print by their arrays' contents (a record of arrays would not). */
+    @Test
+    void scoresCompareHashAndPrintByContent() {
+        Ranking.Scores a = new Ranking.Scores(new int[] {3, 1}, new int[] {2, 1});
+        Ranking.Scores b = new Ranking.Scores(new int[] {3, 1}, new int[] {2, 1});
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertEquals("Scores[ids=[3, 1], scores=[2, 1]]", a.toString());
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, new Ranking.Scores(new int[] {1, 3}, new int[] {2, 1}));
+        org.junit.jupiter.api.Assertions.assertNotEquals(a, new Ranking.Scores(new int[] {3, 1}, new int[] {2, 2}));
+        assertThrows(IllegalArgumentException.class, () -> new Ranking.Scores(new int[] {1}, new int[0]));
+        assertThrows(NullPointerException.class, () -> new Ranking.Scores(null, new int[0]));
+        Junction db = Junction.create();
+        Relation<String, String> wrote = db.relation("wrote", db.table("authors"), db.table("books"));
+        wrote.link("alice", "b1");
+        wrote.link("bob", "b1");
+        int alice = wrote.leftTable().idOf("alice");
+        int bob = wrote.leftTable().idOf("bob");
+        assertEquals(new Ranking.Scores(new int[] {bob}, new int[] {1}), Ranking.sharedRights(wrote.ints(), alice, 5));
+        assertEquals("[Ranked[entity=bob, score=1]]", Queries.sharingRights(wrote, "alice", 5).toString(),
+                "the README shows this form");
+    }
 }
