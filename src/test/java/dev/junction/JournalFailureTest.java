@@ -50,7 +50,7 @@ class JournalFailureTest {
         Path file = Persistence.journalFile(dir, 0);
         byte[] bytes = Files.readAllBytes(file);
         long before = bytes.length;
-        ByteBuffer.wrap(bytes).putInt(PersistenceFormat.JOURNAL_HEADER + 12, 0x7FFF0000); // bit rot in record 0's length
+        ByteBuffer.wrap(bytes).putInt(PersistenceFormat.JOURNAL_HEADER + PersistenceFormat.RECORD_LENGTH_AT, 0x7FFF0000); // bit rot in record 0's length
         Files.write(file, bytes);
         World back = new World();
         try {
@@ -246,7 +246,7 @@ class JournalFailureTest {
     @Test
     void closingAGroupCommitJournalDoesNotFailAWaitingCommitter() throws Exception {
         for (int round = 0; round < 20; round++) {
-            JournalFile j = JournalFile.create(dir.resolve("j" + round + ".log"), 0, SyncPolicy.groupCommit(Duration.ZERO));
+            JournalFile j = JournalFile.create(FileLayer.SYSTEM, dir.resolve("j" + round + ".log"), 0, SyncPolicy.groupCommit(Duration.ZERO));
             long ticket = j.append(new byte[10]);
             AtomicReference<Throwable> got = new AtomicReference<>();
             Thread waiter = new Thread(() -> {

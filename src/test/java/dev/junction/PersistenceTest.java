@@ -141,7 +141,7 @@ class PersistenceTest {
         // what a checkpoint leaves if the process dies after starting journal 1, before snapshot 1 is renamed
         World other = new World();
         try (Persistence p = Persistence.open(other.db, dir, SyncPolicy.everyCommit())) {
-            JournalFile.create(Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
+            JournalFile.create(FileLayer.SYSTEM, Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
         }
         Files.writeString(dir.resolve("snapshot-0000000000000001.snap.123.tmp"), "half written");
         World back = reopen();
@@ -161,8 +161,8 @@ class PersistenceTest {
 
     @Test
     void aTornLastRecordIsDroppedAndTheJournalGoesOn() throws IOException {
-        byte[] bytes = threeCommits();
-        Files.write(Persistence.journalFile(dir, 0), Arrays.copyOf(bytes, bytes.length - 3));
+        byte[] bytes = threeCommits(); // the last record, then the mark close() wrote (an empty record)
+        Files.write(Persistence.journalFile(dir, 0), Arrays.copyOf(bytes, bytes.length - PersistenceFormat.RECORD_HEADER - 3));
         World back = new World();
         try (Persistence p = Persistence.open(back.db, dir, SyncPolicy.everyCommit())) {
             assertTrue(back.tags.contains("b"));
@@ -266,7 +266,7 @@ class PersistenceTest {
         byte[] good = Files.readAllBytes(Persistence.journalFile(source, 0));
         List<int[]> records = new ArrayList<>(); // {start, end}
         for (int pos = PersistenceFormat.JOURNAL_HEADER; pos < good.length; ) {
-            int end = pos + PersistenceFormat.RECORD_HEADER + ByteBuffer.wrap(good).getInt(pos + 12);
+            int end = pos + PersistenceFormat.RECORD_HEADER + ByteBuffer.wrap(good).getInt(pos + PersistenceFormat.RECORD_LENGTH_AT);
             records.add(new int[] {pos, end});
             pos = end;
         }
@@ -336,7 +336,7 @@ class PersistenceTest {
             byte[] rec = Arrays.copyOfRange(good, r[0], r[1]);
             if (renumber) {
                 ByteBuffer.wrap(rec).putLong(4, sequence++);
-                ByteBuffer.wrap(rec).putInt(20, DurableFiles.crc(rec, 0, 20));
+                ByteBuffer.wrap(rec).putInt(PersistenceFormat.RECORD_HEADER_CRC_AT, JournalFile.headerCrc(0, rec, 0));
             }
             out.writeBytes(rec);
         }
@@ -348,10 +348,10 @@ class PersistenceTest {
         ByteBuffer buf = ByteBuffer.wrap(b);
         int pos = PersistenceFormat.JOURNAL_HEADER;
         while (b.length - pos >= PersistenceFormat.RECORD_HEADER && buf.getInt(pos) == PersistenceFormat.RECORD_MAGIC) {
-            long length = buf.getInt(pos + 12) & 0xFFFFFFFFL;
+            long length = buf.getInt(pos + PersistenceFormat.RECORD_LENGTH_AT) & 0xFFFFFFFFL;
             if (length > b.length - pos - PersistenceFormat.RECORD_HEADER) return;
-            buf.putInt(pos + 16, DurableFiles.crc(b, pos + PersistenceFormat.RECORD_HEADER, (int) length));
-            buf.putInt(pos + 20, DurableFiles.crc(b, pos, 20));
+            buf.putInt(pos + PersistenceFormat.RECORD_PAYLOAD_CRC_AT, DurableFiles.crc(b, pos + PersistenceFormat.RECORD_HEADER, (int) length));
+            buf.putInt(pos + PersistenceFormat.RECORD_HEADER_CRC_AT, JournalFile.headerCrc(0, b, pos));
             pos += PersistenceFormat.RECORD_HEADER + (int) length;
         }
     }
