@@ -237,8 +237,9 @@ class PersistenceTest {
      * anywhere before the last record (other than a truncation) is always refused, never read as a torn tail. A
      * second class re-signs the damaged records (valid checksums) and a third drops, repeats or swaps whole records
      * (with their sequence numbers rewritten and re-signed, or left as they were), to reach the replay's own
-     * checks: those may open to other data, which must keep every invariant ({@link EngineInvariants}). The
-     * counts of each outcome are printed.
+     * checks: those may open to other data, which must keep every invariant ({@link EngineInvariants}). Every
+     * journal with raw damage is also opened in {@link RecoveryMode#POINT_IN_TIME} mode, which must succeed and give
+     * a prefix. The counts of each outcome are printed.
      */
     @Test
     void fuzzedJournalsOpenToAPrefixOrAreRefused() throws IOException {
@@ -275,6 +276,8 @@ class PersistenceTest {
         int exactly = 0;
         int other = 0;
         int refused = 0;
+        int pitOpened = 0;
+        int pitLost = 0;
         for (int round = 0; round < rounds; round++) {
             Path target = dir.resolve("round" + round);
             Files.createDirectories(target);
@@ -307,10 +310,25 @@ class PersistenceTest {
             } catch (Throwable e) {
                 throw new AssertionError(where + ": unexpected " + e, e);
             }
+            if (mode == 0) { // point-in-time recovery of raw damage always opens, to a prefix (nothing after damage)
+                Path copy = dir.resolve("pit" + round);
+                Files.createDirectories(copy);
+                Files.write(Persistence.journalFile(copy, 0), bad);
+                World pit = new World();
+                try (Persistence p = Persistence.open(pit.db, copy, SyncPolicy.everyCommit(), RecoveryMode.POINT_IN_TIME)) {
+                    assertTrue(prefixes.contains(pit.dump()), where + ": point-in-time recovery opened to no prefix: "
+                            + p.recovery());
+                    if (p.recovery().lostAcknowledged()) pitLost++;
+                } catch (Throwable e) {
+                    throw new AssertionError(where + ": point-in-time recovery failed: " + e, e);
+                }
+                pitOpened++;
+            }
         }
         System.out.printf("journal fuzz, seed %d: %d variants: %d opened to a prefix, %d to other consistent data "
-                + "(re-signed or moved records only), %d refused, 0 failed otherwise%n", seed, rounds, exactly, other,
-                refused);
+                + "(re-signed or moved records only), %d refused, 0 failed otherwise; point-in-time recovery of the %d "
+                + "with raw damage: all opened to a prefix, %d reporting forced bytes dropped%n", seed, rounds, exactly,
+                other, refused, pitOpened, pitLost);
         assertTrue(refused > 0, "seed " + seed + ": nothing was refused");
     }
 
