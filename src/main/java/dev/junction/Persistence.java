@@ -205,7 +205,8 @@ public final class Persistence implements AutoCloseable {
                         replayed++;
                     } catch (CorruptFileException e) {
                         if (mode == RecoveryMode.STRICT) throw e;
-                        c.cutAt(r, new JournalFile.Damage(c.offsets.getInt(r), e.getMessage(), true, c.size() - r));
+                        int after = c.size() - r - 1 + (c.damage != null ? c.damage.recordsAfter : 0);
+                        c.cutAt(r, new JournalFile.Damage(c.offsets.getInt(r), e.getMessage(), true, after));
                     }
                 }
                 last = c;

@@ -22,8 +22,8 @@ public final class RecoveryReport {
      *        if it was kept)
      * @param offset the byte where the dropped part starts (0 for a whole journal)
      * @param length how many bytes were dropped
-     * @param records how many intact record headers were among them (the damaged record itself not counted unless
-     *        its header is intact)
+     * @param records how many intact records followed the damaged one and were dropped with it (an approximate
+     *        count where damage hides their framing; for a journal dropped whole, its records)
      * @param acknowledged whether the dropped bytes were known to have been forced, so may hold acknowledged
      *        commits (only in {@link RecoveryMode#POINT_IN_TIME})
      * @param reason why they were dropped, naming the record and byte

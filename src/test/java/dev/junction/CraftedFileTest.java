@@ -317,6 +317,44 @@ class CraftedFileTest {
         openRefused(at, "relation 'tagged'", "left 0, which is not a live id of table 'books'");
     }
 
+    /**
+     * A record with valid checksums that does not replay is where point-in-time recovery stops: the commits
+     * before it are recovered, it and the commit after it are dropped and reported (as forced: they may have been
+     * acknowledged), and the damaged journal is kept aside.
+     */
+    @Test
+    void aRecordThatDoesNotReplayIsWherePointInTimeRecoveryStops() throws IOException {
+        committed(w -> w.tags.add("sf"));
+        long at = appendRecord(record(TAGGED, 1, s -> {
+            op(s, PersistenceFormat.OP_LINK, 0, 0, 0); // book 0 does not exist
+            s.varint(0);
+        }));
+        appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
+            s.write(PersistenceFormat.OP_ADD);
+            s.varint(0);
+            s.varint(1);
+            s.write(PersistenceFormat.ENTITY_VALUE);
+            s.write(PersistenceFormat.VALUE_STRING);
+            s.utf("later");
+            s.varint(0);
+        }));
+        World back = new World();
+        try (Persistence p = Persistence.open(back.db, dir, SyncPolicy.everyCommit(), RecoveryMode.POINT_IN_TIME)) {
+            assertEquals(1, back.tags.size());
+            assertTrue(back.tags.contains("sf"));
+            RecoveryReport r = p.recovery();
+            assertEquals(1, r.dropped().size(), r.toString());
+            RecoveryReport.Dropped d = r.dropped().get(0);
+            assertEquals(at, d.offset());
+            assertEquals(1, d.records(), "the record after it");
+            assertTrue(d.acknowledged() && d.reason().contains("left 0, which is not a live id"), d.toString());
+            assertEquals(List.of(dir.resolve("journal-0000000000000000.log.damaged")), r.setAside());
+        }
+        World again = new World();
+        Persistence.open(again.db, dir, SyncPolicy.everyCommit()).close();
+        assertEquals(back.dump(), again.dump());
+    }
+
     /** users 7 (id 0) and book Dune (id 0) exist; rows of 'loans' are crafted around them. */
     private void usersAndBooks() throws IOException {
         committed(w -> {
