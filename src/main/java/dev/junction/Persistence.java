@@ -58,6 +58,18 @@ import java.util.regex.Pattern;
  * <h2>Thread-safety</h2>
  * {@link #checkpoint} and {@link #close} may be called from any thread, not inside a transaction or a read view.
  * Without a {@code Persistence}, an engine stays purely in memory and pays nothing for this.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li><b>Never destroy what may be acknowledged.</b> Cutting off a journal's end is only done to bytes that were
+ *       never forced. When point-in-time recovery drops forced bytes, the recovered state is written as a new
+ *       snapshot first and the damaged journals are renamed aside, not cut, so a crash during that recovery leaves
+ *       a directory that recovers the same way and the dropped bytes stay available.</li>
+ *   <li><b>Names before content is relied on.</b> Every file operation goes through a {@link FileLayer}; each
+ *       step that a later one relies on is forced first (a file's content before its rename, the rename before
+ *       the old generation's deletion, a new directory's parent before anything is acknowledged), which the
+ *       power-cut test checks at every operation.</li>
+ * </ul>
  */
 public final class Persistence implements AutoCloseable {
 
@@ -113,8 +125,9 @@ public final class Persistence implements AutoCloseable {
      * the engine as {@code mode} says, then journals every commit. The engine must have its schema declared and be
      * empty. What was dropped is in {@link #recovery()}.
      *
-     * @throws CorruptFileException if a snapshot is damaged; in {@link RecoveryMode#STRICT} mode also if a journal
-     *         is damaged where it was forced, is missing from the sequence, or does not follow the state (the
+     * @throws CorruptFileException if a snapshot is damaged, or a journal is of a newer format version or named for
+     *         another generation; in {@link RecoveryMode#STRICT} mode also if a journal is damaged where it was
+     *         forced, is missing from the sequence, or does not follow the state (the
      *         message names the file and byte, {@link CorruptFileException#offset()} gives the byte); the engine is
      *         then left empty, and the snapshot and journals as they were
      * @throws IllegalStateException if the directory is open elsewhere, the engine is not empty, already

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * (the same files and the same acknowledgements are tried once). Counts are printed per scenario.
  *
  * <p>Seeded ({@code -Djunction.powercut.seed}); the interleaving of threads is not, so a failure prints the state,
- * the moment and the choices. Defaults: 8 random subsets per moment, 3 runs of each scenario. Long run:
+ * the moment and the choices. Defaults: 12 random subsets per moment, 5 runs of each scenario. Long run:
  * {@code -Djunction.powercut.random=40 -Djunction.powercut.rounds=30}.
  */
 class PowerCutTest {
@@ -60,8 +60,8 @@ class PowerCutTest {
     @BeforeAll
     static void settings() {
         seed = Long.getLong("junction.powercut.seed", System.nanoTime());
-        randomPerMoment = Integer.getInteger("junction.powercut.random", 8);
-        rounds = Integer.getInteger("junction.powercut.rounds", 3);
+        randomPerMoment = Integer.getInteger("junction.powercut.random", 12);
+        rounds = Integer.getInteger("junction.powercut.rounds", 5);
     }
 
     @AfterAll
