@@ -63,8 +63,26 @@ public interface AssociationTable<L, R> {
      */
     int add(L left, R right, RowColumn.Value... values);
 
-    /** {@link #add} by entity ids, which need not be in their tables (like {@link Relation#ints()}). */
+    /**
+     * {@link #add} by entity ids. Like {@link Relation#ints()}, the ids are not checked to be live entities of
+     * their tables (only not negative); a row whose end is not one is refused where it would reach a file
+     * ({@link Junction#save} and a journaled commit throw {@link IllegalStateException}).
+     */
     int addByIds(int left, int right, RowColumn.Value... values);
+
+    /**
+     * Adds one row per pair {@code (lefts[i], rights[i])}, in one atomic call (a transaction of its own, or part
+     * of this thread's), and returns the new rows' ids in the same order; columns keep their defaults (set them
+     * with the columns' {@code setAll}). The bulk path for loading: into an association table with no rows yet
+     * (and not changed by the open transaction), its three internal relations are filled like a bulk load, by
+     * sorted merges into private storage swapped in at commit, O(n log n), with no per-row log of links; else the
+     * rows are added one by one. The ids must be live entities of the left and right tables.
+     *
+     * @throws NullPointerException if an array is null
+     * @throws IllegalArgumentException if the arrays differ in length, or an id is not a live entity of its
+     *         table (naming the index, the id and the table); nothing is added
+     */
+    int[] addAllByIds(int[] lefts, int[] rights);
 
     /**
      * Deletes a row: its values, and the pair if it was the pair's last row.

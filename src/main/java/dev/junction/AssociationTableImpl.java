@@ -225,6 +225,41 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     }
 
     @Override
+    public int[] addAllByIds(int[] ls, int[] rs) {
+        Objects.requireNonNull(ls, () -> "association table '" + name + "': lefts are null");
+        Objects.requireNonNull(rs, () -> "association table '" + name + "': rights are null");
+        if (ls.length != rs.length) {
+            throw new IllegalArgumentException("association table '" + name + "': " + ls.length + " lefts but "
+                    + rs.length + " rights");
+        }
+        return junction.writes.write(() -> {
+            Txn t = junction.ownTxn();
+            for (int i = 0; i < ls.length; i++) { // every check before anything changes
+                checkLive(left, ls[i], i, "left");
+                checkLive(right, rs[i], i, "right");
+            }
+            int[] added = new int[ls.length];
+            for (int i = 0; i < added.length; i++) added[i] = rows.insert(t);
+            if (t.stageIfFresh(byLeft)) { // empty: a bulk load of all three parts and of the row values
+                t.stageIfFresh(byRight);
+                t.stageIfFresh(pairRel);
+                t.stageRows(columns, byLeft);
+            }
+            t.delta(byLeft).linkAll(ls, added);
+            t.delta(byRight).linkAll(rs, added);
+            t.delta(pairRel).linkAll(ls, rs);
+            return added;
+        });
+    }
+
+    private void checkLive(AbstractTable<?> table, int id, int index, String role) {
+        if (!table.isLive(id)) {
+            throw new IllegalArgumentException("association table '" + name + "': " + role + " " + id + " at index "
+                    + index + " is not a live id of table '" + table.name + "'");
+        }
+    }
+
+    @Override
     public boolean remove(int row) {
         checkRowId(row);
         return junction.writes.writeBool(() -> {

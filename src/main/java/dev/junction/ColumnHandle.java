@@ -68,6 +68,15 @@ abstract class ColumnHandle {
         return type.cast(v);
     }
 
+    /**
+     * Writes this column's value of {@code key} (a pair or a row) in transaction {@code t}; logged, so a failed
+     * operation undoes it.
+     */
+    final void put(Txn t, long key, long bits, Object obj) {
+        int s = t.slotForValue(store, key, type, k);
+        put(t.columns(store).own, s, bits, obj);
+    }
+
     /** Writes a value (bits or object, by type) at a slot of {@code cs}. */
     final void put(ColumnStore cs, int slot, long bits, Object obj) {
         if (isObject()) putObject(cs, slot, obj); else putBits(cs, slot, bits);

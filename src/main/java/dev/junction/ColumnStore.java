@@ -34,7 +34,7 @@ final class ColumnStore {
 
     /** The column definitions, shared by the committed store and its overlays (copy-on-write). */
     final Schema schema;
-    Long2IntOpenHashMap slots = new Long2IntOpenHashMap();
+    Long2IntOpenHashMap slots = new Long2IntOpenHashMap(2); // grows by doubling; most overlays hold a few keys
     long[][] longs = new long[0][];
     int[][] ints = new int[0][];
     double[][] doubles = new double[0][];
@@ -200,14 +200,16 @@ final class ColumnStore {
         return slots.get(key);
     }
 
+    /** The number of slots in use (dense: one past the largest key written). */
     int size() {
-        return slots.size();
+        return dense ? high : slots.size();
     }
 
     /** The slot of {@code key}, made (with the defaults) if absent. May allocate; changes nothing if it throws. */
     int slotForWrite(long key) {
         if (dense) {
             if (key >= capacity) grow((int) Math.max(key + 1, Math.min(Integer.MAX_VALUE - 8L, capacity + (capacity >> 1))));
+            if (key >= high) high = (int) key + 1;
             return (int) key;
         }
         int s = slots.get(key);
@@ -373,6 +375,10 @@ final class ColumnStore {
         for (int k = 0; k < objects.length; k++) objects[k][to] = src.objects[k][from];
     }
 
+    /** One column's value before a transaction replaced it in its overlay (to undo a failed operation). */
+    record PreviousValue(byte type, int k, long bits, Object object) {
+    }
+
     /**
      * A transaction's changes to a store: slots of its own for the keys it wrote, and the committed keys it
      * voided (unlinked or deleted). Reads of the owner thread go overlay first, then voided, then committed.
@@ -380,7 +386,7 @@ final class ColumnStore {
     static final class Overlay {
         final ColumnStore base;
         final ColumnStore own;
-        final LongOpenHashSet voided = new LongOpenHashSet();
+        final LongOpenHashSet voided = new LongOpenHashSet(2);
         /** The relation being bulk-loaded whose values these are (unlogged; moved in whole at commit), or null. */
         RelationImpl<?, ?> stagedFor;
         /** Set while a publish has swapped {@link #own} into the empty committed store. */
@@ -389,8 +395,16 @@ final class ColumnStore {
         private long[] made;
 
         Overlay(ColumnStore base) {
+            this(base, false);
+        }
+
+        /**
+         * An overlay whose own values are {@link #dense} ({@code denseOwn}): only for the staged rows of an
+         * association table whose committed store never held a value, where every key of the overlay is a new row.
+         */
+        Overlay(ColumnStore base, boolean denseOwn) {
             this.base = base;
-            this.own = new ColumnStore(base.schema);
+            this.own = new ColumnStore(base.schema, denseOwn);
         }
 
         /** Commit, phase 1: makes every committed slot this overlay needs; undoes itself if it throws. */
@@ -419,6 +433,7 @@ final class ColumnStore {
 
         /** The overlay slot of {@code key} for writing, copied from the committed values unless voided. */
         int slotForWrite(long key) {
+            if (own.dense) return own.slotForWrite(key); // staged new rows: no committed value to copy
             int s = own.slot(key);
             if (s >= 0) return s;
             s = own.slotForWrite(key);
@@ -432,6 +447,16 @@ final class ColumnStore {
             ColumnStore copy = new ColumnStore(own.schema);
             copy.copySlot(own, own.slot(key), copy.slotForWrite(0L));
             return copy;
+        }
+
+        /** Undoes a logged overwrite of one column's value. */
+        void restore(long key, PreviousValue previous) {
+            int s = own.slot(key);
+            if (previous.type() == OBJECT) {
+                own.objects[previous.k()][s] = previous.object();
+            } else {
+                own.putBits(previous.type(), previous.k(), s, previous.bits());
+            }
         }
 
         /** Undoes a logged write: drops the overlay slot it made, or restores the slot's previous values. */
@@ -505,13 +530,13 @@ final class ColumnStore {
      * the values and drops the voided keys, and does not allocate.
      */
     long[] publishAllocate(Overlay o) {
-        if (o.stagedFor != null && !dense && isEmpty() && o.voided.isEmpty() && sameShape(o.own)) {
+        if (o.stagedFor != null && isEmpty() && o.voided.isEmpty() && sameShape(o.own)) {
             swapContents(o.own); // a bulk load's values: they move in whole, nothing allocated or copied
             o.swapped = true;
             return new long[0];
         }
         if (dense) { // one growth to the largest key; growing changes no value, so there is nothing to undo
-            long max = -1;
+            long max = o.own.dense ? o.own.high - 1 : -1;
             for (Long2IntOpenHashMap.Entry e : o.own.slots.long2IntEntrySet()) max = Math.max(max, e.getLongKey());
             if (max >= 0) slotForWrite(max);
             return new long[0];
@@ -547,8 +572,37 @@ final class ColumnStore {
         for (long key : o.voided) {
             if (o.own.slot(key) < 0) drop(key);
         }
+        if (o.own.dense) { // a staged overlay of a store that was empty; its base is dense too
+            for (int s = 0; s < o.own.high; s++) copySlot(o.own, s, s);
+            return;
+        }
         for (Long2IntOpenHashMap.Entry e : o.own.slots.long2IntEntrySet()) {
             copySlot(o.own, e.getIntValue(), slot(e.getLongKey()));
         }
+    }
+
+    /**
+     * The keys whose values this store holds: every key with a slot, or for a dense store the keys below
+     * {@link #size()} whose values are not all the defaults (a key never written, or dropped, has none).
+     */
+    long[] keysWithValues() {
+        if (!dense) return slots.keySet().toLongArray();
+        int n = 0;
+        long[] keys = new long[high];
+        for (int s = 0; s < high; s++) if (!isDefault(s)) keys[n++] = s;
+        return n == keys.length ? keys : Arrays.copyOf(keys, n);
+    }
+
+    /** Whether every column of slot {@code s} holds its default (a dense store's unwritten or dropped slot). */
+    boolean isDefault(int s) {
+        Schema c = schema;
+        for (int k = 0; k < longs.length; k++) if (longs[k][s] != c.longDefaults[k]) return false;
+        for (int k = 0; k < ints.length; k++) if (ints[k][s] != c.intDefaults[k]) return false;
+        for (int k = 0; k < doubles.length; k++) {
+            if (Double.doubleToRawLongBits(doubles[k][s]) != Double.doubleToRawLongBits(c.doubleDefaults[k])) return false;
+        }
+        for (int k = 0; k < bools.length; k++) if (getBool(k, s) != c.boolDefaults[k]) return false;
+        for (int k = 0; k < objects.length; k++) if (objects[k][s] != c.objectDefaults[k]) return false;
+        return true;
     }
 }

@@ -5,11 +5,9 @@ import dev.junction.index.IntRelation;
 import dev.junction.index.LinkConsumer;
 import it.unimi.dsi.fastutil.ints.AbstractIntSet;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
-import it.unimi.dsi.fastutil.ints.IntAVLTreeSet;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntCollection;
 import it.unimi.dsi.fastutil.ints.IntIterator;
-import it.unimi.dsi.fastutil.ints.IntSortedSet;
 import it.unimi.dsi.fastutil.longs.LongIterator;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.util.Arrays;
@@ -28,7 +26,7 @@ import java.util.function.IntConsumer;
  *       the two are disjoint, so {@code contains} is two hash probes and a base lookup, and a degree is the base
  *       degree plus two set sizes. Pairs are packed into a {@code long} ({@code left << 32 | right}); a symmetric
  *       pair is stored as {@code (min, max)}.</li>
- *   <li><b>Per-entity sorted deltas</b> ({@link IntAVLTreeSet}s by left and by right) give merged iteration in
+ *   <li><b>Per-entity sorted deltas</b> ({@link SortedIntSet}s by left and by right) give merged iteration in
  *       ascending id order: the base's cursor, skipping removed ids, merged with the added ids.</li>
  *   <li><b>The base is not touched</b> until commit, where {@link #applyAdds()} (the only step that allocates,
  *       undone by {@link #undoAdds()}) runs before {@link #applyRemoves()} (which never allocates): a commit
@@ -80,10 +78,10 @@ final class DeltaRelation implements IntRelation {
     private int generation;
     private final LongOpenHashSet added = new LongOpenHashSet(SMALL);
     private final LongOpenHashSet removed = new LongOpenHashSet(SMALL);
-    private final Int2ObjectOpenHashMap<IntAVLTreeSet> addedByLeft = new Int2ObjectOpenHashMap<>(SMALL);
-    private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByLeft = new Int2ObjectOpenHashMap<>(SMALL);
-    private final Int2ObjectOpenHashMap<IntAVLTreeSet> addedByRight;
-    private final Int2ObjectOpenHashMap<IntAVLTreeSet> removedByRight;
+    private final Int2ObjectOpenHashMap<SortedIntSet> addedByLeft = new Int2ObjectOpenHashMap<>(SMALL);
+    private final Int2ObjectOpenHashMap<SortedIntSet> removedByLeft = new Int2ObjectOpenHashMap<>(SMALL);
+    private final Int2ObjectOpenHashMap<SortedIntSet> addedByRight;
+    private final Int2ObjectOpenHashMap<SortedIntSet> removedByRight;
     private long sizeDelta;
     private int modCount;
     /** Set when the transaction ends: iterators still open on the overlay then fail fast. */
@@ -159,28 +157,28 @@ final class DeltaRelation implements IntRelation {
         }
     }
 
-    private static void put(Int2ObjectOpenHashMap<IntAVLTreeSet> m, int owner, int x) {
-        IntAVLTreeSet s = m.get(owner);
+    private static void put(Int2ObjectOpenHashMap<SortedIntSet> m, int owner, int x) {
+        SortedIntSet s = m.get(owner);
         if (s == null) {
-            s = new IntAVLTreeSet();
+            s = new SortedIntSet();
             m.put(owner, s);
         }
         s.add(x);
     }
 
-    private static void drop(Int2ObjectOpenHashMap<IntAVLTreeSet> m, int owner, int x) {
-        IntAVLTreeSet s = m.get(owner);
+    private static void drop(Int2ObjectOpenHashMap<SortedIntSet> m, int owner, int x) {
+        SortedIntSet s = m.get(owner);
         if (s != null && s.remove(x) && s.isEmpty()) {
             m.remove(owner);
         }
     }
 
-    private static int count(Int2ObjectOpenHashMap<IntAVLTreeSet> m, int owner) {
-        IntAVLTreeSet s = m.get(owner);
+    private static int count(Int2ObjectOpenHashMap<SortedIntSet> m, int owner) {
+        SortedIntSet s = m.get(owner);
         return s == null ? 0 : s.size();
     }
 
-    private void index(Int2ObjectOpenHashMap<IntAVLTreeSet> byLeft, Int2ObjectOpenHashMap<IntAVLTreeSet> byRight,
+    private void index(Int2ObjectOpenHashMap<SortedIntSet> byLeft, Int2ObjectOpenHashMap<SortedIntSet> byRight,
                        int l, int r, boolean add) {
         modByLeft.addTo(l, 1);
         modByRight.addTo(r, 1);
@@ -547,12 +545,11 @@ final class DeltaRelation implements IntRelation {
 
         @Override
         public IntIterator iteratorAfter(int after) {
-            IntSortedSet add = (ownerLeft ? addedByLeft : addedByRight).get(owner);
-            IntSortedSet rem = (ownerLeft ? removedByLeft : removedByRight).get(owner);
-            if (add != null) {
-                add = after == Integer.MAX_VALUE ? null : add.tailSet(after + 1); // after + 1 would wrap
-            }
-            return new Merge(baseSet().iteratorAfter(after), add, rem, owner, ownerLeft);
+            SortedIntSet add = (ownerLeft ? addedByLeft : addedByRight).get(owner);
+            SortedIntSet rem = (ownerLeft ? removedByLeft : removedByRight).get(owner);
+            IntIterator added = add == null || add.isEmpty() || after == Integer.MAX_VALUE // after + 1 would wrap
+                    ? null : add.iteratorFrom(after + 1);
+            return new Merge(baseSet().iteratorAfter(after), added, rem, owner, ownerLeft);
         }
 
         @Override
@@ -593,7 +590,7 @@ final class DeltaRelation implements IntRelation {
     private final class Merge implements IntIterator {
         private final IntIterator baseIt;
         private final IntIterator addIt;
-        private final IntSortedSet rem;
+        private final SortedIntSet rem;
         private final int owner;
         private final it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap mods;
         private final int expectedOwner;
@@ -602,12 +599,12 @@ final class DeltaRelation implements IntRelation {
         private int nextBase;
         private int nextAdd;
 
-        Merge(IntIterator baseIt, IntSortedSet add, IntSortedSet rem, int owner, boolean ownerLeft) {
+        Merge(IntIterator baseIt, IntIterator addIt, SortedIntSet rem, int owner, boolean ownerLeft) {
             this.owner = owner;
             this.mods = ownerLeft ? modByLeft : modByRight;
             this.expectedOwner = mods.get(owner);
             this.baseIt = baseIt;
-            this.addIt = add == null || add.isEmpty() ? null : add.iterator();
+            this.addIt = addIt;
             this.rem = rem;
             this.nextBase = advanceBase();
             this.nextAdd = addIt != null && addIt.hasNext() ? addIt.nextInt() : -1;

@@ -2,7 +2,6 @@ package dev.junction;
 
 import dev.junction.WireBytes.Sink;
 import dev.junction.WireBytes.Source;
-import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,10 +127,11 @@ final class JournalCodec {
                 Arrays.sort(voided);
                 columns.varint(voided.length);
                 for (long key : voided) columns.varlong(key);
-                columns.varint(o.own.size());
-                for (Long2IntOpenHashMap.Entry en : o.own.slots.long2IntEntrySet()) {
-                    columns.varlong(en.getLongKey());
-                    int slot = en.getIntValue();
+                long[] keys = o.own.keysWithValues();
+                columns.varint(keys.length);
+                for (long key : keys) {
+                    columns.varlong(key);
+                    int slot = o.own.slot(key);
                     for (int c = 0; c < schema.names.length; c++) {
                         byte type = schema.types[c];
                         int k = schema.indexInType[c];

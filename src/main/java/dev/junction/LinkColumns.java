@@ -194,11 +194,6 @@ final class LinkColumns {
             });
         }
 
-        /** Writes a value of a linked pair in transaction {@code t}; logged, so a failed operation undoes it. */
-        final void put(Txn t, long key, long bits, Object obj) {
-            int s = t.slotForWrite(store, key);
-            put(t.columns(store).own, s, bits, obj);
-        }
 
         // ---- collections ---------------------------------------------------------------------------------
 

@@ -316,6 +316,11 @@ final class ReadGate {
         return stamp == 0L || seq.validate(stamp) ? stamp : iterationStamp();
     }
 
+    /** Whether a publication happened since the iteration stamp {@code stamp} was taken (0: never). */
+    boolean changedSince(long stamp) {
+        return stamp != 0L && !seq.validate(stamp);
+    }
+
     /**
      * Throws if this thread began or ended a transaction since an iterator was made (it walks the other state).
      * The iterated part ({@code kind} 'name') is named only when it throws: no string is built per step.

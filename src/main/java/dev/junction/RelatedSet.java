@@ -134,16 +134,25 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
     }
 
     /**
-     * Wraps the fail-fast int iterator; every step is validated against commits after it ran, whether it returned
-     * or threw (see {@link ReadGate#checkStep}); {@code remove} unlinks and re-positions after the removed id. A
-     * step allocates nothing but what the entity type forces (a {@code Long} box for a table of longs), and builds
-     * no string unless it throws.
+     * Wraps the fail-fast int iterator, reading it in batches of up to {@link #BATCH} ids whose entities are
+     * resolved in the same step, validated against commits once, after it was read, whether it returned or threw
+     * ({@link ReadGate#checkStep}). Every step between batches checks what a step of the int iterator would: that
+     * this thread began or ended no transaction, and, only if a commit happened since (one volatile read says),
+     * that it did not change this set (the int iterator fails fast). So a step of the caller's loop is a check and
+     * an array read. {@code remove} unlinks and goes on after the buffered ids. Allocates the iterator, its two
+     * small buffers and what the entity type forces (a {@code Long} box for a table of longs); no string is built
+     * unless a step throws.
      */
     private final class It implements Iterator<T> {
+        private static final int BATCH = 16;
         private final int owner;
         private final Txn madeIn = side.junction.ownTxn();
         private long stamp;
         private IntIterator ids;
+        private final int[] idBuf = new int[BATCH];
+        private final Object[] entityBuf = new Object[BATCH];
+        private int pos;
+        private int count;
         private int last = -1;
 
         It(int owner, long stamp) {
@@ -166,26 +175,55 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
             side.junction.gate.checkStep(stamp, "relation", side.relation.name);
         }
 
-        @Override
-        public boolean hasNext() {
+        /** Reads the next batch of ids and their entities in one validated step. */
+        private void refill() {
+            pos = 0;
+            count = 0;
             begin();
-            try {
-                return ids.hasNext();
+            try { // throws ConcurrentModificationException if the set changed by other means
+                while (count < BATCH && ids.hasNext()) {
+                    int x = ids.nextInt();
+                    idBuf[count] = x;
+                    entityBuf[count] = side.otherTable.entity(x);
+                    count++;
+                }
             } finally {
                 end();
             }
         }
 
-        @Override
-        public T next() {
-            begin();
-            try { // throws ConcurrentModificationException / NoSuchElementException
-                int x = ids.nextInt();
-                last = x;
-                return side.otherTable.entity(x);
-            } finally {
-                end();
+        /** Between batches: fails as a step of the int iterator would, and costs a volatile read when nothing changed. */
+        private void verify() {
+            side.junction.gate.checkSameTxn(madeIn, "relation", side.relation.name);
+            // in a transaction (stamp 0) the overlay may change at any step; outside one, only if a commit happened
+            if (stamp == 0L || side.junction.gate.changedSince(stamp)) {
+                begin();
+                try {
+                    ids.hasNext(); // the int iterator fails fast if this owner's set changed
+                } finally {
+                    end();
+                }
             }
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (pos == count) {
+                refill();
+            } else {
+                verify();
+            }
+            return pos < count;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T next() {
+            if (!hasNext()) throw new java.util.NoSuchElementException();
+            last = idBuf[pos];
+            T e = (T) entityBuf[pos];
+            entityBuf[pos++] = null;
+            return e;
         }
 
         @Override
@@ -193,8 +231,7 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
             if (last < 0) {
                 throw new IllegalStateException("next() has not been called, or remove() was already called");
             }
-            // The int iterator is fail-fast: hasNext() reports a change made by other means.
-            hasNext();
+            verify(); // a change of the set by other means fails here, as the int iterator would
             int x = last;
             boolean removed = side.junction.writes.writeBool(() -> side.unlink(owner, x));
             if (!removed) {
@@ -202,9 +239,10 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
                         + "': the link was removed by other means during iteration");
             }
             stamp = side.junction.gate.iterationStamp(); // our own commit is not a concurrent change
+            int resumeAfter = count > 0 ? idBuf[count - 1] : x; // the ids after x in the buffer are still ahead
             begin();
             try {
-                ids = side.neighbours(owner).iteratorAfter(x);
+                ids = side.neighbours(owner).iteratorAfter(resumeAfter);
             } finally {
                 end();
             }

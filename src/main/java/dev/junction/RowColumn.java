@@ -53,6 +53,15 @@ public interface RowColumn {
         /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
         void set(int row, long value);
 
+        /**
+         * Sets {@code values[i]} on {@code rows[i]} for every i, in one atomic call: the bulk path after
+         * {@link AssociationTable#addAllByIds}.
+         *
+         * @throws IllegalArgumentException if the arrays differ in length
+         * @throws java.util.NoSuchElementException if a row is not there (nothing is set)
+         */
+        void setAll(int[] rows, long[] values);
+
         /** This column's value {@code v}, to add a row with. */
         Value value(long v);
 
@@ -73,6 +82,9 @@ public interface RowColumn {
 
         /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
         void set(int row, int value);
+
+        /** {@code values[i]} on {@code rows[i]}, atomically; see {@link OfLong#setAll}. */
+        void setAll(int[] rows, int[] values);
 
         /** This column's value {@code v}, to add a row with. */
         Value value(int v);
@@ -95,6 +107,9 @@ public interface RowColumn {
         /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
         void set(int row, double value);
 
+        /** {@code values[i]} on {@code rows[i]}, atomically; see {@link OfLong#setAll}. */
+        void setAll(int[] rows, double[] values);
+
         /** This column's value {@code v}, to add a row with. */
         Value value(double v);
 
@@ -115,6 +130,9 @@ public interface RowColumn {
 
         /** Sets the value of a row. @throws java.util.NoSuchElementException if there is no such row */
         void set(int row, boolean value);
+
+        /** {@code values[i]} on {@code rows[i]}, atomically; see {@link OfLong#setAll}. */
+        void setAll(int[] rows, boolean[] values);
 
         /** This column's value {@code v}, to add a row with. */
         Value value(boolean v);
@@ -138,6 +156,13 @@ public interface RowColumn {
          * @throws ClassCastException if {@code value} is not of the column's type
          */
         void set(int row, V value);
+
+        /**
+         * {@code values[i]} on {@code rows[i]}, atomically; see {@link OfLong#setAll}.
+         *
+         * @throws ClassCastException if a value is not of the column's type (nothing is set)
+         */
+        void setAll(int[] rows, V[] values);
 
         /** This column's value {@code v}, to add a row with. @throws ClassCastException if of the wrong type */
         Value value(V v);

@@ -119,11 +119,40 @@ final class RowColumns {
             });
         }
 
-        /** Writes a value of a live row in transaction {@code t}; logged, so a failed operation undoes it. */
-        final void put(Txn t, int row, long bits, Object obj) {
-            int s = t.slotForWrite(store, row);
-            put(t.columns(store).own, s, bits, obj);
+        /**
+         * Sets values of many rows in one atomic write: every row is checked first (nothing is set if one is not
+         * there), then each value goes through the transaction's column overlay. {@code values} is an array of the
+         * column's type.
+         */
+        final void writeAll(int[] rows, Object values) {
+            Objects.requireNonNull(rows, () -> what() + ": rows are null");
+            Objects.requireNonNull(values, () -> what() + ": values are null");
+            int n = java.lang.reflect.Array.getLength(values);
+            if (rows.length != n) {
+                throw new IllegalArgumentException(what() + ": " + rows.length + " rows but " + n + " values");
+            }
+            junction.writes.write(() -> {
+                for (int row : rows) checkRow(row);
+                Txn t = junction.ownTxn();
+                for (int i = 0; i < n; i++) put(t, rows[i], bitsAt(values, i), objectAt(values, i));
+                return null;
+            });
         }
+
+        private long bitsAt(Object values, int i) {
+            return switch (type) {
+                case ColumnStore.LONG -> ((long[]) values)[i];
+                case ColumnStore.INT -> ((int[]) values)[i];
+                case ColumnStore.DOUBLE -> Double.doubleToRawLongBits(((double[]) values)[i]);
+                case ColumnStore.BOOLEAN -> ((boolean[]) values)[i] ? 1L : 0L;
+                default -> 0L;
+            };
+        }
+
+        private Object objectAt(Object values, int i) {
+            return type == ColumnStore.OBJECT ? ((Object[]) values)[i] : null;
+        }
+
 
         @Override
         public final int[] sort(int[] rows, boolean descending) {
@@ -165,6 +194,7 @@ final class RowColumns {
         @Override public long defaultValue() { return defaultBits(); }
         @Override public long get(int row) { return bits(row); }
         @Override public void set(int row, long v) { write(row, v, null); }
+        @Override public void setAll(int[] rows, long[] vs) { writeAll(rows, vs); }
         @Override public Value value(long v) { return new ValueImpl(this, v, null); }
         @Override public int[] filter(int[] rows, LongPredicate p) { return filterBits(rows, p); }
         @Override public long sum(int[] rows) { return sumBits(rows); }
@@ -179,6 +209,7 @@ final class RowColumns {
         @Override public int defaultValue() { return (int) defaultBits(); }
         @Override public int get(int row) { return (int) bits(row); }
         @Override public void set(int row, int v) { write(row, v, null); }
+        @Override public void setAll(int[] rows, int[] vs) { writeAll(rows, vs); }
         @Override public Value value(int v) { return new ValueImpl(this, v, null); }
         @Override public int[] filter(int[] rows, IntPredicate p) {
             Objects.requireNonNull(p, () -> what() + ": predicate is null");
@@ -196,6 +227,7 @@ final class RowColumns {
         @Override public double defaultValue() { return Double.longBitsToDouble(defaultBits()); }
         @Override public double get(int row) { return Double.longBitsToDouble(bits(row)); }
         @Override public void set(int row, double v) { write(row, Double.doubleToRawLongBits(v), null); }
+        @Override public void setAll(int[] rows, double[] vs) { writeAll(rows, vs); }
         @Override public Value value(double v) { return new ValueImpl(this, Double.doubleToRawLongBits(v), null); }
         @Override public int[] filter(int[] rows, DoublePredicate p) {
             Objects.requireNonNull(p, () -> what() + ": predicate is null");
@@ -217,6 +249,7 @@ final class RowColumns {
         @Override public boolean defaultValue() { return defaultBits() != 0; }
         @Override public boolean get(int row) { return bits(row) != 0; }
         @Override public void set(int row, boolean v) { write(row, v ? 1 : 0, null); }
+        @Override public void setAll(int[] rows, boolean[] vs) { writeAll(rows, vs); }
         @Override public Value value(boolean v) { return new ValueImpl(this, v ? 1 : 0, null); }
         @Override public int[] filter(int[] rows, boolean v) { return filterBits(rows, b -> (b != 0) == v); }
     }
@@ -237,6 +270,11 @@ final class RowColumns {
         @Override public V defaultValue() { return valueType.cast(defaultObject()); }
         @Override public V get(int row) { return valueType.cast(object(row)); }
         @Override public void set(int row, V v) { write(row, 0, checked(v)); }
+        @Override public void setAll(int[] rows, V[] vs) {
+            Objects.requireNonNull(vs, () -> what() + ": values are null");
+            for (V v : vs) checked(v); // every type before anything is set
+            writeAll(rows, vs);
+        }
         @Override public Value value(V v) { return new ValueImpl(this, 0, checked(v)); }
         @Override public int[] filter(int[] rows, Predicate<? super V> p) {
             Objects.requireNonNull(p, () -> what() + ": predicate is null");

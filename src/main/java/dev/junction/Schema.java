@@ -38,8 +38,26 @@ final class Schema {
     private final AtomicLong version = new AtomicLong();
     private volatile NamesAt partNames = new NamesAt(-1, null);
 
-    /** The journal's names of the parts, with the schema version they were computed at. */
-    private record NamesAt(long version, PartNames names) {
+    /**
+     * The journal's names of the parts, with the schema version they were computed at. A class, not a record:
+     * JOL, which measures the engine's memory in {@code jmh/}, cannot read the field offsets of records.
+     */
+    private static final class NamesAt {
+        private final long version;
+        private final PartNames names;
+
+        NamesAt(long version, PartNames names) {
+            this.version = version;
+            this.names = names;
+        }
+
+        long version() {
+            return version;
+        }
+
+        PartNames names() {
+            return names;
+        }
     }
 
     Schema(Junction db, String label) {

@@ -50,7 +50,7 @@ final class SnapshotCodec {
                 Sink s = new Sink(1 << 16);
                 s.utf(r.name);
                 s.write(PersistenceFormat.relationKindCode(r.store.kind()));
-                requireLiveEnds(db, r);
+                requireLiveEnds(db, r, "relation '" + r.name + "'");
                 e.links(s, r.store);
                 e.linkColumns(s, r);
                 sections.add(section(PersistenceFormat.SECTION_RELATION, s));
@@ -58,6 +58,8 @@ final class SnapshotCodec {
             for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
                 Sink s = new Sink(1 << 16);
                 s.utf(a.name);
+                requireLiveEnds(db, a.byLeft, "association table '" + a.name + "'"); // rows by ids (addByIds)
+                requireLiveEnds(db, a.byRight, "association table '" + a.name + "'");
                 e.table(s, a.rows);
                 e.links(s, a.byLeft.store);
                 e.links(s, a.byRight.store);
@@ -87,15 +89,15 @@ final class SnapshotCodec {
      * Refuses to save a link whose end is not a live entity of its table (only {@link Relation#ints()} can make
      * one, given ids that did not come from the tables): load would refuse the file, so it is never written.
      */
-    private static void requireLiveEnds(Junction db, RelationImpl<?, ?> r) {
+    private static void requireLiveEnds(Junction db, RelationImpl<?, ?> r, String what) {
         BitSet lefts = r.left.liveIds();
         BitSet rights = r.right.liveIds();
         r.store.forEachLink((a, b) -> {
             if (!lefts.get(a) || !rights.get(b)) {
-                throw new IllegalStateException(db + ": relation '" + r.name + "' holds link (" + a + ", " + b
-                        + "), whose " + (lefts.get(a) ? "right " + b + " is not an entity of table '" + r.right.name
-                        : "left " + a + " is not an entity of table '" + r.left.name) + "' (ids given to ints() "
-                        + "must come from the tables); the snapshot is not written");
+                throw new IllegalStateException(db + ": " + what + " holds link (" + a + ", " + b + "), whose "
+                        + (lefts.get(a) ? "right " + b + " is not an entity of table '" + r.right.name
+                        : "left " + a + " is not an entity of table '" + r.left.name) + "' (ids given to ints() or "
+                        + "addByIds must come from the tables); the snapshot is not written");
             }
         });
     }

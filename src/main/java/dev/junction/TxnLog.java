@@ -26,6 +26,8 @@ final class TxnLog {
     private static final byte VOID = 5;
     /** Not a change: a value was written in a column overlay (undone by restoring the overlay slot). */
     private static final byte SET = 6;
+    /** Not a change: one column's value of an existing overlay slot was replaced (undone by putting it back). */
+    private static final byte OVERWRITE = 7;
 
     private byte[] kinds = new byte[4];
     private Object[] targets = new Object[4];
@@ -74,6 +76,11 @@ final class TxnLog {
         add(SET, overlay, (int) (key >>> 32), (int) key, saved);
     }
 
+    /** One column's value of {@code key}'s overlay slot is about to be replaced; {@code previous} puts it back. */
+    void overwritten(ColumnStore.Overlay overlay, long key, ColumnStore.PreviousValue previous) {
+        add(OVERWRITE, overlay, (int) (key >>> 32), (int) key, previous);
+    }
+
     private void add(byte kind, Object target, int a, int b, Object extra) {
         if (size == kinds.length) {
             int n = size * 2;
@@ -118,6 +125,7 @@ final class TxnLog {
                 case ADD -> ((TableOverlay) t).undoAdd(a);
                 case VOID -> ((ColumnStore.Overlay) t).unvoid(key, (Object[]) extras[size]);
                 case SET -> ((ColumnStore.Overlay) t).unwrite(key, (ColumnStore) extras[size]);
+                case OVERWRITE -> ((ColumnStore.Overlay) t).restore(key, (ColumnStore.PreviousValue) extras[size]);
                 default -> ((TableOverlay) t).undoRemove(a, extras[size], kinds[size] == REMOVE_ADDED);
             }
             targets[size] = null;

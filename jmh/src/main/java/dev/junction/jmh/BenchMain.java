@@ -46,9 +46,25 @@ public final class BenchMain {
      * In the short default run (no --ops/--impls/--full), bulkBuild runs only for these: a single-shot build of
      * the slower peers costs seconds per shot and would blow the five-minute budget.
      */
-    static final Set<String> DEFAULT_BULK_IMPLS = Set.of("junction", "csr", "fastutil");
+    static final Set<String> DEFAULT_BULK_IMPLS = Set.of("junction", "junction-typed", "csr", "fastutil");
     private static final List<String> BOXED = List.of("guava", "jgrapht");
     private static final Set<String> LOOKUPS = Set.of("lookupForward", "lookupReverse", "lookupReverseHot");
+
+    /**
+     * What application code touches beyond the relation's own operations ({@link EngineBench}), each with the
+     * benchmark it is compared to in the same run (or null): link column get and set, an association row added
+     * and removed, a one-link transaction, and {@value EngineBench#BATCH} links in one transaction against the
+     * same links written in place. Run on the first Zipf workload unless {@code --no-engine}.
+     */
+    static final List<String[]> ENGINE_OPS = List.of(
+            new String[] {"rawContains", null},
+            new String[] {"columnGet", "rawContains"},
+            new String[] {"typedColumnGet", "rawContains"},
+            new String[] {"columnSet", "rawContains"},
+            new String[] {"typedRowAddRemove", null},
+            new String[] {"commitOneLink", null},
+            new String[] {"inPlace1000Links", null},
+            new String[] {"commit1000Links", "inPlace1000Links"});
 
     /** One measured row. */
     record Row(String workload, String op, String impl, double score, double error, String unit, double allocNorm) {
@@ -66,6 +82,7 @@ public final class BenchMain {
     /** Measure the boxed peers' memory at 100k only (short runs); off with --full or an explicit --memory. */
     private boolean boxedMemoryAt100k = true;
     private boolean memory = true;
+    private boolean engine = true;
     private String heap = "6g";
     private Path out = Path.of("results");
 
@@ -107,8 +124,9 @@ public final class BenchMain {
                 case "--alloc":
                     shortDefault = false;
                     ops = List.of("lookupForward", "lookupReverse", "lookupReverseHot", "contains");
-                    impls = List.of("junction", "junction-iter");
+                    impls = List.of("junction", "junction-iter", "junction-typed");
                     memory = false;
+                    engine = false;
                     break;
                 case "--sizes":
                     sizes = list(args[++i]);
@@ -148,6 +166,9 @@ public final class BenchMain {
                     break;
                 case "--no-memory":
                     memory = false;
+                    break;
+                case "--no-engine":
+                    engine = false;
                     break;
                 case "--heap":
                     heap = args[++i];
@@ -203,6 +224,7 @@ public final class BenchMain {
                 "  --alloc                 Junction lookups and contains only, to read gc.alloc.rate.norm (B/op)",
                 "  --memory a,b            workloads for the memory harness (default: the Zipf ones run)",
                 "  --no-memory             skip the memory harness",
+                "  --no-engine             skip the engine rows (link columns, association rows, transactions)",
                 "  --heap 6g               -Xmx of the benchmark and memory JVMs",
                 "  --out DIR               results directory (default results; run.sh uses jmh/results)",
                 "Size limits: sqlite, guava, jgrapht up to " + Stores.maxLinks("sqlite") + " links, h2 up to "
@@ -262,8 +284,27 @@ public final class BenchMain {
                         row.unit(), Double.isNaN(row.allocNorm()) ? "" : fmt(row.allocNorm()) + " B/op");
             }
         }
+        List<Row> engineRows = new ArrayList<>();
+        String engineWorkload = workloads.stream().filter(w -> w.startsWith("zipf-")).findFirst().orElse(null);
+        if (engine && engineWorkload != null) {
+            System.out.printf(Locale.ROOT, "%n== JMH: engine rows at %s (EngineBench) ==%n", engineWorkload);
+            for (String[] e : ENGINE_OPS) {
+                System.out.printf(Locale.ROOT, "[%5.0fs] %-16s %-18s ", (System.nanoTime() - start) / 1e9,
+                        engineWorkload, e[0]);
+                System.out.flush();
+                Row row = runBench(EngineBench.class.getName(), e[0], engineWorkload, "engine", null);
+                if (row == null) {
+                    System.out.println("FAILED (see " + out.resolve("logs") + ")");
+                } else {
+                    engineRows.add(row);
+                    System.out.printf(Locale.ROOT, "%12s ± %-9s %-6s %s%n", fmt(row.score()), fmt(row.error()),
+                            row.unit(), Double.isNaN(row.allocNorm()) ? "" : fmt(row.allocNorm()) + " B/op");
+                }
+            }
+        }
         mergeJson();
-        String table = Report.table(rows, memoryRows, workloads, ops, impls);
+        String table = Report.table(rows, memoryRows, workloads, ops, impls)
+                + Report.engineTable(engineRows, ENGINE_OPS);
         String header = String.format(Locale.ROOT, "Machine: %d CPUs, %s, Java %s (%s). Settings: %d fork(s), "
                         + "%d×%.1fs warmup, %d×%.1fs measurement; bulkBuild single-shot (%d warmup, %d measured).%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
@@ -281,10 +322,18 @@ public final class BenchMain {
     private Row runOne(String workload, String op, String impl) {
         boolean bulk = op.equals("bulkBuild");
         String benchClass = bulk ? BulkBuildBench.class.getName() : RelationBench.class.getName();
+        return runBench(benchClass, op, workload, impl, impl);
+    }
+
+    /**
+     * One JMH run of {@code benchClass.op} at {@code workload} ({@code implParam}, if not null, as its
+     * {@code impl}); the row is labelled {@code impl}. Null if it failed.
+     */
+    private Row runBench(String benchClass, String op, String workload, String impl, String implParam) {
+        boolean bulk = op.equals("bulkBuild");
         String tag = workload + "_" + op + "_" + impl;
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include("^" + Pattern.quote(benchClass + "." + op) + "$")
-                .param("impl", impl)
                 .param("workload", workload)
                 .forks(forks)
                 .shouldFailOnError(false)
@@ -293,6 +342,9 @@ public final class BenchMain {
                 .resultFormat(ResultFormatType.JSON)
                 .result(out.resolve("json").resolve(tag + ".json").toString())
                 .output(out.resolve("logs").resolve(tag + ".log").toString());
+        if (implParam != null) {
+            opts.param("impl", implParam);
+        }
         if (bulk) {
             opts.warmupIterations(Math.max(1, warmups)).measurementIterations(Math.max(1, iterations));
         } else {

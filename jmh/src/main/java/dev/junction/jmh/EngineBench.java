@@ -169,10 +169,80 @@ public class EngineBench {
         at.setByIds((int) probeLefts[i], (int) probeRights[i], i);
     }
 
+    /** {@link #columnGet} through the typed keys. */
+    @Benchmark
+    public long typedColumnGet() {
+        int i = next();
+        return at.get(probeLefts[i], probeRights[i]);
+    }
+
+    /** {@link #columnSet} through the typed keys. */
+    @Benchmark
+    public void typedColumnSet() {
+        int i = next();
+        at.set(probeLefts[i], probeRights[i], i);
+    }
+
+    /** A left's rights ordered by a link column's value (a small left: the probes are drawn per link). */
+    @Benchmark
+    public int typedRightsOrdered() {
+        return at.rightsOrdered(probeLefts[next()], false).size();
+    }
+
+    /** {@link #rowAddRemove} through the typed keys. */
+    @Benchmark
+    public boolean typedRowAddRemove() {
+        int i = next();
+        int row = orders.add(probeLefts[i], probeRights[i], qty.value(i));
+        return orders.remove(row);
+    }
+
     @Benchmark
     public boolean rowAddRemove() {
         int i = next();
         int row = orders.addByIds((int) probeLefts[i], (int) probeRights[i], qty.value(i));
         return orders.remove(row);
+    }
+
+    /** Links per invocation of {@link #commit1000Links} and {@link #inPlace1000Links}. */
+    static final int BATCH = 1000;
+
+    /**
+     * {@value #BATCH} fresh links (distinct lefts, each to the spare right) made by {@link #commit1000Links} or
+     * {@link #inPlace1000Links}, removed again after the invocation (untimed).
+     */
+    @State(Scope.Thread)
+    public static class LinkBatch {
+        int[] lefts = new int[BATCH];
+        int base;
+
+        @Setup(Level.Invocation)
+        public void pick(EngineBench b) {
+            for (int k = 0; k < BATCH; k++) lefts[k] = (base + k) % b.w.numLefts;
+            base = (base + BATCH) % b.w.numLefts;
+        }
+
+        @org.openjdk.jmh.annotations.TearDown(Level.Invocation)
+        public void unlink(EngineBench b) {
+            for (int l : lefts) b.ints.unlink(l, b.w.numRights);
+        }
+    }
+
+    /** One transaction of {@value #BATCH} links, committed: the time per link. */
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(BATCH)
+    public void commit1000Links(LinkBatch batch) {
+        int spare = w.numRights;
+        db.inTransaction(() -> {
+            for (int l : batch.lefts) ints.link(l, spare);
+        });
+    }
+
+    /** The same {@value #BATCH} links, each written in place (its own atomic write): the time per link. */
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(BATCH)
+    public void inPlace1000Links(LinkBatch batch) {
+        int spare = w.numRights;
+        for (int l : batch.lefts) ints.link(l, spare);
     }
 }

@@ -34,7 +34,8 @@ import org.openjdk.jol.info.GraphLayout;
  *
  * <p>Usage: {@code java -Xmx12g -cp benchmarks.jar dev.junction.jmh.MemoryHarness [--workloads zipf-1m,zipf-10m]
  * [--impls junction,csr,...]}. Implementations beyond their size limit ({@link Stores#maxLinks}) or with
- * nothing to measure ({@code junction-iter} is the same structure as {@code junction}) are skipped.
+ * nothing to measure ({@code junction-iter} is the same structure as {@code junction}; {@code junction-typed} is that index plus the
+ * engine's tables, whose cost per entity {@code ColumnMemory} measures) are skipped.
  */
 public final class MemoryHarness {
 
@@ -60,7 +61,7 @@ public final class MemoryHarness {
         for (String workload : workloads) {
             Workload data = Workload.get(workload);
             for (String impl : impls) {
-                if (impl.equals("junction-iter") || Workload.linkCount(workload) > Stores.maxLinks(impl)) {
+                if (impl.equals("junction-iter") || impl.equals("junction-typed") || Workload.linkCount(workload) > Stores.maxLinks(impl)) {
                     continue;
                 }
                 long start = System.nanoTime();

@@ -10,6 +10,7 @@ import java.util.Map;
 final class Report {
 
     private static final Map<String, String> COLORS = Map.of("junction", "#1b7837", "junction-iter", "#5aae61",
+            "junction-typed", "#a6dba0",
             "csr", "#762a83", "fastutil", "#2166ac", "guava", "#e08214", "jgrapht", "#b35806", "sqlite", "#b2182b",
             "h2", "#d6604d");
 
@@ -29,6 +30,35 @@ final class Report {
     static double ratio(List<Row> rows, Row row) {
         Row base = find(rows, row.workload(), row.op(), "junction");
         return base == null ? Double.NaN : row.score() / base.score();
+    }
+
+    /**
+     * The engine rows ({@link EngineBench}): each operation with its score, allocation, and its ratio to the
+     * operation it is compared with ({@code pairs}: name, reference or null), measured in the same run.
+     */
+    static String engineTable(List<Row> rows, List<String[]> pairs) {
+        if (rows.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "### What application code touches (EngineBench, %s)%n%n",
+                rows.get(0).workload()));
+        sb.append(String.format(Locale.ROOT, "| %-18s | %14s | %10s | %10s | %-28s |%n", "operation", "score",
+                "± error", "alloc B/op", "vs"));
+        sb.append("|--------------------|---------------:|-----------:|-----------:|------------------------------|\n");
+        for (String[] pair : pairs) {
+            Row r = find(rows, rows.get(0).workload(), pair[0], "engine");
+            if (r == null) {
+                continue;
+            }
+            Row ref = pair[1] == null ? null : find(rows, r.workload(), pair[1], "engine");
+            String vs = ref == null ? "" : String.format(Locale.ROOT, "%.2f× %s", r.score() / ref.score(), pair[1]);
+            sb.append(String.format(Locale.ROOT, "| %-18s | %14s | %10s | %10s | %-28s |%n", r.op(),
+                    BenchMain.fmt(r.score()) + " " + r.unit().replace("/op", ""), BenchMain.fmt(r.error()),
+                    Double.isNaN(r.allocNorm()) ? "" : BenchMain.fmt(r.allocNorm()), vs));
+        }
+        sb.append('\n');
+        return sb.toString();
     }
 
     /** The operation × implementation table (one row per pair) and the bytes-per-link table, as Markdown. */

@@ -8,7 +8,7 @@ public final class Stores {
 
     /** Every implementation, in table order. */
     public static final List<String> ALL =
-            List.of("junction", "junction-iter", "csr", "fastutil", "guava", "jgrapht", "sqlite", "h2");
+            List.of("junction", "junction-iter", "junction-typed", "csr", "fastutil", "guava", "jgrapht", "sqlite", "h2");
 
     /**
      * Largest workload (links) an implementation is benchmarked at. SQLite and the boxed peers (Guava, JGraphT)
@@ -40,6 +40,8 @@ public final class Stores {
                     return new JunctionStore(false);
                 case "junction-iter":
                     return new JunctionStore(true);
+                case "junction-typed":
+                    return new JunctionTypedStore();
                 case "csr":
                     return new CsrStore();
                 case "fastutil":
