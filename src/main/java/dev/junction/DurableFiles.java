@@ -2,18 +2,23 @@ package dev.junction;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 
 /**
- * File I/O of the persistence layer, in one place: atomic replacement (temporary file, force, rename, force the
- * directory), directory forces, bounded whole-file reads and the CRC32C checksum every format uses. No format
- * knowledge lives here.
+ * File I/O of the persistence layer that is more than one {@link FileLayer} call: atomic replacement (temporary
+ * file, force, rename, force the directory), durable creation of directories, temporary names, and the CRC32C
+ * checksum every format uses. No format knowledge lives here.
+ *
+ * <h2>Design notes</h2>
+ * Every step that makes something durable says which force covers it: a file's content by its own force, a
+ * name in a directory by that directory's force, a directory by its parent's force. A power cut keeps only what a
+ * completed force covered (plus any part of the rest), so each write is ordered behind the forces it relies on.
  */
 final class DurableFiles {
 
@@ -29,37 +34,71 @@ final class DurableFiles {
 
     /**
      * Writes {@code parts} to a temporary file in {@code file}'s directory, forces it, renames it over
-     * {@code file} atomically and forces the directory: a crash leaves the old file or the new one (and perhaps a
-     * stray {@code .tmp}, which recovery deletes).
+     * {@code file} atomically and forces the directory: a crash or power cut leaves the old file or the new one
+     * (and perhaps a stray {@code .tmp}, which recovery deletes).
      */
-    static void writeAtomically(Path file, List<byte[]> parts) throws IOException {
+    static void writeAtomically(FileLayer fs, Path file, List<byte[]> parts) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, abs.getFileName().toString() + ".", ".tmp");
+        Path tmp = null;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                for (byte[] p : parts) writeFully(ch, p);
-                ch.force(true);
+            FileLayer.Output out = null;
+            while (out == null) {
+                tmp = temporary(abs);
+                try {
+                    out = fs.create(tmp);
+                } catch (FileAlreadyExistsException e) {
+                    // a name taken by chance: draw another
+                }
             }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileLayer.Output o = out) {
+                long at = 0;
+                for (byte[] p : parts) {
+                    o.write(at, p, 0, p.length);
+                    at += p.length;
+                }
+                o.force(); // the content before the name: a rename that survives must not point to lost data
+            }
+            fs.rename(tmp, abs);
         } catch (IOException | RuntimeException | Error e) {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                try {
+                    fs.delete(tmp);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
-        forceDirectory(dir);
+        fs.forceDirectory(dir);
     }
 
-    static void writeFully(FileChannel ch, byte[] b) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) ch.write(buf);
+    /** A fresh temporary name next to {@code file}: {@code <name>.<random>.tmp}, which recovery deletes. */
+    static Path temporary(Path file) {
+        return file.resolveSibling(file.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     }
 
-    /** Makes a rename, creation or deletion in {@code dir} durable (where the platform allows opening a directory). */
-    static void forceDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            if (!System.getProperty("os.name", "").toLowerCase().contains("win")) throw e;
+    /**
+     * Creates {@code dir} and its missing ancestors so that they survive a power cut: after each creation its
+     * parent is forced (a new directory's entry lives in its parent). The parent of {@code dir} is forced even if
+     * {@code dir} existed: an earlier process may have created it and died before forcing (a process kill leaves
+     * the entry in the operating system's cache, a power cut then loses it with everything inside).
+     */
+    static void createDirectories(FileLayer fs, Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = abs; p != null && !fs.exists(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        boolean parentForced = false;
+        while (!missing.isEmpty()) {
+            Path d = missing.pop();
+            fs.createDirectory(d);
+            fs.forceDirectory(d.getParent());
+            parentForced = d.equals(abs);
+        }
+        if (!parentForced && abs.getParent() != null) {
+            fs.forceDirectory(abs.getParent());
         }
     }
 
@@ -74,22 +113,8 @@ final class DurableFiles {
         return ByteBuffer.wrap(data).position(magic.length);
     }
 
-    /**
-     * The whole of {@code file}, refused (as a {@link CorruptFileException} saying {@code what} it should be) if it
-     * is larger than {@code maxSize}, before anything is allocated.
-     */
+    /** The whole of {@code file} from the real file system; see {@link FileLayer#readAll}. */
     static byte[] readAll(Path file, long maxSize, String what) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size > maxSize) {
-                throw new CorruptFileException(file, size + " bytes: larger than " + what + " can be (" + maxSize + ")");
-            }
-            byte[] data = new byte[(int) size];
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) {
-                if (ch.read(b) < 0) throw new CorruptFileException(file, "shrank while being read");
-            }
-            return data;
-        }
+        return FileLayer.SYSTEM.readAll(file, maxSize, what);
     }
 }

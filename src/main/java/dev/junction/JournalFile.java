@@ -1,45 +1,53 @@
 package dev.junction;
 
-import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
 
 /**
  * The append-only journal file of committed transactions: one file per generation, a record per commit written
  * before the commit is published, read back on open.
  *
- * <p>The file is a header, then records, each framed by a magic, a sequence number (0, 1, 2, ... in each file), its
- * payload's length and checksum and a checksum of that header ({@code docs/persistence-format.md}; constants in
- * {@link PersistenceFormat}; payloads are {@link JournalCodec}'s).
+ * <p>The file is a header, then records, each framed by a magic, a sequence number (0, 1, 2, ... in each file), the
+ * position up to which the file was forced when the record was written, its payload's length and checksum and a
+ * checksum of that header ({@code docs/persistence-format.md}; constants in {@link PersistenceFormat}; payloads are
+ * {@link JournalCodec}'s). A record with an empty payload is a <i>mark</i>: written by {@link #close} after the
+ * last force, it carries no transaction and proves every record before it forced.
  *
- * <h2>Reading</h2>
- * A record that is cut short or fails a checksum, with no intact record header (magic, header checksum, a sequence
- * number not below the expected one) anywhere after it, is the torn tail of a write the process died in: it is
- * dropped and the file truncated there (in the newest journal only). A damaged record followed by an intact header
- * is damage in the middle: a {@link CorruptFileException}, never a silent skip. The search for a later header
- * costs a 4-byte compare per byte and a 20-byte checksum per magic found, so recovery is linear in the file's size
- * however long the torn record was. An intact record whose sequence number is not the next one (a record removed,
- * repeated or moved) is refused too. Replaying the records is {@link JournalReplay}'s job.
+ * <h2>Design notes: never forced, or forced then damaged</h2>
+ * A commit is acknowledged only after a force covering its record, and a force covers whole records from the
+ * start of the file. So if a later record (or a mark) says the file was forced past the start of a damaged record,
+ * that record was acknowledged and then damaged: real corruption. If no later record says so, the damaged record
+ * and everything after it were never forced, so never acknowledged: what a crash or power cut leaves (a torn last
+ * record; with group commit, unforced records that reached the disk in any order, so a hole of zeros or garbage
+ * before an intact record). {@link #read} finds the first damaged record, then every intact record header after
+ * it (magic, header checksum, a sequence number not below the expected one) in one linear pass (a 4-byte compare
+ * per byte, a 28-byte checksum per magic found), and classifies the damage by the highest forced position they
+ * state. A journal that is not the newest was forced whole before the next one was created, so damage there is
+ * always corruption. Which damage is refused is {@link Persistence}'s decision (its {@link RecoveryMode}).
+ *
+ * <p>The forced position is only ever a position a completed force reached: after opening an existing journal it
+ * is forced once before anything is appended (a killed process leaves its last writes in the operating system's
+ * cache only), and it grows only when a force returns.
  *
  * <h2>Writing and durability</h2>
  * {@link #append} writes a record under the engine's write lock, before the commit is published; with
  * {@link SyncPolicy#everyCommit()} the file is forced before the commit publishes (a commit that returns is on
  * disk); with {@link SyncPolicy#groupCommit} a flusher thread forces the file as soon as a record is pending (but
  * at most once per window) and commits wait for it after releasing the write lock, so the commits that arrive
- * during one force share the next. If a write fails, the record is cut
- * off again and the transaction rolls back; if that fails too, the journal refuses every later commit.
+ * during one force share the next. If a write fails, the record is cut off again and the transaction rolls back;
+ * if that fails too, the journal refuses every later commit. Every file operation goes through a
+ * {@link FileLayer}.
  */
 final class JournalFile implements AutoCloseable {
 
     private static final int HEADER = PersistenceFormat.JOURNAL_HEADER;
     private static final int RECORD_HEADER = PersistenceFormat.RECORD_HEADER;
+    private static final byte[] EMPTY = new byte[0];
 
     /** The largest journal this version reads back in one piece: checkpoint before it is reached. */
     static final long MAX_SIZE = Integer.MAX_VALUE - 64;
@@ -47,31 +55,28 @@ final class JournalFile implements AutoCloseable {
     final Path file;
     final long generation;
     final SyncPolicy policy;
-    /**
-     * Classic I/O, not a {@code FileChannel}: an interrupted committer must not close the journal under everyone
-     * (a {@code FileChannel} closes itself when a thread is interrupted in an I/O call).
-     */
-    private final RandomAccessFile raf;
-    private final FileDescriptor fd;
+    private final FileLayer.Output out;
     /** Guarded by this: bytes written, bytes forced, and the first failure (after which nothing is appended). */
     private long appended;
     private long synced;
+    /** Guarded by this: the end of what the records on file prove forced (the highest forced position, or a mark's end). */
+    private long provenEnd;
     /** The sequence number of the next record (written under the engine's write lock only). */
     private long nextSequence;
     private IOException failure;
     private boolean closed;
     private final Thread flusher;
 
-    private JournalFile(Path file, long generation, SyncPolicy policy, RandomAccessFile raf, long size, long nextSequence)
-            throws IOException {
+    private JournalFile(Path file, long generation, SyncPolicy policy, FileLayer.Output out, long size,
+            long nextSequence, long provenEnd) {
         this.file = file;
         this.nextSequence = nextSequence;
         this.generation = generation;
         this.policy = policy;
-        this.raf = raf;
-        this.fd = raf.getFD();
+        this.out = out;
         this.appended = size;
         this.synced = size;
+        this.provenEnd = provenEnd;
         if (policy.everyCommit) {
             flusher = null;
         } else {
@@ -85,44 +90,36 @@ final class JournalFile implements AutoCloseable {
      * Creates a new, empty journal file: the header goes to a temporary file, which is forced and renamed into
      * place, and the directory is forced; a crash leaves the journal complete or absent (a stray {@code .tmp}).
      */
-    static JournalFile create(Path file, long generation, SyncPolicy policy) throws IOException {
+    static JournalFile create(FileLayer fs, Path file, long generation, SyncPolicy policy) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         h.put(PersistenceFormat.JOURNAL_MAGIC).putInt(PersistenceFormat.JOURNAL_VERSION).putLong(generation);
         h.putInt(DurableFiles.crc(h.array(), 0, 20));
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
-        try {
-            try (RandomAccessFile out = new RandomAccessFile(tmp.toFile(), "rw")) {
-                out.write(h.array());
-                out.getFD().sync();
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        DurableFiles.forceDirectory(dir);
-        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
-        raf.seek(HEADER);
-        return new JournalFile(file, generation, policy, raf, HEADER, 0);
+        Path abs = file.toAbsolutePath();
+        DurableFiles.writeAtomically(fs, abs, java.util.List.of(h.array()));
+        FileLayer.Output out = fs.open(abs);
+        return new JournalFile(file, generation, policy, out, HEADER, 0, HEADER);
     }
 
     /**
-     * Opens an existing journal for appending after its last valid record (a torn tail cut off and forced); the
-     * next record gets sequence number {@code nextSequence}.
+     * Opens an existing journal read as {@code contents} for appending after its last valid record: what follows
+     * is cut off, and the file is forced (so the forced position the next record states is true even if the last
+     * process was killed before its writes reached the disk).
      */
-    static JournalFile reopen(Path file, long generation, long validEnd, long nextSequence, SyncPolicy policy)
+    static JournalFile reopen(FileLayer fs, Path file, long generation, Contents contents, SyncPolicy policy)
             throws IOException {
-        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
+        if (contents.version != PersistenceFormat.JOURNAL_VERSION) {
+            throw new IllegalStateException(file + ": a version " + contents.version + " journal is not appended to");
+        }
+        FileLayer.Output out = fs.open(file);
         try {
-            if (raf.length() > validEnd) {
-                raf.setLength(validEnd);
-                raf.getFD().sync();
+            if (contents.data.length != contents.validEnd) {
+                out.truncate(contents.validEnd);
             }
-            raf.seek(validEnd);
-            return new JournalFile(file, generation, policy, raf, validEnd, nextSequence);
+            out.force();
+            return new JournalFile(file, generation, policy, out, contents.validEnd, contents.nextSequence,
+                    contents.provenEnd);
         } catch (IOException | RuntimeException e) {
-            raf.close();
+            out.close();
             throw e;
         }
     }
@@ -136,6 +133,7 @@ final class JournalFile implements AutoCloseable {
      */
     long append(byte[] payload) throws IOException {
         long start;
+        long forced;
         synchronized (this) {
             if (failure != null) {
                 throw new IOException(file + ": the journal failed earlier; no commit can be made durable", failure);
@@ -144,17 +142,17 @@ final class JournalFile implements AutoCloseable {
                 throw new IOException(file + ": the journal is closed");
             }
             start = appended;
+            forced = synced;
         }
         if (start + RECORD_HEADER + (long) payload.length > MAX_SIZE) {
             throw new IOException(file + ": the journal would pass " + MAX_SIZE + " bytes; call "
                     + "Persistence.checkpoint() to start a new one");
         }
-        byte[] rec = record(nextSequence, payload);
+        byte[] rec = record(generation, nextSequence, forced, payload);
         try {
-            raf.seek(start);
-            raf.write(rec);
+            out.write(start, rec, 0, rec.length);
             if (policy.everyCommit) {
-                fd.sync();
+                out.force();
             }
         } catch (IOException | RuntimeException e) {
             cutBack(start, e);
@@ -163,6 +161,7 @@ final class JournalFile implements AutoCloseable {
         nextSequence++;
         synchronized (this) {
             appended = start + rec.length;
+            if (forced > provenEnd) provenEnd = forced;
             if (policy.everyCommit) {
                 synced = appended;
             } else {
@@ -182,6 +181,7 @@ final class JournalFile implements AutoCloseable {
         nextSequence--;
         synchronized (this) {
             appended = start;
+            if (synced > start) synced = start;
             if (failure == null) {
                 failure = new IOException(file + ": a commit failed while being published; reopen the directory");
             }
@@ -191,9 +191,8 @@ final class JournalFile implements AutoCloseable {
 
     private void cutBack(long start, Throwable cause) {
         try {
-            raf.setLength(start);
-            raf.seek(start);
-            fd.sync();
+            out.truncate(start);
+            out.force();
         } catch (IOException | RuntimeException e) {
             if (cause != null) e.addSuppressed(cause);
             synchronized (this) {
@@ -203,14 +202,26 @@ final class JournalFile implements AutoCloseable {
         }
     }
 
-    /** A whole record: its header (sequence number {@code sequence}), then the payload. */
-    static byte[] record(long sequence, byte[] payload) {
+    /**
+     * A whole record of journal {@code generation}: its header (sequence number {@code sequence}, the file forced
+     * up to {@code forced}), then the payload.
+     */
+    static byte[] record(long generation, long sequence, long forced, byte[] payload) {
         byte[] rec = new byte[RECORD_HEADER + payload.length];
         ByteBuffer b = ByteBuffer.wrap(rec);
-        b.putInt(PersistenceFormat.RECORD_MAGIC).putLong(sequence).putInt(payload.length).putInt(DurableFiles.crc(payload, 0, payload.length));
-        b.putInt(DurableFiles.crc(rec, 0, RECORD_HEADER - 4));
+        b.putInt(PersistenceFormat.RECORD_MAGIC).putLong(sequence).putLong(forced).putInt(payload.length)
+                .putInt(DurableFiles.crc(payload, 0, payload.length));
+        b.putInt(headerCrc(generation, rec, 0));
         System.arraycopy(payload, 0, rec, RECORD_HEADER, payload.length);
         return rec;
+    }
+
+    /** The header checksum of a version 3 record at {@code pos}: the generation, then the header's first 28 bytes. */
+    static int headerCrc(long generation, byte[] data, int pos) {
+        CRC32C c = new CRC32C();
+        for (int shift = 56; shift >= 0; shift -= 8) c.update((int) (generation >>> shift));
+        c.update(data, pos, PersistenceFormat.RECORD_HEADER_CRC_AT);
+        return (int) c.getValue();
     }
 
     /** With group commit: waits until the flusher has forced everything up to {@code ticket}. */
@@ -256,7 +267,7 @@ final class JournalFile implements AutoCloseable {
                 target = appended;
             }
             try {
-                fd.sync();
+                out.force();
             } catch (IOException e) {
                 synchronized (this) {
                     failure = e;
@@ -279,16 +290,32 @@ final class JournalFile implements AutoCloseable {
             if (failure != null) throw new IOException(file + ": the journal failed earlier", failure);
             target = appended;
         }
-        fd.sync();
+        out.force();
         synchronized (this) {
             if (target > synced) synced = target;
             notifyAll();
         }
     }
 
-    /** Stops the flusher (after its current force), forces what is left, closes the file. */
+    /**
+     * Stops the flusher (after its current force), forces what is left, writes a mark proving it forced (if a
+     * record is not proven yet) and closes the file: damage to a record of a closed journal is then recognized as
+     * damage to acknowledged data.
+     */
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    /**
+     * Closes the journal a checkpoint has replaced, without a mark: a journal followed by a newer one was forced
+     * whole before the newer one was created, and nothing may be written to it after that.
+     */
+    void retire() throws IOException {
+        close(false);
+    }
+
+    private void close(boolean mark) throws IOException {
         synchronized (this) {
             if (closed) return;
             closed = true;
@@ -306,22 +333,72 @@ final class JournalFile implements AutoCloseable {
             synchronized (this) {
                 ok = failure == null;
             }
-            if (ok) sync();
+            if (ok) {
+                sync();
+                if (mark) mark();
+            }
         } finally {
-            raf.close();
+            out.close();
         }
     }
 
-    // ---- reading and replaying ----------------------------------------------------------------------------
+    /** Appends and forces a mark stating that everything before it is forced, if a record is not proven yet. */
+    private void mark() throws IOException {
+        long at;
+        synchronized (this) {
+            if (appended <= provenEnd) return;
+            at = appended;
+        }
+        byte[] rec = record(generation, nextSequence, at, EMPTY);
+        out.write(at, rec, 0, rec.length);
+        out.force();
+        nextSequence++;
+        synchronized (this) {
+            appended = synced = provenEnd = at + rec.length;
+        }
+    }
+
+    // ---- reading ------------------------------------------------------------------------------------------
+
+    /**
+     * Damage found while reading a journal: where, what, and whether the damaged bytes are known to have been
+     * forced (so may hold acknowledged commits).
+     */
+    static final class Damage {
+        /** The byte where the damage starts: everything from here on is dropped if it is not refused. */
+        final long offset;
+        /** Why the bytes from {@link #offset} on are not read, for messages and reports. */
+        final String problem;
+        /** Whether the dropped bytes were forced (a later record says so, or the journal is not the newest). */
+        final boolean forced;
+        /** How many intact record headers follow the damage (records that would be dropped with it). */
+        final int recordsAfter;
+
+        Damage(long offset, String problem, boolean forced, int recordsAfter) {
+            this.offset = offset;
+            this.problem = problem;
+            this.forced = forced;
+            this.recordsAfter = recordsAfter;
+        }
+    }
 
     /** The records of a journal file (the file's bytes with each record's payload position), and where its valid part ends. */
     static final class Contents {
         byte[] data;
-        /** Per record: the offset of its header in the file, and its payload length. */
+        int version;
+        /** The size of a record header in this file's version. */
+        int recordHeader;
+        /** Per transaction record (marks are not listed): the offset of its header in the file, and its payload length. */
         final it.unimi.dsi.fastutil.ints.IntArrayList offsets = new it.unimi.dsi.fastutil.ints.IntArrayList();
         final it.unimi.dsi.fastutil.ints.IntArrayList lengths = new it.unimi.dsi.fastutil.ints.IntArrayList();
+        /** The end of the valid records: the file is cut here before appending. */
         long validEnd;
-        boolean tornTail;
+        /** The sequence number the next record gets. */
+        long nextSequence;
+        /** The end of what the valid records prove forced. */
+        long provenEnd;
+        /** The first damage, or null if every byte was read. */
+        Damage damage;
 
         int size() {
             return offsets.size();
@@ -329,101 +406,182 @@ final class JournalFile implements AutoCloseable {
 
         /** Record {@code i}'s payload, as a copy. */
         byte[] payload(int i) {
-            int at = offsets.getInt(i) + RECORD_HEADER;
+            int at = offsets.getInt(i) + recordHeader;
             return Arrays.copyOfRange(data, at, at + lengths.getInt(i));
+        }
+
+        /** Drops transaction record {@code i} and everything after it (replay refused it). */
+        void cutAt(int i, Damage d) {
+            validEnd = offsets.getInt(i);
+            offsets.size(i);
+            lengths.size(i);
+            damage = d;
         }
     }
 
-    /** Reads a journal: header checked, records checked; a torn tail dropped only where {@code last} allows it. */
-    static Contents read(Path file, long generation, boolean last) throws IOException {
-        byte[] data = DurableFiles.readAll(file, MAX_SIZE, "a journal");
+    /**
+     * Reads journal {@code generation} ({@code last}: the newest of the directory): the header is checked (a
+     * version newer than this Junction reads, or a generation other than the file name's, is refused outright),
+     * then every record up to the first damage, which is classified ({@link Contents#damage}); whether to refuse
+     * it is the caller's decision.
+     */
+    static Contents read(FileLayer fs, Path file, long generation, boolean last) throws IOException {
+        byte[] data = fs.readAll(file, MAX_SIZE, "a journal");
+        Contents c = new Contents();
+        c.data = data;
         ByteBuffer h = DurableFiles.afterMagic(data, PersistenceFormat.JOURNAL_MAGIC, HEADER);
         if (h == null) {
-            if (last && data.length < HEADER && isPrefixOfHeader(data, generation)) {
-                throw new CorruptFileException(file, "the journal's header is incomplete (a crash while creating it)");
-            }
-            throw new CorruptFileException(file, "not a Junction journal (no JNCTJRNL header)");
+            // a journal's header is forced before the journal gets its name: a bad one is never a crash's doing
+            boolean prefix = data.length < HEADER && isPrefixOfHeader(data);
+            c.damage = new Damage(0, prefix ? "the journal's header (bytes 0 to 23) is incomplete" : "not a "
+                    + "Junction journal (no JNCTJRNL header at byte 0)", true, 0);
+            return c;
         }
         int version = h.getInt();
         long gen = h.getLong();
         int crc = h.getInt();
-        if (crc != DurableFiles.crc(data, 0, 20)) throw new CorruptFileException(file, "journal header checksum mismatch");
-        if (version > PersistenceFormat.JOURNAL_VERSION) {
-            throw new CorruptFileException(file, "journal format version " + version + " is newer than this Junction "
-                    + "reads (" + PersistenceFormat.JOURNAL_VERSION + ")");
+        if (crc != DurableFiles.crc(data, 0, 20)) {
+            c.damage = new Damage(0, "journal header checksum mismatch (bytes 0 to 23)", true, 0);
+            return c;
         }
-        if (version < PersistenceFormat.JOURNAL_VERSION) {
-            throw new CorruptFileException(file, "journal format version " + version + " is older than this Junction "
-                    + "reads (" + PersistenceFormat.JOURNAL_VERSION + "); open the directory with the Junction that wrote it and checkpoint, "
-                    + "or recover from its snapshot");
+        if (version > PersistenceFormat.JOURNAL_VERSION) {
+            throw new CorruptFileException(file, 8, "journal format version " + version + " is newer than this "
+                    + "Junction reads (" + PersistenceFormat.JOURNAL_VERSION + ")");
+        }
+        if (version < PersistenceFormat.JOURNAL_VERSION_OLDEST_READ) {
+            throw new CorruptFileException(file, 8, "journal format version " + version + " is older than this "
+                    + "Junction reads (" + PersistenceFormat.JOURNAL_VERSION_OLDEST_READ + " to "
+                    + PersistenceFormat.JOURNAL_VERSION + "); open the directory with the Junction that wrote it and "
+                    + "checkpoint, or recover from its snapshot");
         }
         if (gen != generation) {
-            throw new CorruptFileException(file, "journal of generation " + gen + " under the name of generation "
+            throw new CorruptFileException(file, 12, "journal of generation " + gen + " under the name of generation "
                     + generation);
         }
-        Contents c = new Contents();
-        c.data = data;
+        c.version = version;
+        Reader r = new Reader(data, generation, version);
+        c.recordHeader = r.header;
         int pos = HEADER;
         long sequence = 0;
+        long proven = HEADER;
         while (pos < data.length) {
-            int length = payloadLength(data, pos);
-            if (length >= 0 && sequenceAt(data, pos) == sequence
-                    && ByteBuffer.wrap(data).getInt(pos + 16) == DurableFiles.crc(data, pos + RECORD_HEADER, length)) {
-                c.offsets.add(pos);
-                c.lengths.add(length);
-                pos += RECORD_HEADER + length;
+            int length = r.payloadLength(pos);
+            long forced = length >= 0 ? r.forced(pos) : 0;
+            if (length >= 0 && r.sequence(pos) == sequence && r.payloadIntact(pos, length) && forced <= pos) {
+                if (length > 0 || version < PersistenceFormat.JOURNAL_VERSION) {
+                    c.offsets.add(pos);
+                    c.lengths.add(length);
+                    if (forced > proven) proven = forced;
+                } else {
+                    proven = pos + (long) r.header; // a mark: everything before it is forced, and it holds nothing
+                }
+                pos += r.header + length;
                 sequence++;
                 continue;
             }
-            if (headerIntact(data, pos) && sequenceAt(data, pos) != sequence) {
-                throw new CorruptFileException(file, "record " + c.size() + " at byte " + pos + " has sequence number "
-                        + sequenceAt(data, pos) + " where " + sequence + " was expected: a record is missing, "
-                        + "repeated or out of place");
-            }
-            // torn only if no record header follows anywhere (a damaged length must not hide the records after it)
-            int next = headerAfter(data, pos + 1, sequence);
-            if (next < 0 && last) {
-                c.tornTail = true;
-                break;
-            }
-            throw new CorruptFileException(file, "record " + c.size() + " at byte " + pos + " is damaged"
-                    + (next < 0 ? " (a torn end, but this is not the last journal)"
-                    : " and an intact record header follows at byte " + next));
+            c.damage = classify(r, pos, c.size(), sequence, last);
+            break;
         }
         c.validEnd = pos;
+        c.nextSequence = sequence;
+        c.provenEnd = proven;
         return c;
     }
 
-    /** Whether a whole record header with a matching header checksum starts at {@code pos}. */
-    private static boolean headerIntact(byte[] data, int pos) {
-        return data.length - pos >= RECORD_HEADER && ByteBuffer.wrap(data).getInt(pos) == PersistenceFormat.RECORD_MAGIC
-                && ByteBuffer.wrap(data).getInt(pos + 20) == DurableFiles.crc(data, pos, RECORD_HEADER - 4);
-    }
-
-    private static long sequenceAt(byte[] data, int pos) {
-        return ByteBuffer.wrap(data).getLong(pos + 4);
-    }
-
-    /** The payload length of an intact header at {@code pos} whose payload fits in the file, or -1. */
-    private static int payloadLength(byte[] data, int pos) {
-        if (!headerIntact(data, pos)) return -1;
-        long length = ByteBuffer.wrap(data).getInt(pos + 12) & 0xFFFFFFFFL;
-        return length <= data.length - pos - RECORD_HEADER ? (int) length : -1;
-    }
-
-    /**
-     * The first position at or after {@code from} where an intact record header with a sequence number of at least
-     * {@code sequence} starts, or -1. Linear: a 4-byte compare per position, a 20-byte checksum per magic found.
-     */
-    private static int headerAfter(byte[] data, int from, long sequence) {
-        for (int p = from; p + RECORD_HEADER <= data.length; p++) {
-            if (data[p] == 'J' && headerIntact(data, p) && sequenceAt(data, p) >= sequence) return p;
+    /** What the damage at {@code pos} (record {@code index}, expected sequence {@code sequence}) is. */
+    private static Damage classify(Reader r, int pos, int index, long sequence, boolean last) {
+        String record = "record " + index + " at byte " + pos;
+        if (r.headerIntact(pos) && r.sequence(pos) != sequence) {
+            return new Damage(pos, record + " has sequence number " + r.sequence(pos) + " where " + sequence
+                    + " was expected: a record is missing, repeated or out of place", true, 0);
         }
-        return -1;
+        if (r.headerIntact(pos) && r.forced(pos) > pos) {
+            return new Damage(pos, record + " says the journal was forced up to byte " + r.forced(pos)
+                    + ", past its own start", true, 0);
+        }
+        // every intact header after the damage: how many records would go with it, and how far they say the file
+        // was forced (a force covers whole records, so a position past pos means the damaged record was forced)
+        int after = 0;
+        int firstAfter = -1;
+        int evidence = -1;
+        long forcedTo = 0;
+        for (int p = pos + 1; p + r.header <= r.data.length; p++) {
+            if (r.data[p] != 'J' || !r.headerIntact(p) || r.sequence(p) < sequence) continue;
+            after++;
+            if (firstAfter < 0) firstAfter = p;
+            long f = Math.min(r.forced(p), p); // a header claiming past itself proves no more than its own start
+            if (f > pos && evidence < 0) {
+                evidence = p;
+                forcedTo = f;
+            }
+        }
+        if (r.version < PersistenceFormat.JOURNAL_VERSION && firstAfter >= 0) { // version 2 cannot tell: refuse
+            return new Damage(pos, record + " is damaged and an intact record header follows at byte " + firstAfter,
+                    true, after);
+        }
+        if (evidence >= 0) {
+            return new Damage(pos, record + " is damaged, and the record at byte " + evidence + " says the journal "
+                    + "was forced up to byte " + forcedTo + ": a commit that was acknowledged is damaged", true, after);
+        }
+        if (!last) {
+            return new Damage(pos, record + " is damaged (a torn end, but this is not the last journal, which was "
+                    + "forced whole before the next one was created)", true, after);
+        }
+        return new Damage(pos, record + " is damaged and nothing after it was forced (the torn or lost writes of a "
+                + "crash: never acknowledged)" + (after > 0 ? "; " + after + " intact unforced record"
+                + (after > 1 ? "s" : "") + " after it dropped too" : ""), false, after);
     }
 
-    private static boolean isPrefixOfHeader(byte[] data, long generation) {
+    private static boolean isPrefixOfHeader(byte[] data) {
         int n = Math.min(data.length, PersistenceFormat.JOURNAL_MAGIC.length);
         return Arrays.equals(Arrays.copyOf(data, n), Arrays.copyOf(PersistenceFormat.JOURNAL_MAGIC, n));
+    }
+
+    /** Record headers of one format version over a file's bytes. */
+    private static final class Reader {
+        final byte[] data;
+        final ByteBuffer buf;
+        final long generation;
+        final int version;
+        final int header;
+
+        Reader(byte[] data, long generation, int version) {
+            this.data = data;
+            this.buf = ByteBuffer.wrap(data);
+            this.generation = generation;
+            this.version = version;
+            this.header = version >= 3 ? RECORD_HEADER : PersistenceFormat.RECORD_HEADER_V2;
+        }
+
+        /** Whether a whole record header with a matching header checksum starts at {@code pos}. */
+        boolean headerIntact(int pos) {
+            if (data.length - pos < header || buf.getInt(pos) != PersistenceFormat.RECORD_MAGIC) return false;
+            if (version >= 3) {
+                return buf.getInt(pos + PersistenceFormat.RECORD_HEADER_CRC_AT) == headerCrc(generation, data, pos);
+            }
+            return buf.getInt(pos + PersistenceFormat.RECORD_V2_HEADER_CRC_AT) == DurableFiles.crc(data, pos, 20);
+        }
+
+        long sequence(int pos) {
+            return buf.getLong(pos + PersistenceFormat.RECORD_SEQUENCE_AT);
+        }
+
+        /** The forced position an intact header states (0 in version 2, which states none). */
+        long forced(int pos) {
+            return version >= 3 ? buf.getLong(pos + PersistenceFormat.RECORD_FORCED_AT) : 0;
+        }
+
+        /** The payload length of an intact header at {@code pos} whose payload fits in the file, or -1. */
+        int payloadLength(int pos) {
+            if (!headerIntact(pos)) return -1;
+            long length = buf.getInt(pos + (version >= 3 ? PersistenceFormat.RECORD_LENGTH_AT
+                    : PersistenceFormat.RECORD_V2_LENGTH_AT)) & 0xFFFFFFFFL;
+            return length <= data.length - pos - header ? (int) length : -1;
+        }
+
+        boolean payloadIntact(int pos, int length) {
+            int at = version >= 3 ? PersistenceFormat.RECORD_PAYLOAD_CRC_AT : PersistenceFormat.RECORD_V2_PAYLOAD_CRC_AT;
+            return buf.getInt(pos + at) == DurableFiles.crc(data, pos + header, length);
+        }
     }
 }

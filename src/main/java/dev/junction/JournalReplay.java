@@ -29,7 +29,7 @@ final class JournalReplay implements JournalCodec.Changes {
     /** Replays record {@code index} of {@code journal} (read from {@code file}) into {@code db}. */
     static void replay(Junction db, Path file, JournalFile.Contents journal, int index) throws IOException {
         int offset = journal.offsets.getInt(index);
-        int start = offset + PersistenceFormat.RECORD_HEADER;
+        int start = offset + journal.recordHeader;
         int end = start + journal.lengths.getInt(index);
         Source in = new Source(file, journal.data, start, end, "record " + index + " at byte " + offset);
         PartNames names = db.partNames();

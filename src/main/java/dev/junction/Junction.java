@@ -492,7 +492,7 @@ public final class Junction {
         if (ownTxn() != null) {
             throw new IllegalStateException(label + ": cannot save inside a transaction; commit first");
         }
-        DurableFiles.writeAtomically(file, SnapshotCodec.encode(this));
+        DurableFiles.writeAtomically(FileLayer.SYSTEM, file, SnapshotCodec.encode(this));
     }
 
     /**

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Every constant of the on-disk formats, with its explicit value: snapshots (version 1) and the journal (version
- * 2), described in {@code docs/persistence-format.md} and pinned by the golden files under
- * {@code src/test/resources/golden}.
+ * 3, and version 2 still read), described in {@code docs/persistence-format.md} and pinned by the golden files
+ * under {@code src/test/resources/golden}.
  *
  * <h2>Design notes</h2>
  * <ul>
@@ -97,13 +97,28 @@ final class PersistenceFormat {
     // ---- the journal ------------------------------------------------------------------------------------
 
     static final byte[] JOURNAL_MAGIC = "JNCTJRNL".getBytes(StandardCharsets.US_ASCII);
-    static final int JOURNAL_VERSION = 2;
-    /** Magic, version, generation, header checksum. */
+    /** Version 3: each record says how far the journal was forced when it was written. */
+    static final int JOURNAL_VERSION = 3;
+    /** The oldest journal version still read (its newest journal is replaced by a version 3 one on open). */
+    static final int JOURNAL_VERSION_OLDEST_READ = 2;
+    /** Magic, version, generation, header checksum (the same in versions 2 and 3). */
     static final int JOURNAL_HEADER = 24;
     /** "JREC": where a record starts, so recovery can tell a later record from damage in linear time. */
     static final int RECORD_MAGIC = 0x4A524543;
-    /** Magic, sequence number, payload length, payload checksum, header checksum. */
-    static final int RECORD_HEADER = 24;
+    /**
+     * A version 3 record header: magic, sequence number, forced position (u64: the file was forced up to there
+     * before this record was written), payload length, payload checksum, header checksum (CRC32C of the
+     * journal's generation as 8 bytes, then the 28 bytes before it, so a record of another journal never passes).
+     */
+    static final int RECORD_HEADER = 32;
+    static final int RECORD_SEQUENCE_AT = 4, RECORD_FORCED_AT = 12, RECORD_LENGTH_AT = 20, RECORD_PAYLOAD_CRC_AT = 24,
+            RECORD_HEADER_CRC_AT = 28;
+    /**
+     * A version 2 record header: magic, sequence number, payload length, payload checksum, header checksum (of the
+     * 20 bytes before it); no forced position.
+     */
+    static final int RECORD_HEADER_V2 = 24;
+    static final int RECORD_V2_LENGTH_AT = 12, RECORD_V2_PAYLOAD_CRC_AT = 16, RECORD_V2_HEADER_CRC_AT = 20;
 
     /** Kinds of the parts a record names: tables, relations, and the internal parts of association tables. */
     static final int PART_TABLE = 0, PART_RELATION = 1, PART_ROWS = 2, PART_ROWS_BY_LEFT = 3, PART_ROWS_BY_RIGHT = 4,

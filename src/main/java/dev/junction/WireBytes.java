@@ -174,7 +174,7 @@ final class WireBytes {
         }
 
         CorruptFileException corrupt(String problem) {
-            return new CorruptFileException(file, where + ": " + problem + " (at byte " + pos + ")");
+            return new CorruptFileException(file, pos, where + ": " + problem + " (at byte " + pos + ")");
         }
 
         int remaining() {

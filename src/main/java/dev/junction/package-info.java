@@ -20,9 +20,11 @@
  *        ▲                                              ▼
  *        └──── publish (under the write stamp) ◄── Committer.commit ──► JournalCodec ─► JournalFile
  *
- *   persistence    PersistenceFormat (every constant) · WireBytes (encodings) · DurableFiles (file I/O)
+ *   persistence    PersistenceFormat (every constant) · WireBytes (encodings) · DurableFiles (atomic writes,
+ *                  durable directories) over FileLayer (every file operation; SystemFiles in production)
  *                  SnapshotCodec ⇄ file · SnapshotRestore (→ engine) · JournalFile ⇄ file · JournalCodec
  *                  JournalReplay + RecordCheck (→ engine) · PartNames (the journal's names, from the Schema)
+ *                  Persistence: RecoveryMode (what damage is refused) → RecoveryReport (what was dropped)
  *   schema         Schema: names, declarations, codecs, part names
  * </pre>
  *
@@ -37,7 +39,8 @@
  *       is {@code Committer.decide}, taken under the write lock.</li>
  *   <li><b>Files</b> hold no in-memory value: every code on disk is mapped explicitly in
  *       {@code PersistenceFormat}, and golden files pin each format version (see
- *       {@code docs/persistence-format.md}).</li>
+ *       {@code docs/persistence-format.md}). Every file operation goes through a {@code FileLayer}, so the
+ *       power-cut test can record them and build the states a power cut leaves.</li>
  * </ul>
  */
 package dev.junction;

@@ -2,6 +2,7 @@ package dev.junction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.junction.SnapshotTest.Book;
 import dev.junction.SnapshotTest.World;
@@ -9,14 +10,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Golden files of the current format versions ({@code src/test/resources/golden}): a snapshot (format 1) and a
- * journal (format 2) written from a fixed script that uses every kind of part, value and change. The writer must
- * still produce them byte for byte (a change of the format must come with a new version and new files), and the
- * reader must still read them to the script's state (old files keep opening).
+ * Golden files of the format versions ({@code src/test/resources/golden}): a snapshot (format 1) and a journal
+ * (format 3, and format 2 which is still read) written from a fixed script that uses every kind of part, value and
+ * change. The writer must still produce the current ones byte for byte (a change of the format must come with a new
+ * version and new files), and the reader must still read every one it supports to the script's state (old files
+ * keep opening).
  *
  * <p>To rewrite the files after a deliberate format change (with a new version number):
  * {@code mvn test -Dtest=GoldenFormatTest -Djunction.golden.write=src/test/resources/golden}.
@@ -24,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenFormatTest {
 
     static final String SNAPSHOT = "snapshot-v1.snap";
-    static final String JOURNAL = "journal-v2.log";
+    static final String JOURNAL = "journal-v3.log";
+    /** The previous journal version, still read: its directory is rewritten as a snapshot and a version 3 journal. */
+    static final String JOURNAL_V2 = "journal-v2.log";
 
     @TempDir
     Path dir;
@@ -109,5 +114,30 @@ class GoldenFormatTest {
         World back = new World();
         Persistence.open(back.db, where, SyncPolicy.everyCommit()).close();
         assertEquals(expected.dump(), back.dump());
+    }
+
+    @Test
+    void theGoldenVersion2JournalStillReplaysAndIsReplacedByAVersion3One() throws IOException {
+        World expected = new World();
+        script(expected);
+        Path where = dir.resolve("replayed-v2");
+        Files.createDirectories(where);
+        Files.write(Persistence.journalFile(where, 0), golden(JOURNAL_V2));
+        World back = new World();
+        try (Persistence p = Persistence.open(back.db, where, SyncPolicy.everyCommit())) {
+            assertEquals(expected.dump(), back.dump());
+            assertTrue(p.recovery().rewritten(), p.recovery().toString());
+            assertEquals(1, p.generation(), "a new generation: no version 3 record is appended to a version 2 file");
+            back.tags.add("after the upgrade");
+        }
+        try (var files = Files.list(where)) {
+            assertEquals(List.of("LOCK", "journal-0000000000000001.log", "snapshot-0000000000000001.snap"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        World again = new World();
+        Persistence.open(again.db, where, SyncPolicy.everyCommit()).close();
+        assertEquals(back.dump(), again.dump());
+        byte[] journal = Files.readAllBytes(Persistence.journalFile(where, 1));
+        assertEquals(PersistenceFormat.JOURNAL_VERSION, java.nio.ByteBuffer.wrap(journal).getInt(8));
     }
 }

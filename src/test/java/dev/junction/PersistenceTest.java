@@ -141,7 +141,7 @@ class PersistenceTest {
         // what a checkpoint leaves if the process dies after starting journal 1, before snapshot 1 is renamed
         World other = new World();
         try (Persistence p = Persistence.open(other.db, dir, SyncPolicy.everyCommit())) {
-            JournalFile.create(Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
+            JournalFile.create(FileLayer.SYSTEM, Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
         }
         Files.writeString(dir.resolve("snapshot-0000000000000001.snap.123.tmp"), "half written");
         World back = reopen();
@@ -161,8 +161,8 @@ class PersistenceTest {
 
     @Test
     void aTornLastRecordIsDroppedAndTheJournalGoesOn() throws IOException {
-        byte[] bytes = threeCommits();
-        Files.write(Persistence.journalFile(dir, 0), Arrays.copyOf(bytes, bytes.length - 3));
+        byte[] bytes = threeCommits(); // the last record, then the mark close() wrote (an empty record)
+        Files.write(Persistence.journalFile(dir, 0), Arrays.copyOf(bytes, bytes.length - PersistenceFormat.RECORD_HEADER - 3));
         World back = new World();
         try (Persistence p = Persistence.open(back.db, dir, SyncPolicy.everyCommit())) {
             assertTrue(back.tags.contains("b"));
@@ -237,8 +237,9 @@ class PersistenceTest {
      * anywhere before the last record (other than a truncation) is always refused, never read as a torn tail. A
      * second class re-signs the damaged records (valid checksums) and a third drops, repeats or swaps whole records
      * (with their sequence numbers rewritten and re-signed, or left as they were), to reach the replay's own
-     * checks: those may open to other data, which must keep every invariant ({@link EngineInvariants}). The
-     * counts of each outcome are printed.
+     * checks: those may open to other data, which must keep every invariant ({@link EngineInvariants}). Every
+     * journal with raw damage is also opened in {@link RecoveryMode#POINT_IN_TIME} mode, which must succeed and give
+     * a prefix. The counts of each outcome are printed.
      */
     @Test
     void fuzzedJournalsOpenToAPrefixOrAreRefused() throws IOException {
@@ -266,7 +267,7 @@ class PersistenceTest {
         byte[] good = Files.readAllBytes(Persistence.journalFile(source, 0));
         List<int[]> records = new ArrayList<>(); // {start, end}
         for (int pos = PersistenceFormat.JOURNAL_HEADER; pos < good.length; ) {
-            int end = pos + PersistenceFormat.RECORD_HEADER + ByteBuffer.wrap(good).getInt(pos + 12);
+            int end = pos + PersistenceFormat.RECORD_HEADER + ByteBuffer.wrap(good).getInt(pos + PersistenceFormat.RECORD_LENGTH_AT);
             records.add(new int[] {pos, end});
             pos = end;
         }
@@ -275,6 +276,8 @@ class PersistenceTest {
         int exactly = 0;
         int other = 0;
         int refused = 0;
+        int pitOpened = 0;
+        int pitLost = 0;
         for (int round = 0; round < rounds; round++) {
             Path target = dir.resolve("round" + round);
             Files.createDirectories(target);
@@ -307,10 +310,25 @@ class PersistenceTest {
             } catch (Throwable e) {
                 throw new AssertionError(where + ": unexpected " + e, e);
             }
+            if (mode == 0) { // point-in-time recovery of raw damage always opens, to a prefix (nothing after damage)
+                Path copy = dir.resolve("pit" + round);
+                Files.createDirectories(copy);
+                Files.write(Persistence.journalFile(copy, 0), bad);
+                World pit = new World();
+                try (Persistence p = Persistence.open(pit.db, copy, SyncPolicy.everyCommit(), RecoveryMode.POINT_IN_TIME)) {
+                    assertTrue(prefixes.contains(pit.dump()), where + ": point-in-time recovery opened to no prefix: "
+                            + p.recovery());
+                    if (p.recovery().lostAcknowledged()) pitLost++;
+                } catch (Throwable e) {
+                    throw new AssertionError(where + ": point-in-time recovery failed: " + e, e);
+                }
+                pitOpened++;
+            }
         }
         System.out.printf("journal fuzz, seed %d: %d variants: %d opened to a prefix, %d to other consistent data "
-                + "(re-signed or moved records only), %d refused, 0 failed otherwise%n", seed, rounds, exactly, other,
-                refused);
+                + "(re-signed or moved records only), %d refused, 0 failed otherwise; point-in-time recovery of the %d "
+                + "with raw damage: all opened to a prefix, %d reporting forced bytes dropped%n", seed, rounds, exactly,
+                other, refused, pitOpened, pitLost);
         assertTrue(refused > 0, "seed " + seed + ": nothing was refused");
     }
 
@@ -336,7 +354,7 @@ class PersistenceTest {
             byte[] rec = Arrays.copyOfRange(good, r[0], r[1]);
             if (renumber) {
                 ByteBuffer.wrap(rec).putLong(4, sequence++);
-                ByteBuffer.wrap(rec).putInt(20, DurableFiles.crc(rec, 0, 20));
+                ByteBuffer.wrap(rec).putInt(PersistenceFormat.RECORD_HEADER_CRC_AT, JournalFile.headerCrc(0, rec, 0));
             }
             out.writeBytes(rec);
         }
@@ -348,10 +366,10 @@ class PersistenceTest {
         ByteBuffer buf = ByteBuffer.wrap(b);
         int pos = PersistenceFormat.JOURNAL_HEADER;
         while (b.length - pos >= PersistenceFormat.RECORD_HEADER && buf.getInt(pos) == PersistenceFormat.RECORD_MAGIC) {
-            long length = buf.getInt(pos + 12) & 0xFFFFFFFFL;
+            long length = buf.getInt(pos + PersistenceFormat.RECORD_LENGTH_AT) & 0xFFFFFFFFL;
             if (length > b.length - pos - PersistenceFormat.RECORD_HEADER) return;
-            buf.putInt(pos + 16, DurableFiles.crc(b, pos + PersistenceFormat.RECORD_HEADER, (int) length));
-            buf.putInt(pos + 20, DurableFiles.crc(b, pos, 20));
+            buf.putInt(pos + PersistenceFormat.RECORD_PAYLOAD_CRC_AT, DurableFiles.crc(b, pos + PersistenceFormat.RECORD_HEADER, (int) length));
+            buf.putInt(pos + PersistenceFormat.RECORD_HEADER_CRC_AT, JournalFile.headerCrc(0, b, pos));
             pos += PersistenceFormat.RECORD_HEADER + (int) length;
         }
     }
