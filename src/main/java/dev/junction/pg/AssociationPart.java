@@ -26,10 +26,7 @@ final class AssociationPart extends Part {
     final AssociationTable<?, ?> table;
     final TableKeys left;
     final TableKeys right;
-    private final String[] keyColumns;
-    private final TableKeys[] keyTables;
     private final ColumnBinding id;
-    private final ColumnBinding[] bindings;
     private final IdMap ids;
     /** Rows Junction deleted with an entity in this transaction. */
     private final IntOpenHashSet cascaded = new IntOpenHashSet();
@@ -37,31 +34,13 @@ final class AssociationPart extends Part {
 
     AssociationPart(String pgTable, AssociationTable<?, ?> table, String idColumn, ColumnBinding id,
                     TableKeys left, String leftColumn, TableKeys right, String rightColumn, ColumnBinding[] bindings) {
-        super(pgTable);
+        // the id is read like a key (position 0); left and right follow
+        super(pgTable, new String[] {idColumn, leftColumn, rightColumn}, new TableKeys[] {null, left, right}, bindings);
         this.table = table;
         this.left = left;
         this.right = right;
         this.id = id;
-        // the id is read like a key (position 0); left and right follow
-        this.keyColumns = new String[] {idColumn, leftColumn, rightColumn};
-        this.keyTables = new TableKeys[] {null, left, right};
-        this.bindings = bindings;
         this.ids = new IdMap(id.type == long.class || id.type == int.class);
-    }
-
-    @Override
-    String[] keyColumns() {
-        return keyColumns;
-    }
-
-    @Override
-    TableKeys[] keyTables() {
-        return keyTables;
-    }
-
-    @Override
-    ColumnBinding[] bindings() {
-        return bindings;
     }
 
     @Override

@@ -13,31 +13,12 @@ import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 final class EntityPart extends Part {
 
     final TableKeys keys;
-    private final String[] keyColumns;
-    private final TableKeys[] keyTables;
     private long copied;
     private IntOpenHashSet seen;
 
     EntityPart(String pgTable, TableKeys keys, String keyColumn) {
-        super(pgTable);
+        super(pgTable, new String[] {keyColumn}, new TableKeys[] {keys}, new ColumnBinding[0]);
         this.keys = keys;
-        this.keyColumns = new String[] {keyColumn};
-        this.keyTables = new TableKeys[] {keys};
-    }
-
-    @Override
-    String[] keyColumns() {
-        return keyColumns;
-    }
-
-    @Override
-    TableKeys[] keyTables() {
-        return keyTables;
-    }
-
-    @Override
-    ColumnBinding[] bindings() {
-        return new ColumnBinding[0];
     }
 
     @Override

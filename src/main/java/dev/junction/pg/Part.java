@@ -37,7 +37,17 @@ abstract class Part {
     Layout copyLayout;
     Layout streamLayout;
 
-    Part(String pgTable) {
+    /** The key columns (their order is the layout's first entries). */
+    final String[] keyColumns;
+    /** The key tables of the key columns, in order; null where a key is not an entity (an association row's id). */
+    final TableKeys[] keyTables;
+    /** The value columns. */
+    final ColumnBinding[] bindings;
+
+    Part(String pgTable, String[] keyColumns, TableKeys[] keyTables, ColumnBinding[] bindings) {
+        this.keyColumns = keyColumns;
+        this.keyTables = keyTables;
+        this.bindings = bindings;
         int dot = pgTable.indexOf('.');
         this.schema = dot < 0 ? "public" : pgTable.substring(0, dot);
         this.name = dot < 0 ? pgTable : pgTable.substring(dot + 1);
@@ -49,14 +59,17 @@ abstract class Part {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    /** The key columns (their order is the layout's first entries). */
-    abstract String[] keyColumns();
+    final String[] keyColumns() {
+        return keyColumns;
+    }
 
-    /** The key tables of the key columns, in order; null where a key is not an entity (an association row's id). */
-    abstract TableKeys[] keyTables();
+    final TableKeys[] keyTables() {
+        return keyTables;
+    }
 
-    /** The value columns. */
-    abstract ColumnBinding[] bindings();
+    final ColumnBinding[] bindings() {
+        return bindings;
+    }
 
     /** What the part is in Junction, for messages. */
     abstract String junctionName();

@@ -20,9 +20,6 @@ final class RelationPart extends Part {
     private final IntRelation ints;
     final TableKeys left;
     final TableKeys right;
-    private final String[] keyColumns;
-    private final TableKeys[] keyTables;
-    private final ColumnBinding[] bindings;
     /** Links Junction removed with an entity in this transaction, as {@code left << 32 | right}. */
     private final LongOpenHashSet cascaded = new LongOpenHashSet();
 
@@ -35,29 +32,11 @@ final class RelationPart extends Part {
 
     RelationPart(String pgTable, Relation<?, ?> relation, TableKeys left, String leftColumn, TableKeys right,
                  String rightColumn, ColumnBinding[] bindings) {
-        super(pgTable);
+        super(pgTable, new String[] {leftColumn, rightColumn}, new TableKeys[] {left, right}, bindings);
         this.relation = relation;
         this.ints = relation.ints();
         this.left = left;
         this.right = right;
-        this.keyColumns = new String[] {leftColumn, rightColumn};
-        this.keyTables = new TableKeys[] {left, right};
-        this.bindings = bindings;
-    }
-
-    @Override
-    String[] keyColumns() {
-        return keyColumns;
-    }
-
-    @Override
-    TableKeys[] keyTables() {
-        return keyTables;
-    }
-
-    @Override
-    ColumnBinding[] bindings() {
-        return bindings;
     }
 
     @Override

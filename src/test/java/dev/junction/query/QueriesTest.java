@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -29,24 +30,16 @@ class QueriesTest {
         String at = "seed " + seed;
         Random rnd = new Random(seed);
         Junction db = Junction.create();
-        Table<String> posts = db.table("posts");
-        Table<String> tags = db.table("tags");
-        Relation<String, String> tagged = db.relation("tagged", posts, tags);
-        for (int p = 0; p < 200; p++) posts.add("p" + p);
-        for (int t = 0; t < 12; t++) tags.add("t" + t);
-        for (int i = 0; i < 900; i++) tagged.link("p" + rnd.nextInt(200), "t" + (int) Math.abs(rnd.nextGaussian() * 4) % 12);
+        Relation<String, String> tagged = randomTagged(db, rnd, 200, 12, 900, 4);
+        Table<String> posts = tagged.leftTable();
+        Table<String> tags = tagged.rightTable();
         for (int round = 0; round < 50; round++) {
             List<String> ask = new ArrayList<>();
             for (int k = 1 + rnd.nextInt(3); k > 0; k--) ask.add("t" + rnd.nextInt(13)); // t12 is not a tag
-            List<String> all = new ArrayList<>();
-            List<String> any = new ArrayList<>();
-            List<String> none = new ArrayList<>();
-            for (String p : posts) {
-                Set<String> ts = tagged.rightsOf(p);
-                if (ts.containsAll(ask)) all.add(p);
-                if (ask.stream().anyMatch(ts::contains)) any.add(p);
-                if (ask.stream().noneMatch(ts::contains)) none.add(p);
-            }
+            List<List<String>> expected3 = linkedToAllAnyNone(posts, tagged::rightsOf, ask);
+            List<String> all = expected3.get(0);
+            List<String> any = expected3.get(1);
+            List<String> none = expected3.get(2);
             assertEquals(all, Queries.leftsLinkedToAll(tagged, ask), at + " all " + ask);
             assertEquals(all.size(), Queries.countLinkedToAll(tagged, ask), at);
             assertEquals(any, Queries.leftsLinkedToAny(tagged, ask), at + " any " + ask);
@@ -54,15 +47,7 @@ class QueriesTest {
             assertEquals(none, Queries.leftsLinkedToNone(tagged, ask), at + " none " + ask);
 
             String p = "p" + rnd.nextInt(200);
-            List<Queries.Ranked<String>> expected = new ArrayList<>();
-            for (String q : posts) {
-                if (q.equals(p)) continue;
-                int shared = (int) tagged.rightsOf(q).stream().filter(tagged.rightsOf(p)::contains).count();
-                if (shared > 0) expected.add(new Queries.Ranked<>(q, shared));
-            }
-            expected.sort(Comparator.<Queries.Ranked<String>>comparingInt(r -> -r.score())
-                    .thenComparingInt(r -> posts.idOf(r.entity())));
-            assertEquals(expected.subList(0, Math.min(5, expected.size())), Queries.sharingRights(tagged, p, 5), at);
+            assertEquals(sharing(posts, tagged::rightsOf, p, 5), Queries.sharingRights(tagged, p, 5), at);
 
             String tag = "t" + rnd.nextInt(12);
             List<String> ofTag = new ArrayList<>(tagged.leftsOf(tag));
@@ -71,9 +56,7 @@ class QueriesTest {
                     Queries.rightsPage(tagged.inverse(), tag, offset, 7), at + " page " + offset);
         }
         List<Queries.Ranked<String>> top = Queries.topLeftsByDegree(tagged.inverse(), 3);
-        List<String> byDegree = new ArrayList<>();
-        tags.forEach(byDegree::add);
-        byDegree.sort(Comparator.<String>comparingInt(t -> -tagged.leftsOf(t).size()).thenComparingInt(tags::idOf));
+        List<String> byDegree = byDegree(tags, tagged::leftsOf);
         assertEquals(byDegree.subList(0, 3), top.stream().map(Queries.Ranked::entity).toList(), at);
         List<String> orphans = new ArrayList<>();
         posts.forEach(q -> {
@@ -138,24 +121,16 @@ class QueriesTest {
         String at = "seed " + seed;
         Random rnd = new Random(seed);
         Junction db = Junction.create();
-        Table<String> posts = db.table("posts");
-        Table<String> tags = db.table("tags");
-        Relation<String, String> tagged = db.relation("tagged", posts, tags);
-        for (int p = 0; p < 60; p++) posts.add("p" + p);
-        for (int t = 0; t < 30; t++) tags.add("t" + t);
-        for (int i = 0; i < 400; i++) tagged.link("p" + rnd.nextInt(60), "t" + (int) Math.abs(rnd.nextGaussian() * 8) % 30);
+        Relation<String, String> tagged = randomTagged(db, rnd, 60, 30, 400, 8);
+        Table<String> posts = tagged.leftTable();
+        Table<String> tags = tagged.rightTable();
         for (int round = 0; round < 40; round++) {
             List<String> ask = new ArrayList<>();
             for (int k = 1 + rnd.nextInt(3); k > 0; k--) ask.add("p" + rnd.nextInt(61)); // p60 is not a post
-            List<String> all = new ArrayList<>();
-            List<String> any = new ArrayList<>();
-            List<String> none = new ArrayList<>();
-            for (String t : tags) {
-                Set<String> ps = tagged.leftsOf(t);
-                if (ps.containsAll(ask)) all.add(t);
-                if (ask.stream().anyMatch(ps::contains)) any.add(t);
-                if (ask.stream().noneMatch(ps::contains)) none.add(t);
-            }
+            List<List<String>> expected3 = linkedToAllAnyNone(tags, tagged::leftsOf, ask);
+            List<String> all = expected3.get(0);
+            List<String> any = expected3.get(1);
+            List<String> none = expected3.get(2);
             assertEquals(all, Queries.rightsLinkedToAll(tagged, ask), at + " all " + ask);
             assertEquals(all.size(), Queries.countRightsLinkedToAll(tagged, ask), at);
             assertEquals(any, Queries.rightsLinkedToAny(tagged, ask), at + " any " + ask);
@@ -163,15 +138,7 @@ class QueriesTest {
             assertEquals(none, Queries.rightsLinkedToNone(tagged, ask), at + " none " + ask);
 
             String tag = "t" + rnd.nextInt(30);
-            List<Queries.Ranked<String>> expected = new ArrayList<>();
-            for (String u : tags) {
-                if (u.equals(tag)) continue;
-                int shared = (int) tagged.leftsOf(u).stream().filter(tagged.leftsOf(tag)::contains).count();
-                if (shared > 0) expected.add(new Queries.Ranked<>(u, shared));
-            }
-            expected.sort(Comparator.<Queries.Ranked<String>>comparingInt(r -> -r.score())
-                    .thenComparingInt(r -> tags.idOf(r.entity())));
-            assertEquals(expected.subList(0, Math.min(4, expected.size())), Queries.sharingLefts(tagged, tag, 4), at);
+            assertEquals(sharing(tags, tagged::leftsOf, tag, 4), Queries.sharingLefts(tagged, tag, 4), at);
             assertEquals(Queries.sharingRights(tagged.inverse(), tag, 4), Queries.sharingLefts(tagged, tag, 4), at);
 
             List<String> ofTag = new ArrayList<>(tagged.leftsOf(tag));
@@ -181,9 +148,7 @@ class QueriesTest {
             assertEquals(ofTag.stream().mapToInt(posts::idOf).boxed().toList(),
                     Queries.leftIds(tagged, tag).boxed().toList(), at);
         }
-        List<String> byDegree = new ArrayList<>();
-        tags.forEach(byDegree::add);
-        byDegree.sort(Comparator.<String>comparingInt(t -> -tagged.leftsOf(t).size()).thenComparingInt(tags::idOf));
+        List<String> byDegree = byDegree(tags, tagged::leftsOf);
         assertEquals(byDegree.subList(0, 5),
                 Queries.topRightsByDegree(tagged, 5).stream().map(Queries.Ranked::entity).toList(), at);
         assertEquals(Queries.topLeftsByDegree(tagged.inverse(), 5), Queries.topRightsByDegree(tagged, 5), at);
@@ -251,5 +216,55 @@ class QueriesTest {
         assertEquals(new Ranking.Scores(new int[] {bob}, new int[] {1}), Ranking.sharedRights(wrote.ints(), alice, 5));
         assertEquals("[Ranked[entity=bob, score=1]]", Queries.sharingRights(wrote, "alice", 5).toString(),
                 "the README shows this form");
+    }
+
+    /** posts × tags: {@code links} random links, tags drawn from a half-normal of width {@code spread}. */
+    private static Relation<String, String> randomTagged(Junction db, Random rnd, int posts, int tags, int links,
+                                                         double spread) {
+        Relation<String, String> tagged = db.relation("tagged", db.table("posts"), db.table("tags"));
+        for (int p = 0; p < posts; p++) tagged.leftTable().add("p" + p);
+        for (int t = 0; t < tags; t++) tagged.rightTable().add("t" + t);
+        for (int i = 0; i < links; i++) {
+            tagged.link("p" + rnd.nextInt(posts), "t" + (int) Math.abs(rnd.nextGaussian() * spread) % tags);
+        }
+        return tagged;
+    }
+
+    /** The candidates linked to all, any and none of {@code ask}, by their neighbour sets. */
+    private static List<List<String>> linkedToAllAnyNone(Table<String> candidates,
+                                                         Function<String, Set<String>> neighbours, List<String> ask) {
+        List<String> all = new ArrayList<>();
+        List<String> any = new ArrayList<>();
+        List<String> none = new ArrayList<>();
+        for (String c : candidates) {
+            Set<String> n = neighbours.apply(c);
+            if (n.containsAll(ask)) all.add(c);
+            if (ask.stream().anyMatch(n::contains)) any.add(c);
+            if (ask.stream().noneMatch(n::contains)) none.add(c);
+        }
+        return List.of(all, any, none);
+    }
+
+    /** The {@code limit} candidates sharing most neighbours with {@code self}, best first, ties by id. */
+    private static List<Queries.Ranked<String>> sharing(Table<String> candidates,
+                                                        Function<String, Set<String>> neighbours, String self,
+                                                        int limit) {
+        List<Queries.Ranked<String>> expected = new ArrayList<>();
+        for (String c : candidates) {
+            if (c.equals(self)) continue;
+            int shared = (int) neighbours.apply(c).stream().filter(neighbours.apply(self)::contains).count();
+            if (shared > 0) expected.add(new Queries.Ranked<>(c, shared));
+        }
+        expected.sort(Comparator.<Queries.Ranked<String>>comparingInt(r -> -r.score())
+                .thenComparingInt(r -> candidates.idOf(r.entity())));
+        return expected.subList(0, Math.min(limit, expected.size()));
+    }
+
+    /** The entities by their neighbour count, highest first, ties by id. */
+    private static List<String> byDegree(Table<String> table, Function<String, Set<String>> neighbours) {
+        List<String> out = new ArrayList<>();
+        table.forEach(out::add);
+        out.sort(Comparator.<String>comparingInt(e -> -neighbours.apply(e).size()).thenComparingInt(table::idOf));
+        return out;
     }
 }
