@@ -59,8 +59,8 @@ class SqlRelationsTest {
         final LinkColumn.OfLong<Long, Long> since = member.longColumn("since", 0);
 
         SqlRelations.Mapping<Long, Long> mapping(String table) {
-            return SqlRelations.<Long, Long>mapping(table, "user_id", "group_id", v -> ((Number) v).longValue(),
-                    u -> u, v -> ((Number) v).longValue(), g -> g).withColumn("since", since);
+            return SqlRelations.mapping(table, "user_id", "group_id", SqlRelations.Keys.longs(),
+                    SqlRelations.Keys.longs()).withColumn("since", since);
         }
 
         TreeSet<String> dump() {
@@ -101,8 +101,9 @@ class SqlRelationsTest {
             w.member.unlink(0L, 0L);
             w.member.link(5000L, 1L, w.since.value(42));
             w.since.set(1L, 7919L % 1013, 7);
-            long changed = SqlRelations.save(c, w.member, w.mapping("member"), SqlRelations.Save.DIFFERENCE);
-            assertEquals(2, changed, "one delete and one insert (the value update is not counted)");
+            SqlRelations.Result changed = SqlRelations.save(c, w.member, w.mapping("member"),
+                    SqlRelations.Save.DIFFERENCE);
+            assertEquals(new SqlRelations.Result(1, 1, 1), changed, "one delete, one insert, one value update");
             assertEquals(w.dump(), rows(c, "SELECT user_id, group_id, since FROM member"));
 
             // into a new table, created; then replaced
@@ -135,16 +136,16 @@ class SqlRelationsTest {
 
             exec(c, "INSERT INTO loose VALUES (2, NULL, '1')");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, w.member,
-                    SqlRelations.<Long, Long>mapping("loose", "user_id", "group_id", v -> ((Number) v).longValue(),
-                            u -> u, v -> ((Number) v).longValue(), g -> g), null));
+                    SqlRelations.mapping("loose", "user_id", "group_id", SqlRelations.Keys.longs(),
+                            SqlRelations.Keys.longs()), null));
             assertTrue(e.getMessage().contains("NULL") && e.getMessage().contains("group_id") && e.getMessage().contains("row 2"),
                     e.getMessage());
             assertUnchanged(w);
 
             exec(c, "DELETE FROM loose WHERE group_id IS NULL", "INSERT INTO loose VALUES (1, 10, '6')");
             e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, w.member,
-                    SqlRelations.<Long, Long>mapping("loose", "user_id", "group_id", v -> ((Number) v).longValue(),
-                            u -> u, v -> ((Number) v).longValue(), g -> g), null));
+                    SqlRelations.mapping("loose", "user_id", "group_id", SqlRelations.Keys.longs(),
+                            SqlRelations.Keys.longs()), null));
             assertTrue(e.getMessage().contains("twice"), e.getMessage());
             assertUnchanged(w);
 
@@ -154,13 +155,14 @@ class SqlRelationsTest {
             assertUnchanged(w);
 
             e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, w.member,
-                    SqlRelations.<Long, Long>mapping("loose", "user_id", "group_id", v -> null, u -> u,
-                            v -> ((Number) v).longValue(), g -> g), null));
+                    SqlRelations.mapping("loose", "user_id", "group_id",
+                            SqlRelations.Keys.<Long, Long>of(Long.class, v -> null, u -> u), SqlRelations.Keys.longs()), null));
             assertTrue(e.getMessage().contains("maps to no entity"), e.getMessage());
             assertUnchanged(w);
 
-            assertThrows(IllegalArgumentException.class, () -> SqlRelations.mapping("x; DROP TABLE y", "a", "b",
-                    v -> v, v -> v, v -> v, v -> v));
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> SqlRelations.mapping(
+                    "x; DROP TABLE y", "a", "b", SqlRelations.Keys.longs(), SqlRelations.Keys.longs()));
+            assertTrue(bad.getMessage().contains("table name 'x; DROP TABLE y'"), bad.getMessage());
             w.member.link(1L, 1L);
             assertThrows(IllegalStateException.class, () -> SqlRelations.load(c, w.member, w.mapping("loose"), null));
         }
