@@ -287,6 +287,9 @@ final class AssociationSql {
                 }
             }
             deleted += SqlRelations.batch(connection, "DELETE FROM " + m.table + " WHERE " + where, stale);
+            // new rows before the updates and inserts, so that a failure of those also undoes the keys written back
+            if (!fresh.isEmpty()) inserted += insertFresh(connection, m, fresh);
+            fresh.clear();
             toInsert = new ArrayList<>();
             List<Object[]> changed = new ArrayList<>();
             for (Map.Entry<List<Object>, EngineRow> en : known.entrySet()) {
@@ -315,7 +318,7 @@ final class AssociationSql {
         List<Object[]> params = new ArrayList<>(toInsert.size());
         for (EngineRow e : toInsert) params.add(insertParams(e, m, true));
         inserted += SqlRelations.batch(connection, insert(m, true), params);
-        if (!fresh.isEmpty()) inserted += insertFresh(connection, m, fresh);
+        if (!fresh.isEmpty()) inserted += insertFresh(connection, m, fresh); // INSERT, REPLACE: new rows last
         return new Result(inserted, deleted, updated);
     }
 
