@@ -513,7 +513,8 @@ public final class SqlRelations {
 
     /**
      * Loads the keys of {@code SELECT keyColumn FROM sqlTable} into a {@link LongTable}, in one Junction
-     * transaction (all or nothing), reading an integer-typed column with {@code getLong} (no boxing per row).
+     * transaction (all or nothing), reading an integer-typed column with {@code getLong} (no boxing per row). The
+     * query orders by the key ({@code ORDER BY keyColumn}), so new keys get their ids in key order.
      * Keys already in the table stay; a key twice in the SQL table, a {@code NULL} or a value that is not a
      * whole number is refused with {@link IllegalArgumentException} naming the table, column, row and value, and
      * the table is left as it was.
@@ -534,7 +535,8 @@ public final class SqlRelations {
     /**
      * Loads the entities of {@code SELECT keyColumn, columns... FROM sqlTable} into {@code table} (a
      * {@link Table}, {@link KeyedTable} or {@link LongTable}), {@code mapper} making each row's entity, in one
-     * Junction transaction (all or nothing). An entity already in the table stays as it is (for a keyed table:
+     * Junction transaction (all or nothing), ordered by the key column so that new entities get their ids in key
+     * order. An entity already in the table stays as it is (for a keyed table:
      * the stored object, not the row's); a {@code NULL} key, a row the mapper refuses (null, or an exception), or
      * two rows that are the same entity stop the load with {@link IllegalArgumentException} naming the table, the
      * column or row and the value, and the table is left as it was.
