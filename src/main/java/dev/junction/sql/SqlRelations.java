@@ -312,7 +312,8 @@ public final class SqlRelations {
 
         /**
          * Loads from {@code sql} instead of the table: a query returning the left key, the right key, then the
-         * columns. It is run as given: do not build it from untrusted text.
+         * columns. It is run as given: do not build it from untrusted text. Saving still writes the table, all of
+         * it: {@link Save#DIFFERENCE} deletes the rows the relation does not hold, loaded or not.
          *
          * @throws NullPointerException if {@code sql} is null
          */
@@ -327,7 +328,11 @@ public final class SqlRelations {
         }
 
         String select() {
-            if (query != null) return query;
+            return query != null ? query : tableSelect();
+        }
+
+        /** The table's rows, whatever the query: what saving compares with. */
+        String tableSelect() {
             StringBuilder q = new StringBuilder("SELECT ").append(leftColumn).append(", ").append(rightColumn);
             for (ColumnMapping c : columns) q.append(", ").append(c.sqlColumn());
             return q.append(" FROM ").append(table).toString();
@@ -805,7 +810,6 @@ public final class SqlRelations {
         Objects.requireNonNull(rel, "relation is null");
         Objects.requireNonNull(m, "mapping is null");
         Objects.requireNonNull(mode, "mode is null");
-        if (m.table == null || m.query != null) throw new IllegalArgumentException("saving needs a table, not a query");
         checkColumns(rel, m);
         String what = "saving relation '" + rel.name() + "' to table " + m.table;
         int nc = m.columns.size();
@@ -841,7 +845,7 @@ public final class SqlRelations {
                 Set<List<Object>> twice = new HashSet<>();
                 List<Object[]> stale = new ArrayList<>();
                 long row = 0;
-                try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(m.select())) {
+                try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(m.tableSelect())) {
                     while (rs.next()) {
                         row++;
                         Object l = rs.getObject(1);
