@@ -11,9 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -62,21 +60,12 @@ public final class FlaskSql {
         final SqlRelations.Mapping<Author, Book> mapping;
 
         Loaded(Connection c) throws SQLException {
-            Map<Long, Author> authorsById = new HashMap<>();
-            Map<Long, Book> booksById = new HashMap<>();
-            try (Statement st = c.createStatement()) {
-                try (ResultSet rs = st.executeQuery("SELECT id, name FROM author ORDER BY id")) {
-                    while (rs.next()) authorsById.put(rs.getLong(1), new Author(rs.getLong(1), rs.getString(2)));
-                }
-                try (ResultSet rs = st.executeQuery("SELECT id, title FROM book ORDER BY id")) {
-                    while (rs.next()) booksById.put(rs.getLong(1), new Book(rs.getLong(1), rs.getString(2)));
-                }
-            }
-            authorsById.values().stream().sorted((a, b) -> Long.compare(a.id(), b.id())).forEach(authors::add);
-            booksById.values().stream().sorted((a, b) -> Long.compare(a.id(), b.id())).forEach(books::add);
+            SqlRelations.loadEntities(c, authors, "author", "id", List.of("name"),
+                    rs -> new Author(rs.getLong(1), rs.getString(2)));
+            SqlRelations.loadEntities(c, books, "book", "id", List.of("title"),
+                    rs -> new Book(rs.getLong(1), rs.getString(2)));
             mapping = SqlRelations.mapping("author_book", "author_id", "book_id",
-                    id -> authorsById.get(((Number) id).longValue()), Author::id,
-                    id -> booksById.get(((Number) id).longValue()), Book::id);
+                    SqlRelations.Keys.keyed(authors, Long.class), SqlRelations.Keys.keyed(books, Long.class));
             SqlRelations.load(c, wrote, mapping, null);
         }
     }
@@ -115,8 +104,9 @@ public final class FlaskSql {
             j.wrote.rightsOf(alice).add(advanced);   // alice.books.append(advanced)
             j.wrote.unlink(bob, basics);              // bob.books.remove(basics)
             j.wrote.setRights(carol, List.of(basics)); // carol.books = [basics]
-            long changed = SqlRelations.save(c, j.wrote, j.mapping, SqlRelations.Save.DIFFERENCE);
-            System.out.println("wrote back " + changed + " changed rows; author_book is now:");
+            SqlRelations.Result saved = SqlRelations.save(c, j.wrote, j.mapping, SqlRelations.Save.DIFFERENCE);
+            System.out.println("wrote back " + saved.inserted() + " inserted and " + saved.deleted()
+                    + " deleted rows; author_book is now:");
             for (String p : pairsInDatabase(c)) System.out.println("  " + p);
         }
     }

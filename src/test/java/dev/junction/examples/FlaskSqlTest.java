@@ -28,7 +28,7 @@ class FlaskSqlTest {
                 "Which books did Bob write? Flask Basics, Advanced Flask",
                 "Who wrote Flask Basics? Alice, Bob",
                 "Alice's co-authors: Bob (1 shared)",
-                "wrote back 4 changed rows; author_book is now:",
+                "wrote back 2 inserted and 2 deleted rows; author_book is now:",
                 "  Alice - Advanced Flask",
                 "  Alice - Flask Basics",
                 "  Bob - Advanced Flask",

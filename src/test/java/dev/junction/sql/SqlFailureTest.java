@@ -39,8 +39,7 @@ class SqlFailureTest {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(q)) { rs.next(); return rs.getLong(1); }
     }
     static SqlRelations.Mapping<Long, Long> m(String t) {
-        return SqlRelations.<Long, Long>mapping(t, "a", "b", v -> ((Number) v).longValue(), x -> x,
-                v -> ((Number) v).longValue(), x -> x);
+        return SqlRelations.mapping(t, "a", "b", SqlRelations.Keys.longs(), SqlRelations.Keys.longs());
     }
     static void fill(Connection c, int n, String extra) throws SQLException {
         exec(c, "CREATE TABLE t (a BIGINT, b BIGINT)");
@@ -154,7 +153,8 @@ class SqlFailureTest {
             SqlRelations.save(c, rel, m("t"), SqlRelations.Save.DIFFERENCE);
             assertEquals(1, count(c, "SELECT COUNT(*) FROM t"), "the duplicated row is repaired to one");
             exec(c, "CREATE TABLE s (a TEXT, b TEXT)", "INSERT INTO s VALUES ('1', '1')");
-            assertEquals(0, SqlRelations.save(c, rel, m("s"), SqlRelations.Save.DIFFERENCE), "TEXT '1' is the key 1");
+            assertEquals(new SqlRelations.Result(0, 0, 0), SqlRelations.save(c, rel, m("s"), SqlRelations.Save.DIFFERENCE),
+                    "TEXT '1' is the key 1");
             assertEquals(1, count(c, "SELECT COUNT(*) FROM s"));
         }
     }

@@ -59,8 +59,8 @@ class SqlRelationsTest {
         final LinkColumn.OfLong<Long, Long> since = member.longColumn("since", 0);
 
         SqlRelations.Mapping<Long, Long> mapping(String table) {
-            return SqlRelations.<Long, Long>mapping(table, "user_id", "group_id", v -> ((Number) v).longValue(),
-                    u -> u, v -> ((Number) v).longValue(), g -> g).withColumn("since", since);
+            return SqlRelations.mapping(table, "user_id", "group_id", SqlRelations.Keys.longs(),
+                    SqlRelations.Keys.longs()).withColumn("since", since);
         }
 
         TreeSet<String> dump() {
@@ -101,8 +101,9 @@ class SqlRelationsTest {
             w.member.unlink(0L, 0L);
             w.member.link(5000L, 1L, w.since.value(42));
             w.since.set(1L, 7919L % 1013, 7);
-            long changed = SqlRelations.save(c, w.member, w.mapping("member"), SqlRelations.Save.DIFFERENCE);
-            assertEquals(2, changed, "one delete and one insert (the value update is not counted)");
+            SqlRelations.Result changed = SqlRelations.save(c, w.member, w.mapping("member"),
+                    SqlRelations.Save.DIFFERENCE);
+            assertEquals(new SqlRelations.Result(1, 1, 1), changed, "one delete, one insert, one value update");
             assertEquals(w.dump(), rows(c, "SELECT user_id, group_id, since FROM member"));
 
             // into a new table, created; then replaced
@@ -135,16 +136,16 @@ class SqlRelationsTest {
 
             exec(c, "INSERT INTO loose VALUES (2, NULL, '1')");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, w.member,
-                    SqlRelations.<Long, Long>mapping("loose", "user_id", "group_id", v -> ((Number) v).longValue(),
-                            u -> u, v -> ((Number) v).longValue(), g -> g), null));
+                    SqlRelations.mapping("loose", "user_id", "group_id", SqlRelations.Keys.longs(),
+                            SqlRelations.Keys.longs()), null));
             assertTrue(e.getMessage().contains("NULL") && e.getMessage().contains("group_id") && e.getMessage().contains("row 2"),
                     e.getMessage());
             assertUnchanged(w);
 
             exec(c, "DELETE FROM loose WHERE group_id IS NULL", "INSERT INTO loose VALUES (1, 10, '6')");
             e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, w.member,
-                    SqlRelations.<Long, Long>mapping("loose", "user_id", "group_id", v -> ((Number) v).longValue(),
-                            u -> u, v -> ((Number) v).longValue(), g -> g), null));
+                    SqlRelations.mapping("loose", "user_id", "group_id", SqlRelations.Keys.longs(),
+                            SqlRelations.Keys.longs()), null));
             assertTrue(e.getMessage().contains("twice"), e.getMessage());
             assertUnchanged(w);
 
@@ -154,16 +155,62 @@ class SqlRelationsTest {
             assertUnchanged(w);
 
             e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, w.member,
-                    SqlRelations.<Long, Long>mapping("loose", "user_id", "group_id", v -> null, u -> u,
-                            v -> ((Number) v).longValue(), g -> g), null));
+                    SqlRelations.mapping("loose", "user_id", "group_id",
+                            SqlRelations.Keys.<Long, Long>of(Long.class, v -> null, u -> u), SqlRelations.Keys.longs()), null));
             assertTrue(e.getMessage().contains("maps to no entity"), e.getMessage());
             assertUnchanged(w);
 
-            assertThrows(IllegalArgumentException.class, () -> SqlRelations.mapping("x; DROP TABLE y", "a", "b",
-                    v -> v, v -> v, v -> v, v -> v));
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> SqlRelations.mapping(
+                    "x; DROP TABLE y", "a", "b", SqlRelations.Keys.longs(), SqlRelations.Keys.longs()));
+            assertTrue(bad.getMessage().contains("table name 'x; DROP TABLE y'"), bad.getMessage());
             w.member.link(1L, 1L);
             assertThrows(IllegalStateException.class, () -> SqlRelations.load(c, w.member, w.mapping("loose"), null));
         }
+    }
+
+    /**
+     * Seeded random links, unlinks and value changes, saved with DIFFERENCE: the table equals the relation, and the
+     * Result equals the table's difference before and after (by pair; updated = pairs whose value changed).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "h2"})
+    void randomEditsSaveExactlyTheDifference(String db) throws SQLException {
+        long seed = Long.getLong("junction.sql.seed", System.nanoTime());
+        try (Connection c = open(db)) {
+            exec(c, "CREATE TABLE member (user_id BIGINT NOT NULL, group_id BIGINT NOT NULL, since BIGINT NOT NULL,"
+                    + " PRIMARY KEY (user_id, group_id))");
+            World w = new World();
+            java.util.Random rnd = new java.util.Random(seed);
+            for (int step = 0; step < 40; step++) {
+                for (int k = rnd.nextInt(8); k > 0; k--) {
+                    long u = rnd.nextInt(6);
+                    long g = rnd.nextInt(6);
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> w.member.link(u, g, w.since.value(rnd.nextInt(3)));
+                        case 1 -> w.member.unlink(u, g);
+                        default -> {
+                            if (w.member.contains(u, g)) w.since.set(u, g, rnd.nextInt(3)); // often unchanged
+                        }
+                    }
+                }
+                java.util.Map<String, String> before = byPair(rows(c, "SELECT user_id, group_id, since FROM member"));
+                SqlRelations.Result r = SqlRelations.save(c, w.member, w.mapping("member"), SqlRelations.Save.DIFFERENCE);
+                java.util.Map<String, String> after = byPair(rows(c, "SELECT user_id, group_id, since FROM member"));
+                String ctx = "seed " + seed + " (-Djunction.sql.seed), " + db + ", step " + step;
+                assertEquals(w.dump(), rows(c, "SELECT user_id, group_id, since FROM member"), ctx);
+                long ins = after.keySet().stream().filter(k -> !before.containsKey(k)).count();
+                long del = before.keySet().stream().filter(k -> !after.containsKey(k)).count();
+                long upd = after.keySet().stream().filter(k -> before.containsKey(k) && !before.get(k).equals(after.get(k)))
+                        .count();
+                assertEquals(new SqlRelations.Result(ins, del, upd), r, ctx);
+            }
+        }
+    }
+
+    private static java.util.Map<String, String> byPair(TreeSet<String> rows) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (String row : rows) out.put(row.substring(0, row.lastIndexOf(',')), row);
+        return out;
     }
 
     private static void assertUnchanged(World w) {

@@ -52,8 +52,8 @@ public final class SqlLoadMemory {
             Junction db = Junction.create();
             Relation<Long, Long> rel = db.relation("grants", db.longTable("users"), db.longTable("roles"));
             LinkColumn.OfLong<Long, Long> since = rel.longColumn("since", -1L);
-            SqlRelations.Mapping<Long, Long> m = SqlRelations.mapping("grants", "l", "r",
-                    k -> ((Number) k).longValue(), u -> u, k -> ((Number) k).longValue(), r -> r).withColumn("since", since);
+            SqlRelations.Mapping<Long, Long> m = SqlRelations.mapping("grants", "l", "r", SqlRelations.Keys.longs(),
+                    SqlRelations.Keys.longs()).withColumn("since", since);
             long base = liveHeap();
             long[] peak = {0};
             SqlRelations.load(c, rel, m, rows -> {
