@@ -464,9 +464,12 @@ public final class Junction {
     // ---- snapshots -------------------------------------------------------------------------------------
 
     /**
-     * Registers how snapshots write and read values of {@code codec.type()}: entities of tables and values of
-     * object columns that are not {@code String}, {@code Long}, {@code Integer}, {@code Double} or
-     * {@code Boolean}. Replaces an earlier codec for the same class. Thread-safe, O(1).
+     * Registers how snapshots and journals write and read values of {@code codec.type()}: entities of tables and
+     * values of object columns of classes that are not built in (see {@link ValueCodec} for the built-in ones:
+     * the basic boxed types, java.time, {@code UUID}, {@code BigDecimal}, {@code BigInteger}, enums, records). A
+     * codec registered for a built-in class other than {@code String}, {@code Long}, {@code Integer},
+     * {@code Double} and {@code Boolean} takes precedence over the built-in encoding when writing. Replaces an
+     * earlier codec for the same class. Thread-safe, O(1).
      *
      * @throws NullPointerException if {@code codec} or its type is null
      */
@@ -485,7 +488,8 @@ public final class Junction {
      *
      * @throws IOException if the file cannot be written (the old file, if any, is untouched)
      * @throws IllegalStateException inside a transaction, or if an entity or object value has a class that is
-     *         neither built in nor registered with {@link #registerCodec} (nothing is written)
+     *         neither built in (see {@link ValueCodec}) nor registered with {@link #registerCodec}, or is a record
+     *         that cannot be read reflectively (nothing is written)
      */
     public void save(Path file) throws IOException {
         Objects.requireNonNull(file, () -> label + ": file is null");
