@@ -465,10 +465,11 @@ final class ValueClasses {
     // ---- declaration checks ---------------------------------------------------------------------------------
 
     /**
-     * Why values declared as {@code c} cannot be written, or null if they can: {@code c} is built in, registered,
-     * an enum, or a record whose components' declared types can (recursively; a record met again while checking
-     * itself is fine, its values end in null). Judged by the declared type: a record component of type
-     * {@code Object} or an interface cannot be known, so it is refused.
+     * Why values declared as {@code c} cannot be written, or null if they can or if that cannot be known from the
+     * class. The rule, judged by the declared class: {@code Object}, interfaces, abstract classes and arrays are
+     * not checked (their values' classes are known only when written); a basic, fixed built-in, registered or enum
+     * class passes; a record passes if each component's declared type passes by the same rule (a record met again
+     * while checking itself passes: its values end in null); any other class fails.
      */
     static String whyNot(Class<?> c, Map<Class<?>, ValueCodec<?>> registry) {
         return whyNot(c, registry, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -479,6 +480,9 @@ final class ValueClasses {
         if (b == String.class || b == Long.class || b == Integer.class || b == Double.class || b == Boolean.class
                 || registry.containsKey(b) || b.isEnum() || isFixedBuiltin(b)) {
             return null;
+        }
+        if (b == Object.class || b.isInterface() || b.isArray() || Modifier.isAbstract(b.getModifiers())) {
+            return null; // cannot be known from the declaration
         }
         if (b.isRecord()) {
             if (!visiting.add(b)) return null;
