@@ -50,6 +50,8 @@ final class SnapshotCodec {
                 Sink s = new Sink(1 << 16);
                 s.utf(r.name);
                 s.write(PersistenceFormat.relationKindCode(r.store.kind()));
+                s.utf(r.left.name); // version 2: the tables, so a file can be opened without declaring its schema
+                s.utf(r.right.name);
                 requireLiveEnds(db, r, "relation '" + r.name + "'");
                 e.links(s, r.store);
                 e.linkColumns(s, r);
@@ -58,6 +60,8 @@ final class SnapshotCodec {
             for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
                 Sink s = new Sink(1 << 16);
                 s.utf(a.name);
+                s.utf(a.left.name);
+                s.utf(a.right.name);
                 requireLiveEnds(db, a.byLeft, "association table '" + a.name + "'"); // rows by ids (addByIds)
                 requireLiveEnds(db, a.byRight, "association table '" + a.name + "'");
                 e.table(s, a.rows);
@@ -201,11 +205,20 @@ final class SnapshotCodec {
             }
         }
 
-        private void columnSchema(Sink s, ColumnStore.Schema schema) {
+        /** Names, types and (version 2) declared defaults and object classes of the columns. */
+        private void columnSchema(Sink s, ColumnStore.Schema schema) throws IOException {
             s.varint(schema.names.length);
             for (int c = 0; c < schema.names.length; c++) {
                 s.utf(schema.names[c]);
-                s.write(PersistenceFormat.columnTypeCode(schema.types[c]));
+                byte type = schema.types[c];
+                s.write(PersistenceFormat.columnTypeCode(type));
+                if (type == ColumnStore.OBJECT) {
+                    int k = schema.indexInType[c];
+                    s.utf(schema.objectTypes[k].getName());
+                    s.value(schema.objectDefaults[k], registry, classes, "default of column '" + schema.names[c] + "'");
+                } else {
+                    s.primitive(type, schema.defaultBits(c));
+                }
             }
         }
 
@@ -260,6 +273,10 @@ final class SnapshotCodec {
     static final class ColumnData {
         String[] names = new String[0];
         byte[] types = new byte[0];
+        /** Declared defaults (version 2 on; zero, false and null in version 1 files) and object column classes. */
+        long[] defaultBits = new long[0];
+        Object[] defaultObjects = new Object[0];
+        String[] objectClasses = new String[0];
         long[] keys = new long[0];
         long[][] bits;
         Object[][] objects;
@@ -267,6 +284,9 @@ final class SnapshotCodec {
 
     static final class RelationData {
         String name;
+        /** The tables it links (version 2 on; null in version 1 files). */
+        String left;
+        String right;
         IntRelation.Kind kind;
         Links links;
         ColumnData columns;
@@ -274,6 +294,9 @@ final class SnapshotCodec {
 
     static final class AssociationData {
         String name;
+        /** The tables it links (version 2 on; null in version 1 files). */
+        String left;
+        String right;
         TableData rows;
         Links byLeft;
         Links byRight;
@@ -369,8 +392,8 @@ final class SnapshotCodec {
                     content.classes = codecs;
                 }
                 case PersistenceFormat.SECTION_TABLE -> content.tables.add(unique(in, names, table(in, codecs)));
-                case PersistenceFormat.SECTION_RELATION -> content.relations.add(unique(in, names, relation(in, codecs)));
-                case PersistenceFormat.SECTION_ASSOCIATION -> content.associations.add(unique(in, names, association(in, codecs)));
+                case PersistenceFormat.SECTION_RELATION -> content.relations.add(unique(in, names, relation(in, codecs, version)));
+                case PersistenceFormat.SECTION_ASSOCIATION -> content.associations.add(unique(in, names, association(in, codecs, version)));
                 case PersistenceFormat.SECTION_END -> {
                     int sections = in.varint();
                     if (sections != count) {
@@ -484,17 +507,29 @@ final class SnapshotCodec {
         return k;
     }
 
-    private static ColumnData columns(Source in, ValueClasses.Entry[] codecs, boolean rows) throws IOException {
+    private static ColumnData columns(Source in, ValueClasses.Entry[] codecs, boolean rows, int version)
+            throws IOException {
         ColumnData c = new ColumnData();
-        int n = in.count("columns", 2);
+        int n = in.count("columns", version >= 2 ? 3 : 2);
         c.names = new String[n];
         c.types = new byte[n];
+        c.defaultBits = new long[n];
+        c.defaultObjects = new Object[n];
+        c.objectClasses = new String[n];
         for (int i = 0; i < n; i++) {
             c.names[i] = in.utf();
             int type = in.u8();
             byte storeType = PersistenceFormat.columnStoreType(type);
             if (storeType < 0) throw in.corrupt("column '" + c.names[i] + "' of unknown type " + type);
             c.types[i] = storeType;
+            if (version >= 2) {
+                if (storeType == ColumnStore.OBJECT) {
+                    c.objectClasses[i] = in.utf();
+                    c.defaultObjects[i] = in.value(codecs);
+                } else {
+                    c.defaultBits[i] = in.primitive(storeType);
+                }
+            }
         }
         if (n == 0) {
             return c;
@@ -519,28 +554,37 @@ final class SnapshotCodec {
         return c;
     }
 
-    private static RelationData relation(Source in, ValueClasses.Entry[] codecs) throws IOException {
+    private static RelationData relation(Source in, ValueClasses.Entry[] codecs, int version) throws IOException {
         RelationData r = new RelationData();
         r.name = named(in, "RELATION", "relation");
         int code = in.u8();
         r.kind = PersistenceFormat.relationKind(code);
         if (r.kind == null) throw in.corrupt("unknown relation kind " + code);
+        if (version >= 2) {
+            r.left = in.utf();
+            r.right = in.utf();
+        }
         r.links = links(in);
-        r.columns = columns(in, codecs, false);
+        r.columns = columns(in, codecs, false, version);
         return r;
     }
 
-    private static AssociationData association(Source in, ValueClasses.Entry[] codecs) throws IOException {
+    private static AssociationData association(Source in, ValueClasses.Entry[] codecs, int version)
+            throws IOException {
         AssociationData a = new AssociationData();
         in.where = "ASSOCIATION";
         a.name = in.utf();
+        if (version >= 2) {
+            a.left = in.utf();
+            a.right = in.utf();
+        }
         a.rows = table(in, codecs);
         in.where = "association table '" + a.name + "'";
         if (a.rows.kind != PersistenceFormat.TABLE_ROWS) throw in.corrupt("its rows are not a row table");
         a.byLeft = links(in);
         a.byRight = links(in);
         a.pairs = links(in);
-        a.columns = columns(in, codecs, true);
+        a.columns = columns(in, codecs, true, version);
         checkRows(in, a);
         return a;
     }
