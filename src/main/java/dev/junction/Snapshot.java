@@ -51,6 +51,13 @@ public final class Snapshot {
             throw new IllegalStateException("snapshot " + file + " is of format version " + content.version
                     + ", which does not name the tables of its relations: declare the schema and use Junction.load");
         }
+        declare(db, file, content);
+        db.writes.load(file, content);
+        return db;
+    }
+
+    /** Declares on {@code db} (new, empty) the parts {@code content} (version 2 on) holds. */
+    static void declare(Junction db, Path file, Content content) throws CorruptFileException {
         Map<String, Table<?>> tables = new HashMap<>();
         for (TableData t : content.tables) {
             switch (t.kind) {
@@ -96,8 +103,6 @@ public final class Snapshot {
                 }
             });
         }
-        db.writes.load(file, content);
-        return db;
     }
 
     private interface Columns {
@@ -188,11 +193,11 @@ public final class Snapshot {
                 case DIRECTED -> "directed relation";
                 case SYMMETRIC -> "symmetric relation";
             };
-            parts.add(new Part(kind, r.name, r.links.lefts.length, ends(r.left, r.right) + columns(r.columns)));
+            parts.add(new Part(kind, r.name, r.links.lefts.length, join(ends(r.left, r.right), columns(r.columns))));
         }
         for (AssociationData a : c.associations) {
-            parts.add(new Part("association table", a.name, a.rows.ids.length, ends(a.left, a.right)
-                    + a.pairs.lefts.length + " pairs" + columns(a.columns)));
+            parts.add(new Part("association table", a.name, a.rows.ids.length, join(ends(a.left, a.right),
+                    a.pairs.lefts.length + " pairs", columns(a.columns))));
         }
         List<String> classes = new ArrayList<>();
         for (ValueClasses.Entry e : c.classes) classes.add(e.name + " (" + e.kindName() + ")");
@@ -200,12 +205,16 @@ public final class Snapshot {
     }
 
     private static String ends(String left, String right) {
-        return left == null ? "" : "'" + left + "' -> '" + right + "'; ";
+        return left == null ? "" : "'" + left + "' -> '" + right + "'";
+    }
+
+    private static String join(String... pieces) {
+        return String.join("; ", java.util.Arrays.stream(pieces).filter(p -> !p.isEmpty()).toList());
     }
 
     private static String columns(ColumnData c) {
         if (c.names.length == 0) return "";
-        StringBuilder b = new StringBuilder("; columns");
+        StringBuilder b = new StringBuilder("columns");
         for (int i = 0; i < c.names.length; i++) {
             b.append(i == 0 ? " " : ", ").append(c.names[i]).append(' ').append(switch (c.types[i]) {
                 case ColumnStore.LONG -> "long";
