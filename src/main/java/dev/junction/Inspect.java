@@ -174,7 +174,7 @@ final class Inspect {
                 return true;
             }
             Snapshot.declare(db, newest, content);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             out.println("journal records not replayed: " + e.getMessage());
             return true;
         }
@@ -195,7 +195,7 @@ final class Inspect {
         } catch (CorruptFileException e) {
             out.println("DAMAGED: replay refused: " + e.getMessage().replace(copy.toString(), dir.toString()));
             return false;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) { // a class or codec that is not here
             out.println("journal records not replayed: " + e.getMessage().replace(copy.toString(), dir.toString()));
             return true;
         } finally {

@@ -19,7 +19,8 @@ import java.util.Objects;
  * (checksums, structure, every value) before answering; neither writes anything. Thread-safe (no shared state).
  *
  * <p>Entities and values of classes that are neither built in (see {@link ValueCodec}) nor given as codecs are
- * refused by {@link #open} with an {@link IllegalStateException} naming the class; {@link #describe} skips them.
+ * refused by {@link #open} with an {@link IllegalStateException} naming the class; {@link #describe} skips them,
+ * and enum and record values too (it runs no code of the file's classes).
  */
 public final class Snapshot {
 
@@ -167,8 +168,9 @@ public final class Snapshot {
 
     /**
      * Lists what {@code file} holds, after checking all of it as {@link Junction#load} would (checksums,
-     * structure, values), without building an engine; values of classes that are not here or have no codec are
-     * skipped (their bytes are still covered by the checksums). O(file size) time and memory.
+     * structure, values), without building an engine; values of enums, records and classes without a codec are
+     * not decoded (their bytes are still covered by the checksums and their lengths checked), so no code of the
+     * file's classes runs. O(file size) time and memory.
      *
      * @throws CorruptFileException if the file is not a snapshot, or is damaged or contradicts itself
      * @throws IOException if the file cannot be read

@@ -234,7 +234,8 @@ final class ValueClasses {
      * Reads a class table: {@code v} count, then per entry a name and, if {@code withKinds} (snapshot version 2,
      * journal version 4 on), a kind byte; older versions only had registered codecs.
      *
-     * @param lenient true to make entries whose codec or class is missing opaque instead of refusing
+     * @param lenient true to make entries whose codec is missing, and every enum and record entry, opaque instead
+     *        of resolving or refusing them (for checking a file's structure)
      * @param what    how the file is named in messages, e.g. "snapshot /x/db.snap"
      * @param before  what to register the codec before, for the message ("loading", "opening")
      * @throws IllegalStateException if not lenient and a codec is not registered or a class cannot be found or is
@@ -261,6 +262,10 @@ final class ValueClasses {
                 }
                 case PersistenceFormat.CLASS_ENUM, PersistenceFormat.CLASS_RECORD -> {
                     boolean isEnum = kind == PersistenceFormat.CLASS_ENUM;
+                    if (lenient) { // a checking reader runs no user code (static initialisers, constructors)
+                        out[i] = new Entry(name, kind, null, null);
+                        continue;
+                    }
                     Class<?> c = find(name, registry);
                     if (c != null && (isEnum ? !c.isEnum() : !c.isRecord())) {
                         if (!lenient) {
