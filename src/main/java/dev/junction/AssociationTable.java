@@ -176,7 +176,14 @@ public interface AssociationTable<L, R> {
     /** Declares a {@code boolean} column on the rows. */
     RowColumn.OfBoolean booleanColumn(String name, boolean defaultValue);
 
-    /** Declares a column of objects of {@code type} on the rows. */
+    /**
+     * Declares a column of objects of {@code type} on the rows. On a journaled engine ({@link Persistence}) a
+     * {@code type} the journal could not write is refused here, by the rule of {@link Junction#table(String, Class)}
+     * (and {@link Persistence#open} refuses an engine holding one).
+     *
+     * @throws IllegalArgumentException if the engine is journaled and {@code type} has no codec by that rule
+     *         (the message names the association table, the column and the class)
+     */
     <V> RowColumn.OfObject<V> objectColumn(String name, Class<V> type, V defaultValue);
 
     /** The columns, in declaration order. A new list. */

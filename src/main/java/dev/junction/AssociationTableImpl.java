@@ -365,6 +365,7 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     @Override
     public <V> RowColumn.OfObject<V> objectColumn(String name, Class<V> type, V defaultValue) {
         ColumnStore.checkObjectColumn("association table '" + this.name + "'", name, type, defaultValue);
+        junction.checkColumnCodec("association table '" + this.name + "'", name, type);
         return declare(name, ColumnStore.OBJECT, 0, 0, 0, false, defaultValue, type);
     }
 

@@ -37,8 +37,7 @@ final class JournalCodec {
             out.write(p.kind());
             out.utf(p.name());
         }
-        out.varint(e.codecOrder.size());
-        for (Class<?> c : e.codecOrder) out.utf(c.getName());
+        e.classes.writeTo(out);
         if (e.count > Integer.MAX_VALUE) {
             throw new IOException("a commit of " + e.count + " changes is too large for one journal record");
         }
@@ -54,8 +53,7 @@ final class JournalCodec {
         final Map<Class<?>, ValueCodec<?>> registry;
         final PartNames names;
         final LinkedHashMap<PartNames.Part, Integer> parts = new LinkedHashMap<>();
-        final Map<Class<?>, Integer> codecs = WireBytes.newCodecIndex();
-        final List<Class<?>> codecOrder = new ArrayList<>();
+        final ValueClasses.Writing classes = new ValueClasses.Writing();
         final Sink ops = new Sink(256);
         final Sink columns = new Sink(64);
         long count;
@@ -97,7 +95,7 @@ final class JournalCodec {
                 default -> {
                     ops.write(PersistenceFormat.ENTITY_VALUE);
                     try {
-                        ops.value(entity, registry, codecs, codecOrder, "table '" + table.name + "'");
+                        ops.value(entity, registry, classes, "table '" + table.name + "'");
                     } catch (IOException ex) {
                         if (problem == null) problem = ex;
                     }
@@ -136,7 +134,7 @@ final class JournalCodec {
                         byte type = schema.types[c];
                         int k = schema.indexInType[c];
                         if (type == ColumnStore.OBJECT) {
-                            columns.value(o.own.objects[k][slot], registry, codecs, codecOrder,
+                            columns.value(o.own.objects[k][slot], registry, classes,
                                     "column '" + schema.names[c] + "' of " + PartNames.describe(names.of(o.base)));
                         } else {
                             columns.primitive(type, o.own.bits(type, k, slot));
@@ -191,8 +189,10 @@ final class JournalCodec {
      * @throws IllegalStateException if a part, column or codec is not declared by the engine (a schema mismatch)
      * @throws CorruptFileException if the bytes do not decode
      */
-    static void decode(Source in, Path file, PartNames names, Map<Class<?>, ValueCodec<?>> registry, Changes changes)
-            throws IOException {
+    static void decode(Source in, Path file, int version, PartNames names, Map<Class<?>, ValueCodec<?>> registry,
+                       Changes changes) throws IOException {
+        boolean current = version >= PersistenceFormat.JOURNAL_VERSION; // class kinds and built-in tags
+        if (!current) in.maxTag = PersistenceFormat.VALUE_CODEC;
         int nparts = in.count("parts", 2);
         Object[] parts = new Object[nparts];
         PartNames.Part[] named = new PartNames.Part[nparts];
@@ -201,18 +201,7 @@ final class JournalCodec {
             named[i] = new PartNames.Part(kind, in.utf());
             parts[i] = names.find(named[i]);
         }
-        int ncodecs = in.count("codecs", 1);
-        ValueCodec<?>[] codecs = new ValueCodec<?>[ncodecs];
-        for (int i = 0; i < ncodecs; i++) {
-            String name = in.utf();
-            for (Map.Entry<Class<?>, ValueCodec<?>> e : registry.entrySet()) {
-                if (e.getKey().getName().equals(name)) codecs[i] = e.getValue();
-            }
-            if (codecs[i] == null) {
-                throw new IllegalStateException(file + " has values of " + name + ": register a ValueCodec for it "
-                        + "with Junction.registerCodec before opening");
-            }
-        }
+        ValueClasses.Entry[] codecs = ValueClasses.read(in, registry, current, false, file.toString(), "opening");
         int ops = in.count("changes", 3);
         for (int i = 0; i < ops; i++) {
             int kind = in.u8();

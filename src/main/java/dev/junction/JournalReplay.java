@@ -38,7 +38,7 @@ final class JournalReplay implements JournalCodec.Changes {
         boolean done = false;
         try {
             JournalReplay replay = new JournalReplay(names, in, t);
-            JournalCodec.decode(in, file, names, db.codecs(), replay);
+            JournalCodec.decode(in, file, journal.version, names, db.codecs(), replay);
             if (in.pos != end) throw in.corrupt((end - in.pos) + " bytes left over");
             String problem = replay.check.problem(t);
             if (problem != null) throw in.corrupt(problem);

@@ -293,6 +293,29 @@ public final class Junction {
     }
 
     /**
+     * Creates a table of objects of {@code type} (identified by equality, as {@link #table(String)}), refusing
+     * at once a class that snapshots and journals could not write, instead of at the first {@link #save} or
+     * journaled commit. The rule, by the declared class: built-in classes (see {@link ValueCodec}), classes with a
+     * codec registered (so register codecs before declaring), enums, and records whose components' declared types
+     * pass by the same rule are accepted; {@code Object}, interfaces, abstract classes and arrays cannot be judged
+     * from the declaration and are accepted (their values are checked when written); any other class is refused.
+     * The check is the same whether or not the engine is journaled. O(number of record components).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code type} has no codec by that rule (the message names the table,
+     *         the class and, for a record, the component), or a table or relation of this engine already has that
+     *         name; nothing is declared
+     */
+    public <E> Table<E> table(String name, Class<E> type) {
+        Objects.requireNonNull(type, () -> label + ": table '" + name + "': type is null");
+        String why = ValueClasses.whyNot(type, schema.codecs);
+        if (why != null) {
+            throw new IllegalArgumentException(label + ": table '" + name + "' of " + type.getName() + ": " + why);
+        }
+        return schema.table(name);
+    }
+
+    /**
      * Creates a table of objects identified by {@code key} ({@code Author::name}, {@code User::id}): two
      * objects with equal keys are the same entity. O(1).
      *
@@ -464,9 +487,12 @@ public final class Junction {
     // ---- snapshots -------------------------------------------------------------------------------------
 
     /**
-     * Registers how snapshots write and read values of {@code codec.type()}: entities of tables and values of
-     * object columns that are not {@code String}, {@code Long}, {@code Integer}, {@code Double} or
-     * {@code Boolean}. Replaces an earlier codec for the same class. Thread-safe, O(1).
+     * Registers how snapshots and journals write and read values of {@code codec.type()}: entities of tables and
+     * values of object columns of classes that are not built in (see {@link ValueCodec} for the built-in ones:
+     * the basic boxed types, java.time, {@code UUID}, {@code BigDecimal}, {@code BigInteger}, enums, records). A
+     * codec registered for a built-in class other than {@code String}, {@code Long}, {@code Integer},
+     * {@code Double} and {@code Boolean} takes precedence over the built-in encoding when writing. Replaces an
+     * earlier codec for the same class. Thread-safe, O(1).
      *
      * @throws NullPointerException if {@code codec} or its type is null
      */
@@ -485,7 +511,8 @@ public final class Junction {
      *
      * @throws IOException if the file cannot be written (the old file, if any, is untouched)
      * @throws IllegalStateException inside a transaction, or if an entity or object value has a class that is
-     *         neither built in nor registered with {@link #registerCodec} (nothing is written)
+     *         neither built in (see {@link ValueCodec}) nor registered with {@link #registerCodec}, or is a record
+     *         that cannot be read reflectively (nothing is written)
      */
     public void save(Path file) throws IOException {
         Objects.requireNonNull(file, () -> label + ": file is null");
@@ -538,6 +565,53 @@ public final class Junction {
 
     Map<Class<?>, ValueCodec<?>> codecs() {
         return schema.codecs;
+    }
+
+    /**
+     * Refuses, on a journaled engine, an object column of a class its journal could not write (the rule of
+     * {@link #table(String, Class)}), so the declaration fails instead of every commit that sets a value.
+     *
+     * @throws IllegalArgumentException naming {@code owner}, the column and the class
+     */
+    void checkColumnCodec(String owner, String column, Class<?> type) {
+        if (type != null && writes.journaled()) {
+            String why = ValueClasses.whyNot(type, schema.codecs);
+            if (why != null) {
+                throw new IllegalArgumentException(owner + ", column '" + column + "' of " + type.getName() + ": "
+                        + why + "; this engine is journaled, so every value must be written (register a codec "
+                        + "before declaring)");
+            }
+        }
+    }
+
+    /**
+     * Refuses to journal an engine with an object column of a class the journal could not write (the rule of
+     * {@link #table(String, Class)}).
+     *
+     * @throws IllegalStateException naming the relation or association table, the column and the class
+     */
+    void checkColumnCodecs() {
+        for (RelationImpl<?, ?> r : relationsInOrder()) {
+            checkColumnCodecs("relation '" + r.name + "'", r.columns);
+        }
+        for (AssociationTableImpl<?, ?> a : associationsInOrder()) {
+            checkColumnCodecs("association table '" + a.name + "'", a.columns);
+        }
+    }
+
+    private void checkColumnCodecs(String owner, ColumnStore cs) {
+        if (cs == null) return;
+        ColumnStore.Schema s = cs.schema;
+        for (int c = 0; c < s.names.length; c++) {
+            if (s.types[c] != ColumnStore.OBJECT) continue;
+            Class<?> type = s.objectTypes[s.indexInType[c]];
+            String why = ValueClasses.whyNot(type, schema.codecs);
+            if (why != null) {
+                throw new IllegalStateException(label + ": " + owner + ", column '" + s.names[c] + "' of "
+                        + type.getName() + ": " + why + "; a journaled engine must write every value (register a "
+                        + "codec before opening)");
+            }
+        }
     }
 
     PartNames partNames() {

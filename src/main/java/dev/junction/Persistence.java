@@ -113,7 +113,10 @@ public final class Persistence implements AutoCloseable {
      *         message names the file and byte; the engine is then left empty, and the snapshot and journals as
      *         they were
      * @throws IllegalStateException if the directory is open elsewhere, the engine is not empty, already
-     *         journaled, or does not declare what the files hold, or a codec is missing
+     *         journaled, or does not declare what the files hold, or a codec is missing, or an object column is
+     *         of a class the journal could not write (the rule of {@link Junction#table(String, Class)}; checked
+     *         before any file is touched; object columns declared later on the journaled engine are checked when
+     *         declared)
      * @throws IOException if the files cannot be read or written
      */
     public static Persistence open(Junction db, Path dir, SyncPolicy policy) throws IOException {
@@ -131,7 +134,10 @@ public final class Persistence implements AutoCloseable {
      *         message names the file and byte, {@link CorruptFileException#offset()} gives the byte); the engine is
      *         then left empty, and the snapshot and journals as they were
      * @throws IllegalStateException if the directory is open elsewhere, the engine is not empty, already
-     *         journaled, or does not declare what the files hold, or a codec is missing
+     *         journaled, or does not declare what the files hold, or a codec is missing, or an object column is
+     *         of a class the journal could not write (the rule of {@link Junction#table(String, Class)}; checked
+     *         before any file is touched; object columns declared later on the journaled engine are checked when
+     *         declared)
      * @throws IOException if the files cannot be read or written
      * @throws NullPointerException if an argument is null
      */
@@ -146,6 +152,7 @@ public final class Persistence implements AutoCloseable {
         Objects.requireNonNull(dir, "dir is null");
         Objects.requireNonNull(policy, "policy is null");
         Objects.requireNonNull(mode, "mode is null");
+        db.checkColumnCodecs(); // before any file is touched: every commit must be writable
         DurableFiles.createDirectories(fs, dir);
         Closeable lock = fs.lock(dir);
         if (lock == null) {

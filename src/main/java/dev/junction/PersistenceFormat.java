@@ -4,9 +4,9 @@ import dev.junction.index.IntRelation;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every constant of the on-disk formats, with its explicit value: snapshots (version 1) and the journal (version
- * 3, and version 2 still read), described in {@code docs/persistence-format.md} and pinned by the golden files
- * under {@code src/test/resources/golden}.
+ * Every constant of the on-disk formats, with its explicit value: snapshots (version 2, and version 1 still read)
+ * and the journal (version 4, and versions 2 and 3 still read), described in {@code docs/persistence-format.md}
+ * and pinned by the golden files under {@code src/test/resources/golden}.
  *
  * <h2>Design notes</h2>
  * <ul>
@@ -25,9 +25,23 @@ final class PersistenceFormat {
 
     // ---- shared by both formats -------------------------------------------------------------------------
 
-    /** Tags of a value written with its type ({@link WireBytes.Sink#value}). */
+    /**
+     * Tags of a value written with its type ({@link WireBytes.Sink#value}). {@code VALUE_CODEC} is a value of an
+     * entry of the class table (a registered codec's, an enum's or a record's). Tags 7 to 16 (the fixed
+     * built-ins, {@link ValueClasses}) exist from snapshot version 2 and journal version 4 on.
+     */
     static final int VALUE_NULL = 0, VALUE_STRING = 1, VALUE_LONG = 2, VALUE_INT = 3, VALUE_DOUBLE = 4,
-            VALUE_BOOLEAN = 5, VALUE_CODEC = 6;
+            VALUE_BOOLEAN = 5, VALUE_CODEC = 6, VALUE_LOCAL_DATE = 7, VALUE_LOCAL_TIME = 8, VALUE_LOCAL_DATE_TIME = 9,
+            VALUE_INSTANT = 10, VALUE_OFFSET_DATE_TIME = 11, VALUE_ZONED_DATE_TIME = 12, VALUE_DURATION = 13,
+            VALUE_UUID = 14, VALUE_BIG_DECIMAL = 15, VALUE_BIG_INTEGER = 16;
+    /** The highest tag of the current versions. */
+    static final int VALUE_MAX = VALUE_BIG_INTEGER;
+
+    /**
+     * Kinds of a class table entry (snapshot version 2, journal version 4 on; before, every entry was a codec):
+     * a registered {@link ValueCodec}, an enum written by constant name, a record written component by component.
+     */
+    static final int CLASS_CODEC = 0, CLASS_ENUM = 1, CLASS_RECORD = 2;
 
     /** Column types. */
     static final int COLUMN_LONG = 0, COLUMN_INT = 1, COLUMN_DOUBLE = 2, COLUMN_BOOLEAN = 3, COLUMN_OBJECT = 4;
@@ -81,7 +95,10 @@ final class PersistenceFormat {
     // ---- snapshots --------------------------------------------------------------------------------------
 
     static final byte[] SNAPSHOT_MAGIC = "JUNCTION".getBytes(StandardCharsets.US_ASCII);
-    static final int SNAPSHOT_VERSION = 1;
+    /** Version 2: the class table has kinds (enums, records), and values have the built-in tags 7 to 16. */
+    static final int SNAPSHOT_VERSION = 2;
+    /** The oldest snapshot version still read (version 1: a class table of codec names only, tags 0 to 6). */
+    static final int SNAPSHOT_VERSION_OLDEST_READ = 1;
     /** Magic, version, flags, header checksum. */
     static final int SNAPSHOT_HEADER = 20;
     /** Type, payload length, payload checksum, header checksum. */
@@ -97,8 +114,13 @@ final class PersistenceFormat {
     // ---- the journal ------------------------------------------------------------------------------------
 
     static final byte[] JOURNAL_MAGIC = "JNCTJRNL".getBytes(StandardCharsets.US_ASCII);
-    /** Version 3: each record says how far the journal was forced when it was written. */
-    static final int JOURNAL_VERSION = 3;
+    /**
+     * Version 4: as version 3, with the class table and value tags of snapshot version 2. Version 3: each record
+     * says how far the journal was forced when it was written.
+     */
+    static final int JOURNAL_VERSION = 4;
+    /** The first version whose records say how far the journal was forced (the framing of versions 3 and 4). */
+    static final int JOURNAL_VERSION_FORCED = 3;
     /** The oldest journal version still read (its newest journal is replaced by a version 3 one on open). */
     static final int JOURNAL_VERSION_OLDEST_READ = 2;
     /** Magic, version, generation, header checksum (the same in versions 2 and 3). */

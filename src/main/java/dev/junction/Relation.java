@@ -198,9 +198,13 @@ public interface Relation<L, R> {
 
     /**
      * Declares a column of objects of {@code type} (a {@code String}, an enum, a {@code LocalDate}); see
-     * {@link #longColumn}. Values are checked against {@code type} when set.
+     * {@link #longColumn}. Values are checked against {@code type} when set. On a journaled engine
+     * ({@link Persistence}) a {@code type} the journal could not write is refused here, by the rule of
+     * {@link Junction#table(String, Class)} (and {@link Persistence#open} refuses an engine holding one).
      *
      * @throws ClassCastException if {@code defaultValue} is not null and not of {@code type}
+     * @throws IllegalArgumentException if the engine is journaled and {@code type} has no codec by that rule
+     *         (the message names the relation, the column and the class)
      */
     <V> LinkColumn.OfObject<L, R, V> objectColumn(String name, Class<V> type, V defaultValue);
 

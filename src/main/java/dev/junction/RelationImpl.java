@@ -178,6 +178,7 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     @Override
     public <V> LinkColumn.OfObject<L, R, V> objectColumn(String name, Class<V> type, V defaultValue) {
         ColumnStore.checkObjectColumn("relation '" + this.name + "'", name, type, defaultValue);
+        left.junction.checkColumnCodec("relation '" + this.name + "'", name, type);
         return declare(name, ColumnStore.OBJECT, 0, 0, 0, false, defaultValue, type);
     }
 

@@ -50,6 +50,8 @@ final class SnapshotCodec {
                 Sink s = new Sink(1 << 16);
                 s.utf(r.name);
                 s.write(PersistenceFormat.relationKindCode(r.store.kind()));
+                s.utf(r.left.name); // version 2: the tables, so a file can be opened without declaring its schema
+                s.utf(r.right.name);
                 requireLiveEnds(db, r, "relation '" + r.name + "'");
                 e.links(s, r.store);
                 e.linkColumns(s, r);
@@ -58,6 +60,8 @@ final class SnapshotCodec {
             for (AssociationTableImpl<?, ?> a : db.associationsInOrder()) {
                 Sink s = new Sink(1 << 16);
                 s.utf(a.name);
+                s.utf(a.left.name);
+                s.utf(a.right.name);
                 requireLiveEnds(db, a.byLeft, "association table '" + a.name + "'"); // rows by ids (addByIds)
                 requireLiveEnds(db, a.byRight, "association table '" + a.name + "'");
                 e.table(s, a.rows);
@@ -68,8 +72,7 @@ final class SnapshotCodec {
                 sections.add(section(PersistenceFormat.SECTION_ASSOCIATION, s));
             }
             Sink codecs = new Sink(256);
-            codecs.varint(e.codecOrder.size());
-            for (Class<?> c : e.codecOrder) codecs.utf(c.getName());
+            e.classes.writeTo(codecs);
             sections.add(0, section(PersistenceFormat.SECTION_CODECS, codecs));
         }
         Sink end = new Sink(8);
@@ -122,8 +125,7 @@ final class SnapshotCodec {
     /** Encodes parts of the engine; collects the codecs the values need. */
     private static final class Encoder {
         final Map<Class<?>, ValueCodec<?>> registry;
-        final Map<Class<?>, Integer> codecs = WireBytes.newCodecIndex();
-        final List<Class<?>> codecOrder = new ArrayList<>();
+        final ValueClasses.Writing classes = new ValueClasses.Writing();
 
         Encoder(Junction db) {
             this.registry = db.codecs();
@@ -146,7 +148,7 @@ final class SnapshotCodec {
                 if (kind == PersistenceFormat.TABLE_LONGS) {
                     s.zigzag((Long) t.committedEntity(id));
                 } else if (kind == PersistenceFormat.TABLE_OBJECTS) {
-                    s.value(t.committedEntity(id), registry, codecs, codecOrder, "table '" + t.name + "'");
+                    s.value(t.committedEntity(id), registry, classes, "table '" + t.name + "'");
                 }
             }
         }
@@ -203,11 +205,20 @@ final class SnapshotCodec {
             }
         }
 
-        private void columnSchema(Sink s, ColumnStore.Schema schema) {
+        /** Names, types and (version 2) declared defaults and object classes of the columns. */
+        private void columnSchema(Sink s, ColumnStore.Schema schema) throws IOException {
             s.varint(schema.names.length);
             for (int c = 0; c < schema.names.length; c++) {
                 s.utf(schema.names[c]);
-                s.write(PersistenceFormat.columnTypeCode(schema.types[c]));
+                byte type = schema.types[c];
+                s.write(PersistenceFormat.columnTypeCode(type));
+                if (type == ColumnStore.OBJECT) {
+                    int k = schema.indexInType[c];
+                    s.utf(schema.objectTypes[k].getName());
+                    s.value(schema.objectDefaults[k], registry, classes, "default of column '" + schema.names[c] + "'");
+                } else {
+                    s.primitive(type, schema.defaultBits(c));
+                }
             }
         }
 
@@ -217,7 +228,7 @@ final class SnapshotCodec {
                 byte type = schema.types[c];
                 int k = schema.indexInType[c];
                 if (type == ColumnStore.OBJECT) {
-                    s.value(cs.objects[k][slot], registry, codecs, codecOrder, what + ", column '" + schema.names[c] + "'");
+                    s.value(cs.objects[k][slot], registry, classes, what + ", column '" + schema.names[c] + "'");
                 } else {
                     s.primitive(type, cs.bits(type, k, slot));
                 }
@@ -229,7 +240,7 @@ final class SnapshotCodec {
                 byte type = schema.types[c];
                 int k = schema.indexInType[c];
                 if (type == ColumnStore.OBJECT) {
-                    s.value(schema.objectDefaults[k], registry, codecs, codecOrder, "defaults");
+                    s.value(schema.objectDefaults[k], registry, classes, "defaults");
                 } else {
                     s.primitive(type, schema.defaultBits(c));
                 }
@@ -262,6 +273,10 @@ final class SnapshotCodec {
     static final class ColumnData {
         String[] names = new String[0];
         byte[] types = new byte[0];
+        /** Declared defaults (version 2 on; zero, false and null in version 1 files) and object column classes. */
+        long[] defaultBits = new long[0];
+        Object[] defaultObjects = new Object[0];
+        String[] objectClasses = new String[0];
         long[] keys = new long[0];
         long[][] bits;
         Object[][] objects;
@@ -269,6 +284,9 @@ final class SnapshotCodec {
 
     static final class RelationData {
         String name;
+        /** The tables it links (version 2 on; null in version 1 files). */
+        String left;
+        String right;
         IntRelation.Kind kind;
         Links links;
         ColumnData columns;
@@ -276,6 +294,9 @@ final class SnapshotCodec {
 
     static final class AssociationData {
         String name;
+        /** The tables it links (version 2 on; null in version 1 files). */
+        String left;
+        String right;
         TableData rows;
         Links byLeft;
         Links byRight;
@@ -285,6 +306,9 @@ final class SnapshotCodec {
 
     /** Everything in a file, decoded and checked. */
     static final class Content {
+        int version;
+        /** The class table (CODECS section). */
+        ValueClasses.Entry[] classes;
         final List<TableData> tables = new ArrayList<>();
         final List<RelationData> relations = new ArrayList<>();
         final List<AssociationData> associations = new ArrayList<>();
@@ -296,6 +320,17 @@ final class SnapshotCodec {
     }
 
     static Content decode(Path file, byte[] data, Map<Class<?>, ValueCodec<?>> registry) throws IOException {
+        return decode(file, data, registry, false);
+    }
+
+    /**
+     * Decodes and checks a whole snapshot.
+     *
+     * @param lenient true to skip values whose codec or class is missing ({@link ValueClasses.Opaque}) instead
+     *        of refusing the file: for checking a file's structure without its classes
+     */
+    static Content decode(Path file, byte[] data, Map<Class<?>, ValueCodec<?>> registry, boolean lenient)
+            throws IOException {
         ByteBuffer h = DurableFiles.afterMagic(data, PersistenceFormat.SNAPSHOT_MAGIC, PersistenceFormat.SNAPSHOT_HEADER);
         if (h == null) {
             throw new CorruptFileException(file, "not a Junction snapshot (no JUNCTION header)");
@@ -310,12 +345,13 @@ final class SnapshotCodec {
             throw new CorruptFileException(file, "format version " + version + " is newer than this Junction "
                     + "reads (" + PersistenceFormat.SNAPSHOT_VERSION + "); use a newer Junction");
         }
-        if (version < 1 || flags != 0) {
+        if (version < PersistenceFormat.SNAPSHOT_VERSION_OLDEST_READ || flags != 0) {
             throw new CorruptFileException(file, "unknown format version " + version + " / flags " + flags);
         }
         Content content = new Content();
+        content.version = version;
         java.util.Set<String> names = new java.util.HashSet<>(); // "T", "R" or "A" + name: each part once
-        ValueCodec<?>[] codecs = null;
+        ValueClasses.Entry[] codecs = null;
         int pos = PersistenceFormat.SNAPSHOT_HEADER;
         int count = 0;
         boolean ended = false;
@@ -344,17 +380,20 @@ final class SnapshotCodec {
                         + ": payload checksum mismatch");
             }
             Source in = new Source(file, data, start, end, "section " + count);
+            if (version < 2) in.maxTag = PersistenceFormat.VALUE_CODEC; // version 1 had no built-in tags
             if (count == 0 && type != PersistenceFormat.SECTION_CODECS) {
                 throw in.corrupt("the first section is not CODECS");
             }
             switch (type) {
                 case PersistenceFormat.SECTION_CODECS -> {
                     if (count != 0) throw in.corrupt("a second CODECS section");
-                    codecs = codecs(in, registry);
+                    in.where = "CODECS";
+                    codecs = ValueClasses.read(in, registry, version >= 2, lenient, "snapshot " + file, "loading");
+                    content.classes = codecs;
                 }
                 case PersistenceFormat.SECTION_TABLE -> content.tables.add(unique(in, names, table(in, codecs)));
-                case PersistenceFormat.SECTION_RELATION -> content.relations.add(unique(in, names, relation(in, codecs)));
-                case PersistenceFormat.SECTION_ASSOCIATION -> content.associations.add(unique(in, names, association(in, codecs)));
+                case PersistenceFormat.SECTION_RELATION -> content.relations.add(unique(in, names, relation(in, codecs, version)));
+                case PersistenceFormat.SECTION_ASSOCIATION -> content.associations.add(unique(in, names, association(in, codecs, version)));
                 case PersistenceFormat.SECTION_END -> {
                     int sections = in.varint();
                     if (sections != count) {
@@ -390,25 +429,6 @@ final class SnapshotCodec {
         return part;
     }
 
-    private static ValueCodec<?>[] codecs(Source in, Map<Class<?>, ValueCodec<?>> registry) throws IOException {
-        in.where = "CODECS";
-        int n = in.count("codec names", 1);
-        ValueCodec<?>[] out = new ValueCodec<?>[n];
-        for (int i = 0; i < n; i++) {
-            String name = in.utf();
-            ValueCodec<?> c = null;
-            for (Map.Entry<Class<?>, ValueCodec<?>> e : registry.entrySet()) {
-                if (e.getKey().getName().equals(name)) c = e.getValue();
-            }
-            if (c == null) {
-                throw new IllegalStateException("snapshot " + in.file + " has values of " + name + ": register a "
-                        + "ValueCodec for it with Junction.registerCodec before loading");
-            }
-            out[i] = c;
-        }
-        return out;
-    }
-
     /** Reads a part's name; from then on errors name the part ({@code what} 'name'). */
     private static String named(Source in, String section, String what) throws CorruptFileException {
         in.where = section;
@@ -417,7 +437,7 @@ final class SnapshotCodec {
         return name;
     }
 
-    private static TableData table(Source in, ValueCodec<?>[] codecs) throws IOException {
+    private static TableData table(Source in, ValueClasses.Entry[] codecs) throws IOException {
         TableData t = new TableData();
         t.name = named(in, "TABLE", "table");
         int kind = in.u8();
@@ -487,17 +507,29 @@ final class SnapshotCodec {
         return k;
     }
 
-    private static ColumnData columns(Source in, ValueCodec<?>[] codecs, boolean rows) throws IOException {
+    private static ColumnData columns(Source in, ValueClasses.Entry[] codecs, boolean rows, int version)
+            throws IOException {
         ColumnData c = new ColumnData();
-        int n = in.count("columns", 2);
+        int n = in.count("columns", version >= 2 ? 3 : 2);
         c.names = new String[n];
         c.types = new byte[n];
+        c.defaultBits = new long[n];
+        c.defaultObjects = new Object[n];
+        c.objectClasses = new String[n];
         for (int i = 0; i < n; i++) {
             c.names[i] = in.utf();
             int type = in.u8();
             byte storeType = PersistenceFormat.columnStoreType(type);
             if (storeType < 0) throw in.corrupt("column '" + c.names[i] + "' of unknown type " + type);
             c.types[i] = storeType;
+            if (version >= 2) {
+                if (storeType == ColumnStore.OBJECT) {
+                    c.objectClasses[i] = in.utf();
+                    c.defaultObjects[i] = in.value(codecs);
+                } else {
+                    c.defaultBits[i] = in.primitive(storeType);
+                }
+            }
         }
         if (n == 0) {
             return c;
@@ -522,28 +554,37 @@ final class SnapshotCodec {
         return c;
     }
 
-    private static RelationData relation(Source in, ValueCodec<?>[] codecs) throws IOException {
+    private static RelationData relation(Source in, ValueClasses.Entry[] codecs, int version) throws IOException {
         RelationData r = new RelationData();
         r.name = named(in, "RELATION", "relation");
         int code = in.u8();
         r.kind = PersistenceFormat.relationKind(code);
         if (r.kind == null) throw in.corrupt("unknown relation kind " + code);
+        if (version >= 2) {
+            r.left = in.utf();
+            r.right = in.utf();
+        }
         r.links = links(in);
-        r.columns = columns(in, codecs, false);
+        r.columns = columns(in, codecs, false, version);
         return r;
     }
 
-    private static AssociationData association(Source in, ValueCodec<?>[] codecs) throws IOException {
+    private static AssociationData association(Source in, ValueClasses.Entry[] codecs, int version)
+            throws IOException {
         AssociationData a = new AssociationData();
         in.where = "ASSOCIATION";
         a.name = in.utf();
+        if (version >= 2) {
+            a.left = in.utf();
+            a.right = in.utf();
+        }
         a.rows = table(in, codecs);
         in.where = "association table '" + a.name + "'";
         if (a.rows.kind != PersistenceFormat.TABLE_ROWS) throw in.corrupt("its rows are not a row table");
         a.byLeft = links(in);
         a.byRight = links(in);
         a.pairs = links(in);
-        a.columns = columns(in, codecs, true);
+        a.columns = columns(in, codecs, true, version);
         checkRows(in, a);
         return a;
     }

@@ -30,6 +30,15 @@ final class SnapshotRestore {
      * Applies checked content to an engine with the same schema, whose parts are all empty. Called by
      * {@link Junction#load} under the write lock; {@code stamp} runs its argument under the write stamp.
      */
+    /** A part links the tables the file says (version 2 files name them; version 1 files do not). */
+    private static void requireTables(Path file, String what, String left, String right, AbstractTable<?> l,
+                                      AbstractTable<?> r) {
+        if (left != null && (!left.equals(l.name) || !right.equals(r.name))) {
+            throw mismatch(file, what + " linking tables '" + left + "' and '" + right + "', declared linking '"
+                    + l.name + "' and '" + r.name + "'");
+        }
+    }
+
     static void apply(Junction db, Path file, Content c, java.util.function.Consumer<Runnable> stamp)
             throws IOException {
         // match every part of the file with the engine's, before anything changes
@@ -57,6 +66,7 @@ final class SnapshotRestore {
                 throw mismatch(file, "relation '" + r.name + "' of kind " + r.kind
                         + ", declared " + target.store.kind());
             }
+            requireTables(file, "relation '" + r.name + "'", r.left, r.right, target.left, target.right);
             relationColumns.add(columnMap(file, "relation '" + r.name + "'",
                     target.columns == null ? null : target.columns.schema, r.columns));
             targetRelations.add(target);
@@ -68,6 +78,7 @@ final class SnapshotRestore {
             if (target == null) {
                 throw mismatch(file, "association table '" + a.name + "', which this engine does not declare");
             }
+            requireTables(file, "association table '" + a.name + "'", a.left, a.right, target.left, target.right);
             rowColumns.add(columnMap(file, "association table '" + a.name + "'", target.columns.schema, a.columns));
             targetAssociations.add(target);
         }

@@ -5,10 +5,17 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * How a snapshot writes and reads values of one class: the entities of tables whose entities are not
- * {@code String}, {@code Long}, {@code Integer}, {@code Double} or {@code Boolean} (which are built in), and the
- * values of object columns of such classes. Register one with {@link Junction#registerCodec} before
- * {@link Junction#save} and {@link Junction#load}; a snapshot names the codecs it used by their class's name.
+ * How a snapshot writes and reads values of one class: the entities of tables and the values of object columns
+ * whose class is not built in. Built in are {@code String}, {@code Long}, {@code Integer}, {@code Double},
+ * {@code Boolean}, {@code LocalDate}, {@code LocalTime}, {@code LocalDateTime}, {@code Instant},
+ * {@code OffsetDateTime}, {@code ZonedDateTime} (zone id kept), {@code Duration}, {@code UUID}, {@code BigDecimal}
+ * (exact scale kept), {@code BigInteger}, every enum (written by constant name, so reordering constants keeps files
+ * valid) and every record whose components are built-in or registered values, recursively (written through its
+ * accessors and canonical constructor; null components are kept). Register a codec with
+ * {@link Junction#registerCodec} before {@link Junction#save} and {@link Junction#load} for any other class. A
+ * registered codec takes precedence over the built-ins for its class (except the first five), for writing; a file
+ * says how each value was written, so reading never guesses. A snapshot names the codecs it used by their class's
+ * name. The formats are described in {@code docs/persistence-format.md}.
  *
  * <p>A journaled engine ({@link Persistence}) needs the codecs on every commit that adds such an entity or
  * value (a commit that cannot be encoded fails and rolls back), and on open.

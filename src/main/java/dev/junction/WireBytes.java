@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -109,13 +107,19 @@ final class WireBytes {
         }
 
         /**
-         * Writes a tagged value: the built-in types directly, others through their codec, whose index in
-         * {@code codecs} (the snapshot's codec table, in order of first use) is written.
+         * Writes a tagged value: the five basic types directly, then a registered codec's class (for an enum
+         * constant with a body, its enum's), then the fixed built-ins ({@link ValueClasses#writeBuiltin}), then
+         * enums and records; codec, enum and record values go through {@code classes}, the part's class table.
          *
-         * @throws IllegalStateException if no codec is registered for the value's class ({@code what} says where)
+         * @throws IllegalStateException if the value's class is none of these ({@code what} says where)
          */
-        void value(Object v, Map<Class<?>, ValueCodec<?>> registry, Map<Class<?>, Integer> codecs,
-                   List<Class<?>> codecOrder, String what) throws IOException {
+        void value(Object v, Map<Class<?>, ValueCodec<?>> registry, ValueClasses.Writing classes, String what)
+                throws IOException {
+            value(v, registry, classes, what, 0);
+        }
+
+        void value(Object v, Map<Class<?>, ValueCodec<?>> registry, ValueClasses.Writing classes, String what,
+                   int depth) throws IOException {
             if (v == null) {
                 write(PersistenceFormat.VALUE_NULL);
             } else if (v instanceof String s) {
@@ -134,24 +138,27 @@ final class WireBytes {
                 write(PersistenceFormat.VALUE_BOOLEAN);
                 write(b ? 1 : 0);
             } else {
+                Class<?> type = v.getClass();
                 @SuppressWarnings("unchecked")
-                ValueCodec<Object> codec = (ValueCodec<Object>) registry.get(v.getClass());
-                if (codec == null) {
+                ValueCodec<Object> codec = (ValueCodec<Object>) registry.get(type);
+                if (codec == null && v instanceof Enum<?> e && type != e.getDeclaringClass()) {
+                    type = e.getDeclaringClass();
+                    @SuppressWarnings("unchecked")
+                    ValueCodec<Object> forEnum = (ValueCodec<Object>) registry.get(type);
+                    codec = forEnum;
+                }
+                if (codec != null) { // registered codecs win over the built-ins
+                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    codec.write(v, new DataOutputStream(bytes));
+                    write(PersistenceFormat.VALUE_CODEC);
+                    varint(classes.indexOf(type, PersistenceFormat.CLASS_CODEC));
+                    varint(bytes.size());
+                    write(bytes.toByteArray(), 0, bytes.size());
+                } else if (!ValueClasses.writeBuiltin(this, v)
+                        && !ValueClasses.writeClassValue(this, v, registry, classes, what, depth)) {
                     throw new IllegalStateException(what + ": no codec for " + v.getClass().getName()
                             + "; register one with Junction.registerCodec before saving");
                 }
-                Integer index = codecs.get(v.getClass());
-                if (index == null) {
-                    index = codecOrder.size();
-                    codecs.put(v.getClass(), index);
-                    codecOrder.add(v.getClass());
-                }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                codec.write(v, new DataOutputStream(bytes));
-                write(PersistenceFormat.VALUE_CODEC);
-                varint(index);
-                varint(bytes.size());
-                write(bytes.toByteArray(), 0, bytes.size());
             }
         }
     }
@@ -164,6 +171,8 @@ final class WireBytes {
         final int limit;
         /** What is being read, for messages (a section and its name). */
         String where;
+        /** The highest value tag this file's version may hold (older versions had fewer). */
+        int maxTag = PersistenceFormat.VALUE_MAX;
 
         Source(Path file, byte[] buf, int pos, int limit, String where) {
             this.file = file;
@@ -274,8 +283,13 @@ final class WireBytes {
             return n;
         }
 
-        Object value(ValueCodec<?>[] codecs) throws IOException {
+        Object value(ValueClasses.Entry[] classes) throws IOException {
+            return value(classes, 0);
+        }
+
+        Object value(ValueClasses.Entry[] classes, int depth) throws IOException {
             int tag = u8();
+            if (tag > maxTag) throw corrupt("unknown value tag " + tag);
             switch (tag) {
                 case PersistenceFormat.VALUE_NULL:
                     return null;
@@ -297,34 +311,56 @@ final class WireBytes {
                 }
                 case PersistenceFormat.VALUE_CODEC: {
                     int index = varint();
-                    if (index >= codecs.length) throw corrupt("codec " + index + " of " + codecs.length);
+                    if (index >= classes.length) throw corrupt("class " + index + " of " + classes.length);
                     int n = varint();
                     need(n, "a coded value");
-                    DataInputStream in = new DataInputStream(new ByteArrayInputStream(buf, pos, n));
+                    ValueClasses.Entry entry = classes[index];
                     Object v;
-                    try {
-                        v = codecs[index].read(in);
-                    } catch (IOException | RuntimeException e) {
-                        CorruptFileException c = corrupt("codec for " + codecs[index].type().getName()
-                                + " failed: " + e);
-                        c.initCause(e);
-                        throw c;
-                    }
-                    if (in.available() != 0) {
-                        throw corrupt("codec for " + codecs[index].type().getName() + " left " + in.available()
-                                + " of " + n + " bytes unread");
+                    if (entry.opaque()) {
+                        v = new ValueClasses.Opaque(entry.name, n);
+                    } else if (entry.kind == PersistenceFormat.CLASS_ENUM) {
+                        v = enumConstant(entry, ValueClasses.text(this, n));
+                    } else if (entry.kind == PersistenceFormat.CLASS_RECORD) {
+                        v = ValueClasses.readRecord(this, entry, n, classes, depth);
+                    } else {
+                        v = coded(entry.codec, n);
                     }
                     pos += n;
                     return v;
                 }
                 default:
-                    throw corrupt("unknown value tag " + tag);
+                    return ValueClasses.readBuiltin(this, tag);
             }
         }
-    }
 
-    /** Codec lookups by identity of class, for saving. */
-    static Map<Class<?>, Integer> newCodecIndex() {
-        return new IdentityHashMap<>();
+        private Object coded(ValueCodec<?> codec, int n) throws CorruptFileException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(buf, pos, n));
+            Object v;
+            try {
+                v = codec.read(in);
+                if (in.available() != 0) {
+                    throw corrupt("codec for " + codec.type().getName() + " left " + in.available() + " of " + n
+                            + " bytes unread");
+                }
+            } catch (CorruptFileException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                CorruptFileException c = corrupt("codec for " + codec.type().getName() + " failed: " + e);
+                c.initCause(e);
+                throw c;
+            }
+            return v;
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private Object enumConstant(ValueClasses.Entry entry, String name) {
+            try {
+                return Enum.valueOf((Class) entry.type, name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(file + ": " + where + ": enum " + entry.name + " has no constant '"
+                        + name + "' (at byte " + pos + "); constants are written by name, so a renamed or "
+                        + "removed one cannot be read", e);
+            }
+        }
     }
 }

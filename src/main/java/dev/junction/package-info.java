@@ -25,6 +25,8 @@
  *                  SnapshotCodec ⇄ file · SnapshotRestore (→ engine) · JournalFile ⇄ file · JournalCodec
  *                  JournalReplay + RecordCheck (→ engine) · PartNames (the journal's names, from the Schema)
  *                  Persistence: RecoveryMode (what damage is refused) → RecoveryReport (what was dropped)
+ *                  ValueClasses (built-in values: java.time, UUID, decimals, enums, records; the class table)
+ *                  Snapshot (public: open/describe a file without its schema) · Inspect (command line: verify)
  *   schema         Schema: names, declarations, codecs, part names
  * </pre>
  *

@@ -142,6 +142,8 @@ class CraftedFileTest {
         Sink s = new Sink(32);
         s.utf("tagged");
         s.write(0);         // bipartite
+        s.utf("books");     // its tables (format version 2)
+        s.utf("tags");
         s.varlong(1);       // one link
         s.varint(0);        // at a new left:
         s.zigzag(1);        // left -1 + 1 = 0

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Golden files of the format versions ({@code src/test/resources/golden}): a snapshot (format 1) and a journal
- * (format 3, and format 2 which is still read) written from a fixed script that uses every kind of part, value and
- * change. The writer must still produce the current ones byte for byte (a change of the format must come with a new
+ * Golden files of the format versions ({@code src/test/resources/golden}): a snapshot (format 2, and format 1 which
+ * is still read) and a journal (format 4, and formats 3 and 2 which are still read) written from a fixed script that
+ * uses every kind of part, value and change, and a snapshot and a journal of every built-in value class
+ * ({@link BuiltinValuesTest#script}). The writer must still produce the current ones byte for byte (a change of the format must come with a new
  * version and new files), and the reader must still read every one it supports to the script's state (old files
  * keep opening).
  *
@@ -26,10 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GoldenFormatTest {
 
-    static final String SNAPSHOT = "snapshot-v1.snap";
-    static final String JOURNAL = "journal-v3.log";
-    /** The previous journal version, still read: its directory is rewritten as a snapshot and a version 3 journal. */
-    static final String JOURNAL_V2 = "journal-v2.log";
+    static final String SNAPSHOT = "snapshot-v2.snap";
+    /** The previous snapshot version, still read. */
+    static final String SNAPSHOT_V1 = "snapshot-v1.snap";
+    static final String JOURNAL = "journal-v4.log";
+    /** Previous journal versions, still read: their directory is rewritten as a snapshot and a current journal. */
+    static final String JOURNAL_V3 = "journal-v3.log", JOURNAL_V2 = "journal-v2.log";
+    /** Every built-in value class (format 2 snapshots and format 4 journals on). */
+    static final String BUILTINS_SNAPSHOT = "builtins-v2.snap", BUILTINS_JOURNAL = "builtins-journal-v4.log";
 
     @TempDir
     Path dir;
@@ -78,14 +83,49 @@ class GoldenFormatTest {
     }
 
     @Test
-    void theGoldenSnapshotStillLoadsToTheScriptsState() throws IOException {
+    void theGoldenSnapshotsStillLoadToTheScriptsState() throws IOException {
         World expected = new World();
         script(expected);
-        Path file = dir.resolve("golden.snap");
-        Files.write(file, golden(SNAPSHOT));
-        World back = new World();
-        back.db.load(file);
-        assertEquals(expected.dump(), back.dump());
+        for (String name : List.of(SNAPSHOT, SNAPSHOT_V1)) {
+            Path file = dir.resolve(name);
+            Files.write(file, golden(name));
+            World back = new World();
+            back.db.load(file);
+            assertEquals(expected.dump(), back.dump(), name);
+        }
+    }
+
+    @Test
+    void theBuiltinsGoldenFilesAreStillWrittenAndRead() throws IOException {
+        BuiltinValuesTest.Types t = new BuiltinValuesTest.Types();
+        BuiltinValuesTest.script(t);
+        Path file = dir.resolve("builtins.snap");
+        t.db.save(file);
+        byte[] written = Files.readAllBytes(file);
+        maybeWrite(BUILTINS_SNAPSHOT, written);
+        BuiltinValuesTest.Types journaled = new BuiltinValuesTest.Types();
+        Path where2 = dir.resolve("builtins-journal");
+        try (Persistence p = Persistence.open(journaled.db, where2, SyncPolicy.everyCommit())) {
+            BuiltinValuesTest.script(journaled);
+        }
+        byte[] journal = Files.readAllBytes(Persistence.journalFile(where2, 0));
+        maybeWrite(BUILTINS_JOURNAL, journal);
+        assertArrayEquals(golden(BUILTINS_SNAPSHOT), written, "the snapshot format of built-in values changed: bump "
+                + "its version and add a golden file for it");
+        assertArrayEquals(golden(BUILTINS_JOURNAL), journal, "the journal format of built-in values changed: bump "
+                + "its version and add a golden file for it");
+
+        Path snap = dir.resolve("builtins-golden.snap");
+        Files.write(snap, golden(BUILTINS_SNAPSHOT));
+        BuiltinValuesTest.Types loaded = new BuiltinValuesTest.Types();
+        loaded.db.load(snap);
+        assertEquals(t.dump(), loaded.dump());
+        Path replayed = dir.resolve("builtins-replayed");
+        Files.createDirectories(replayed);
+        Files.write(Persistence.journalFile(replayed, 0), golden(BUILTINS_JOURNAL));
+        BuiltinValuesTest.Types back = new BuiltinValuesTest.Types();
+        Persistence.open(back.db, replayed, SyncPolicy.everyCommit()).close();
+        assertEquals(t.dump(), back.dump());
     }
 
     private byte[] journalOf(Path where) throws IOException {
@@ -117,17 +157,26 @@ class GoldenFormatTest {
     }
 
     @Test
-    void theGoldenVersion2JournalStillReplaysAndIsReplacedByAVersion3One() throws IOException {
+    void theGoldenVersion2JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
+        oldJournalIsReplaced(JOURNAL_V2);
+    }
+
+    @Test
+    void theGoldenVersion3JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
+        oldJournalIsReplaced(JOURNAL_V3);
+    }
+
+    private void oldJournalIsReplaced(String name) throws IOException {
         World expected = new World();
         script(expected);
-        Path where = dir.resolve("replayed-v2");
+        Path where = dir.resolve("replayed-" + name);
         Files.createDirectories(where);
-        Files.write(Persistence.journalFile(where, 0), golden(JOURNAL_V2));
+        Files.write(Persistence.journalFile(where, 0), golden(name));
         World back = new World();
         try (Persistence p = Persistence.open(back.db, where, SyncPolicy.everyCommit())) {
             assertEquals(expected.dump(), back.dump());
             assertTrue(p.recovery().rewritten(), p.recovery().toString());
-            assertEquals(1, p.generation(), "a new generation: no version 3 record is appended to a version 2 file");
+            assertEquals(1, p.generation(), "a new generation: no current record is appended to an old file");
             back.tags.add("after the upgrade");
         }
         try (var files = Files.list(where)) {
