@@ -43,4 +43,11 @@ public interface ChangeListener {
     /** {@code entity}, whose id was {@code id}, was removed from {@code table}, after its links. */
     default void removed(Table<?> table, int id, Object entity) {
     }
+
+    /**
+     * The entity {@code previous} under {@code id} in {@code table} was replaced by {@code entity}, which has the
+     * same key ({@link KeyedTable#put}, {@link KeyedTable#replace}); the id and its links are unchanged.
+     */
+    default void replaced(Table<?> table, int id, Object previous, Object entity) {
+    }
 }

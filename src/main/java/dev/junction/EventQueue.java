@@ -94,7 +94,7 @@ final class EventQueue {
 
     /** Tells every listener of one change (only the delivering thread uses it). */
     private final class Emitter implements Txn.ChangeVisitor {
-        private static final int LINKED = 0, UNLINKED = 1, ADDED = 2, REMOVED = 3;
+        private static final int LINKED = 0, UNLINKED = 1, ADDED = 2, REMOVED = 3, REPLACED = 4;
 
         @Override
         public void link(RelationImpl<?, ?> relation, int left, int right, boolean linked) {
@@ -113,13 +113,19 @@ final class EventQueue {
             if (!table.quiet) tell(REMOVED, null, table, id, 0, entity);
         }
 
-        private void tell(int what, Relation<?, ?> relation, Table<?> table, int a, int b, Object entity) {
+        @Override
+        public void replace(AbstractTable<?> table, int id, Object previous, Object entity) {
+            if (!table.quiet) tell(REPLACED, previous, table, id, 0, entity);
+        }
+
+        private void tell(int what, Object relationOrPrevious, Table<?> table, int a, int b, Object entity) {
             for (ChangeListener l : listeners) {
                 try {
                     switch (what) {
-                        case LINKED -> l.linked(relation, a, b);
-                        case UNLINKED -> l.unlinked(relation, a, b);
+                        case LINKED -> l.linked((Relation<?, ?>) relationOrPrevious, a, b);
+                        case UNLINKED -> l.unlinked((Relation<?, ?>) relationOrPrevious, a, b);
                         case ADDED -> l.added(table, a, entity);
+                        case REPLACED -> l.replaced(table, a, relationOrPrevious, entity);
                         default -> l.removed(table, a, entity);
                     }
                 } catch (Throwable e) {

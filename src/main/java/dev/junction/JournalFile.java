@@ -468,7 +468,7 @@ final class JournalFile implements AutoCloseable {
             int length = r.payloadLength(pos);
             long forced = length >= 0 ? r.forced(pos) : 0;
             if (length >= 0 && r.sequence(pos) == sequence && r.payloadIntact(pos, length) && forced <= pos) {
-                if (length > 0 || version < PersistenceFormat.JOURNAL_VERSION) {
+                if (length > 0 || version < PersistenceFormat.JOURNAL_VERSION_FORCED) {
                     c.offsets.add(pos);
                     c.lengths.add(length);
                     if (forced > proven) proven = forced;
@@ -515,7 +515,7 @@ final class JournalFile implements AutoCloseable {
                 forcedTo = f;
             }
         }
-        if (r.version < PersistenceFormat.JOURNAL_VERSION && firstAfter >= 0) { // version 2 cannot tell: refuse
+        if (r.version < PersistenceFormat.JOURNAL_VERSION_FORCED && firstAfter >= 0) { // version 2 cannot tell: refuse
             return new Damage(pos, record + " is damaged and an intact record header follows at byte " + firstAfter,
                     true, after);
         }
@@ -543,6 +543,8 @@ final class JournalFile implements AutoCloseable {
         final ByteBuffer buf;
         final long generation;
         final int version;
+        /** Whether headers state forced positions (version 3 on; versions 3 and 4 frame records alike). */
+        final boolean v3;
         final int header;
 
         Reader(byte[] data, long generation, int version) {
@@ -550,13 +552,14 @@ final class JournalFile implements AutoCloseable {
             this.buf = ByteBuffer.wrap(data);
             this.generation = generation;
             this.version = version;
-            this.header = version >= 3 ? RECORD_HEADER : PersistenceFormat.RECORD_HEADER_V2;
+            this.v3 = version >= PersistenceFormat.JOURNAL_VERSION_FORCED;
+            this.header = v3 ? RECORD_HEADER : PersistenceFormat.RECORD_HEADER_V2;
         }
 
         /** Whether a whole record header with a matching header checksum starts at {@code pos}. */
         boolean headerIntact(int pos) {
             if (data.length - pos < header || buf.getInt(pos) != PersistenceFormat.RECORD_MAGIC) return false;
-            if (version >= 3) {
+            if (v3) {
                 return buf.getInt(pos + PersistenceFormat.RECORD_HEADER_CRC_AT) == headerCrc(generation, data, pos);
             }
             return buf.getInt(pos + PersistenceFormat.RECORD_V2_HEADER_CRC_AT) == DurableFiles.crc(data, pos, 20);
@@ -568,19 +571,19 @@ final class JournalFile implements AutoCloseable {
 
         /** The forced position an intact header states (0 in version 2, which states none). */
         long forced(int pos) {
-            return version >= 3 ? buf.getLong(pos + PersistenceFormat.RECORD_FORCED_AT) : 0;
+            return v3 ? buf.getLong(pos + PersistenceFormat.RECORD_FORCED_AT) : 0;
         }
 
         /** The payload length of an intact header at {@code pos} whose payload fits in the file, or -1. */
         int payloadLength(int pos) {
             if (!headerIntact(pos)) return -1;
-            long length = buf.getInt(pos + (version >= 3 ? PersistenceFormat.RECORD_LENGTH_AT
+            long length = buf.getInt(pos + (v3 ? PersistenceFormat.RECORD_LENGTH_AT
                     : PersistenceFormat.RECORD_V2_LENGTH_AT)) & 0xFFFFFFFFL;
             return length <= data.length - pos - header ? (int) length : -1;
         }
 
         boolean payloadIntact(int pos, int length) {
-            int at = version >= 3 ? PersistenceFormat.RECORD_PAYLOAD_CRC_AT : PersistenceFormat.RECORD_V2_PAYLOAD_CRC_AT;
+            int at = v3 ? PersistenceFormat.RECORD_PAYLOAD_CRC_AT : PersistenceFormat.RECORD_V2_PAYLOAD_CRC_AT;
             return buf.getInt(pos + at) == DurableFiles.crc(data, pos + header, length);
         }
     }

@@ -38,7 +38,7 @@ final class JournalReplay implements JournalCodec.Changes {
         boolean done = false;
         try {
             JournalReplay replay = new JournalReplay(names, in, t);
-            JournalCodec.decode(in, file, names, db.codecs(), replay);
+            JournalCodec.decode(in, file, journal.version, names, db.codecs(), replay);
             if (in.pos != end) throw in.corrupt((end - in.pos) + " bytes left over");
             String problem = replay.check.problem(t);
             if (problem != null) throw in.corrupt(problem);
@@ -82,6 +82,20 @@ final class JournalReplay implements JournalCodec.Changes {
     @SuppressWarnings("unchecked")
     private <E> int insert(AbstractTable<E> table, Object entity) {
         return table.txInsert(t, (E) entity);
+    }
+
+    @Override
+    public void replace(AbstractTable<?> table, int id, Object entity) throws IOException {
+        if (!(table instanceof ObjectTable<?, ?> o) || !o.replaces()) {
+            throw in.corrupt("replacement in table '" + table.name + "', whose entities cannot be replaced");
+        }
+        if (!table.isLive(id)) throw in.corrupt("replacement of id " + id + ", which is not there");
+        int found = table.find(entity);
+        if (found != id) {
+            throw in.corrupt("replacement " + entity + " of id " + id + " in table '" + table.name + "' has the key of "
+                    + (found < 0 ? "no entity" : "id " + found) + ": the journal does not follow this state");
+        }
+        table.txReplace(t, id, entity);
     }
 
     @Override

@@ -245,6 +245,9 @@ final class Txn implements Transaction, EventQueue.Batch {
 
         /** {@code addedHere}: the entity was added by this same transaction. */
         void remove(AbstractTable<?> table, int id, Object entity, boolean addedHere);
+
+        /** The entity of {@code id} ({@code previous}) was replaced by {@code entity}, which has the same key. */
+        void replace(AbstractTable<?> table, int id, Object previous, Object entity);
     }
 
     /**

@@ -3,8 +3,8 @@ package dev.junction;
 import java.util.Arrays;
 
 /**
- * A transaction's log of changes, in the order made: the changes themselves (links, unlinks, entities added and
- * removed), told to listeners and written to the journal after commit, and the bookkeeping of column overlays,
+ * A transaction's log of changes, in the order made: the changes themselves (links, unlinks, entities added,
+ * replaced and removed), told to listeners and written to the journal after commit, and the bookkeeping of column overlays,
  * kept only to undo a failed operation.
  *
  * <h2>Design notes</h2>
@@ -22,12 +22,14 @@ import java.util.Arrays;
 final class TxnLog {
 
     private static final byte LINK = 0, UNLINK = 1, ADD = 2, REMOVE = 3, REMOVE_ADDED = 4;
+    /** An entity replaced by one with the same key (extra: {previous, replacement}; b: 1 if it was swapped before). */
+    private static final byte REPLACE = 5;
     /** Not a change: the values of a key were voided in a column overlay (undone by restoring them). */
-    private static final byte VOID = 5;
+    private static final byte VOID = 6;
     /** Not a change: a value was written in a column overlay (undone by restoring the overlay slot). */
-    private static final byte SET = 6;
+    private static final byte SET = 7;
     /** Not a change: one column's value of an existing overlay slot was replaced (undone by putting it back). */
-    private static final byte OVERWRITE = 7;
+    private static final byte OVERWRITE = 8;
 
     private byte[] kinds = new byte[4];
     private Object[] targets = new Object[4];
@@ -64,6 +66,11 @@ final class TxnLog {
     /** {@code addedHere}: the entity was added by this same transaction. */
     void removed(TableOverlay table, int id, Object entity, boolean addedHere) {
         add(addedHere ? REMOVE_ADDED : REMOVE, table, id, 0, entity);
+    }
+
+    /** The entity of {@code id} was replaced; {@code swappedBefore}: the overlay had replaced it already. */
+    void replaced(TableOverlay table, int id, Object previous, Object entity, boolean swappedBefore) {
+        add(REPLACE, table, id, swappedBefore ? 1 : 0, new Object[] {previous, entity});
     }
 
     /** The values of {@code key} were voided; {@code saved} is what {@link ColumnStore.Overlay#unvoid} needs. */
@@ -106,6 +113,10 @@ final class TxnLog {
                 case ADD -> v.add(((TableOverlay) targets[i]).table, as[i], extras[i]);
                 case REMOVE, REMOVE_ADDED -> v.remove(((TableOverlay) targets[i]).table, as[i], extras[i],
                         kinds[i] == REMOVE_ADDED);
+                case REPLACE -> {
+                    Object[] pair = (Object[]) extras[i];
+                    v.replace(((TableOverlay) targets[i]).table, as[i], pair[0], pair[1]);
+                }
                 default -> { } // column bookkeeping
             }
         }
@@ -123,6 +134,7 @@ final class TxnLog {
                 case LINK -> txn.deltas.get(t).undoLink(a, b);
                 case UNLINK -> txn.deltas.get(t).undoUnlink(a, b);
                 case ADD -> ((TableOverlay) t).undoAdd(a);
+                case REPLACE -> ((TableOverlay) t).undoReplace(a, ((Object[]) extras[size])[0], b == 1);
                 case VOID -> ((ColumnStore.Overlay) t).unvoid(key, (Object[]) extras[size]);
                 case SET -> ((ColumnStore.Overlay) t).unwrite(key, (ColumnStore) extras[size]);
                 case OVERWRITE -> ((ColumnStore.Overlay) t).restore(key, (ColumnStore.PreviousValue) extras[size]);

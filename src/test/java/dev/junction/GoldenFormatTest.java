@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Golden files of the format versions ({@code src/test/resources/golden}): a snapshot (format 1) and a journal
- * (format 3, and format 2 which is still read) written from a fixed script that uses every kind of part, value and
+ * (format 4, and formats 3 and 2 which are still read) written from a fixed script that uses every kind of part, value and
  * change. The writer must still produce the current ones byte for byte (a change of the format must come with a new
  * version and new files), and the reader must still read every one it supports to the script's state (old files
  * keep opening).
@@ -27,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenFormatTest {
 
     static final String SNAPSHOT = "snapshot-v1.snap";
-    static final String JOURNAL = "journal-v3.log";
-    /** The previous journal version, still read: its directory is rewritten as a snapshot and a version 3 journal. */
+    static final String JOURNAL = "journal-v4.log";
+    /** The previous journal version (no replacements), still read: rewritten as a snapshot and a current journal. */
+    static final String JOURNAL_V3 = "journal-v3.log";
+    /** The version before (no forced positions), still read: rewritten as a snapshot and a current journal. */
     static final String JOURNAL_V2 = "journal-v2.log";
 
     @TempDir
@@ -50,6 +52,18 @@ class GoldenFormatTest {
         });
         w.users.remove(103 * 1_000_000_007L);
         w.books.remove(new Book("Ulysses", 1922));
+    }
+
+    /** {@link #script}, then entity replacements (journal version 4): alone, and in a transaction with an add. */
+    static void scriptV4(World w) {
+        script(w);
+        w.books.put(new Book("Dune", 1966));
+        w.db.inTransaction(() -> {
+            w.books.replace(new Book("Emma", 1816));
+            w.books.put(new Book("Persuasion", 1817));
+            w.tagged.link(new Book("Persuasion", 1817), "classic");
+            w.books.put(new Book("Persuasion", 1818));
+        });
     }
 
     private static byte[] golden(String name) throws IOException {
@@ -91,7 +105,7 @@ class GoldenFormatTest {
     private byte[] journalOf(Path where) throws IOException {
         World w = new World();
         try (Persistence p = Persistence.open(w.db, where, SyncPolicy.everyCommit())) {
-            script(w);
+            scriptV4(w);
         }
         return Files.readAllBytes(Persistence.journalFile(where, 0));
     }
@@ -107,7 +121,7 @@ class GoldenFormatTest {
     @Test
     void theGoldenJournalStillReplaysToTheScriptsState() throws IOException {
         World expected = new World();
-        script(expected);
+        scriptV4(expected);
         Path where = dir.resolve("replayed");
         Files.createDirectories(where);
         Files.write(Persistence.journalFile(where, 0), golden(JOURNAL));
@@ -117,18 +131,42 @@ class GoldenFormatTest {
     }
 
     @Test
-    void theGoldenVersion2JournalStillReplaysAndIsReplacedByAVersion3One() throws IOException {
+    void theGoldenVersion3JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
+        olderJournalReplaysAndIsReplaced(JOURNAL_V3);
+    }
+
+    @Test
+    void theGoldenVersion2JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
+        olderJournalReplaysAndIsReplaced(JOURNAL_V2);
+    }
+
+    @Test
+    void aReplacementInAVersion3JournalIsRefusedAsCorrupt() throws IOException {
+        // the version 4 golden journal under a version 3 header (framing is the same; the header checksum redone)
+        byte[] bytes = golden(JOURNAL);
+        java.nio.ByteBuffer.wrap(bytes).putInt(8, 3);
+        java.nio.ByteBuffer.wrap(bytes).putInt(20, DurableFiles.crc(bytes, 0, 20));
+        Path where = dir.resolve("v3-with-replace");
+        Files.createDirectories(where);
+        Files.write(Persistence.journalFile(where, 0), bytes);
+        CorruptFileException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptFileException.class,
+                () -> Persistence.open(new World().db, where, SyncPolicy.everyCommit()));
+        assertTrue(e.getMessage().contains("a replacement") && e.getMessage().contains("version 3"), e.getMessage());
+    }
+
+    private void olderJournalReplaysAndIsReplaced(String golden) throws IOException {
         World expected = new World();
         script(expected);
-        Path where = dir.resolve("replayed-v2");
+        Path where = dir.resolve("replayed-" + golden);
         Files.createDirectories(where);
-        Files.write(Persistence.journalFile(where, 0), golden(JOURNAL_V2));
+        Files.write(Persistence.journalFile(where, 0), golden(golden));
         World back = new World();
         try (Persistence p = Persistence.open(back.db, where, SyncPolicy.everyCommit())) {
             assertEquals(expected.dump(), back.dump());
             assertTrue(p.recovery().rewritten(), p.recovery().toString());
-            assertEquals(1, p.generation(), "a new generation: no version 3 record is appended to a version 2 file");
+            assertEquals(1, p.generation(), "a new generation: no current record is appended to an older file");
             back.tags.add("after the upgrade");
+            back.books.put(new Book("Dune", 2021)); // a version 4 change, in the new journal
         }
         try (var files = Files.list(where)) {
             assertEquals(List.of("LOCK", "journal-0000000000000001.log", "snapshot-0000000000000001.snap"),
