@@ -238,6 +238,11 @@ abstract class AbstractTable<E> implements Table<E> {
         return o != null ? (E) o.current(id) : baseEntity(id);
     }
 
+    /** The entity of {@code id} as this thread sees it, or null if {@code id} is not live. */
+    final Object entityOrNull(int id) {
+        return isLive(id) ? entity(id) : null;
+    }
+
     /**
      * Replaces the entity of the live {@code id} by {@code entity} (same key: the caller checked) in transaction
      * {@code t}; returns the entity replaced.

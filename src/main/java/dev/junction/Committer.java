@@ -262,6 +262,7 @@ final class Committer {
         if (heard) {
             try {
                 t.expandStaged(); // bulk-loaded links become events (and journal entries) only now
+                t.log.resolveEnds(); // the entities of links' ends, while removed ones are still known
             } catch (Throwable e) {
                 end(t);
                 throw e;
@@ -466,8 +467,8 @@ final class Committer {
         } finally {
             gate.releaseStamp(st);
         }
-        if (changed && events.isHeard()) {
-            events.offer(new EventQueue.SingleChange(rel, l, r, link));
+        if (changed && events.isHeard()) { // the ends' entities now, under the lock: a later commit may remove them
+            events.offer(new EventQueue.SingleChange(rel, l, r, link, rel.left.entityOrNull(l), rel.right.entityOrNull(r)));
         }
         return changed;
     }

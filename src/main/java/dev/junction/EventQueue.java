@@ -27,11 +27,12 @@ final class EventQueue {
         void forEachChange(Txn.ChangeVisitor v);
     }
 
-    /** A single link or unlink made in place, outside a transaction. */
-    record SingleChange(RelationImpl<?, ?> relation, int left, int right, boolean linked) implements Batch {
+    /** A single link or unlink made in place, outside a transaction, with its ends' entities (null: no entity). */
+    record SingleChange(RelationImpl<?, ?> relation, int left, int right, boolean linked, Object leftEntity,
+                        Object rightEntity) implements Batch {
         @Override
         public void forEachChange(Txn.ChangeVisitor v) {
-            v.link(relation, left, right, linked);
+            v.link(relation, left, right, linked, leftEntity, rightEntity);
         }
     }
 
@@ -97,36 +98,37 @@ final class EventQueue {
         private static final int LINKED = 0, UNLINKED = 1, ADDED = 2, REMOVED = 3, REPLACED = 4;
 
         @Override
-        public void link(RelationImpl<?, ?> relation, int left, int right, boolean linked) {
+        public void link(RelationImpl<?, ?> relation, int left, int right, boolean linked, Object leftEntity,
+                         Object rightEntity) {
             if (relation.eventTarget != null) { // else an internal part of an association table
-                tell(linked ? LINKED : UNLINKED, relation.eventTarget, null, left, right, null);
+                tell(linked ? LINKED : UNLINKED, relation.eventTarget, null, left, right, leftEntity, rightEntity);
             }
         }
 
         @Override
         public void add(AbstractTable<?> table, int id, Object entity) {
-            if (!table.quiet) tell(ADDED, null, table, id, 0, entity);
+            if (!table.quiet) tell(ADDED, null, table, id, 0, entity, null);
         }
 
         @Override
         public void remove(AbstractTable<?> table, int id, Object entity, boolean addedHere) {
-            if (!table.quiet) tell(REMOVED, null, table, id, 0, entity);
+            if (!table.quiet) tell(REMOVED, null, table, id, 0, entity, null);
         }
 
         @Override
         public void replace(AbstractTable<?> table, int id, Object previous, Object entity) {
-            if (!table.quiet) tell(REPLACED, previous, table, id, 0, entity);
+            if (!table.quiet) tell(REPLACED, null, table, id, 0, previous, entity);
         }
 
-        private void tell(int what, Object relationOrPrevious, Table<?> table, int a, int b, Object entity) {
+        private void tell(int what, Relation<?, ?> relation, Table<?> table, int a, int b, Object x, Object y) {
             for (ChangeListener l : listeners) {
                 try {
                     switch (what) {
-                        case LINKED -> l.linked((Relation<?, ?>) relationOrPrevious, a, b);
-                        case UNLINKED -> l.unlinked((Relation<?, ?>) relationOrPrevious, a, b);
-                        case ADDED -> l.added(table, a, entity);
-                        case REPLACED -> l.replaced(table, a, relationOrPrevious, entity);
-                        default -> l.removed(table, a, entity);
+                        case LINKED -> l.linked(relation, a, b, x, y);
+                        case UNLINKED -> l.unlinked(relation, a, b, x, y);
+                        case ADDED -> l.added(table, a, x);
+                        case REPLACED -> l.replaced(table, a, x, y);
+                        default -> l.removed(table, a, x);
                     }
                 } catch (Throwable e) {
                     report(e);

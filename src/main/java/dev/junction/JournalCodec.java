@@ -73,7 +73,7 @@ final class JournalCodec {
         }
 
         @Override
-        public void link(RelationImpl<?, ?> r, int left, int right, boolean linked) {
+        public void link(RelationImpl<?, ?> r, int left, int right, boolean linked, Object le, Object re) {
             if (linked) requireLiveEnds(t, r, left, right);
             count++;
             ops.write(linked ? PersistenceFormat.OP_LINK : PersistenceFormat.OP_UNLINK);

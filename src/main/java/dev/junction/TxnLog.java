@@ -37,6 +37,10 @@ final class TxnLog {
     private int[] bs = new int[4];
     private Object[] extras = new Object[4];
     private int size;
+    /** The ends' entities of each link and unlink entry (2 per entry), once {@link #resolveEnds} ran; or null. */
+    private Object[] ends;
+    /** Marks an id in {@link #resolveEnds}'s walk that had no entity yet (before the entry that added it). */
+    private static final Object NONE = new Object();
 
     /** The number of entries (a mark for {@link #rewindTo}). */
     int size() {
@@ -109,7 +113,8 @@ final class TxnLog {
     void forEachChange(Txn.ChangeVisitor v) {
         for (int i = 0; i < size; i++) {
             switch (kinds[i]) {
-                case LINK, UNLINK -> v.link((RelationImpl<?, ?>) targets[i], as[i], bs[i], kinds[i] == LINK);
+                case LINK, UNLINK -> v.link((RelationImpl<?, ?>) targets[i], as[i], bs[i], kinds[i] == LINK,
+                        ends == null ? null : ends[2 * i], ends == null ? null : ends[2 * i + 1]);
                 case ADD -> v.add(((TableOverlay) targets[i]).table, as[i], extras[i]);
                 case REMOVE, REMOVE_ADDED -> v.remove(((TableOverlay) targets[i]).table, as[i], extras[i],
                         kinds[i] == REMOVE_ADDED);
@@ -120,6 +125,49 @@ final class TxnLog {
                 default -> { } // column bookkeeping
             }
         }
+    }
+
+    /**
+     * Resolves, for every link and unlink entry of a relation listeners hear, its ends' entities as they were when
+     * the entry was made (what listeners get, so an unlink caused by a removal still names the removed entity).
+     * Walks the log newest first from the transaction's final state (call it at commit, before publication, on the
+     * transaction's thread): an entry that removed or replaced an entity gives back the entity before it, one that
+     * added an entity gives back none. O(log size); allocates only when the log links or unlinks.
+     */
+    void resolveEnds() {
+        java.util.IdentityHashMap<AbstractTable<?>, it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<Object>> asOf = null;
+        Object[] out = null;
+        for (int i = size - 1; i >= 0; i--) {
+            byte k = kinds[i];
+            if (k == LINK || k == UNLINK) {
+                RelationImpl<?, ?> r = (RelationImpl<?, ?>) targets[i];
+                if (r.eventTarget == null) continue; // an association's internal part: nobody hears it
+                if (out == null) out = new Object[2 * size];
+                out[2 * i] = entityAsOf(asOf, r.left, as[i]);
+                out[2 * i + 1] = entityAsOf(asOf, r.right, bs[i]);
+            } else if (k == ADD || k == REMOVE || k == REMOVE_ADDED || k == REPLACE) {
+                AbstractTable<?> table = ((TableOverlay) targets[i]).table;
+                if (table.quiet) continue; // rows: no links of users' relations end at them
+                if (asOf == null) asOf = new java.util.IdentityHashMap<>();
+                Object before = k == ADD ? NONE : k == REPLACE ? ((Object[]) extras[i])[0] : extras[i];
+                asOf.computeIfAbsent(table, x -> new it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<>())
+                        .put(as[i], before);
+            }
+        }
+        ends = out;
+    }
+
+    /** The entity of {@code id} at the walk's current point: a remembered one, or the transaction's final one. */
+    private static Object entityAsOf(java.util.IdentityHashMap<AbstractTable<?>,
+            it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<Object>> asOf, AbstractTable<?> table, int id) {
+        if (asOf != null) {
+            var m = asOf.get(table);
+            if (m != null && m.containsKey(id)) {
+                Object e = m.get(id);
+                return e == NONE ? null : e;
+            }
+        }
+        return table.entityOrNull(id);
     }
 
     /** Reverts the entries after position {@code mark}, newest first; {@code txn} holds the relations' overlays. */
