@@ -79,13 +79,21 @@ final class Committer {
     // ---- the write lock ------------------------------------------------------------------------------------
 
     private void acquireWriter(long timeoutNanos) {
+        if (writer.tryLock()) {
+            return; // uncontended: no wait, so an interrupt does not matter, and nothing for JFR
+        }
+        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.LOCK_WAIT) : null;
+        boolean acquired = false;
         try {
-            if (writer.tryLock() || writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS)) {
-                return; // uncontended: no wait, so an interrupt does not matter
-            }
+            acquired = writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockTimeoutException(label + ": interrupted while waiting for the write lock");
+        } finally {
+            if (jfr != null) JfrEvents.lockWait(jfr, label, acquired);
+        }
+        if (acquired) {
+            return;
         }
         Txn holder = gate.anyTxn();
         throw new LockTimeoutException(label + ": another writer" + (holder == null ? "" : " (a transaction of thread '"
@@ -257,6 +265,7 @@ final class Committer {
                     + t.failed, t.failed);
         }
         gate.checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
+        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.COMMIT) : null; // one volatile read while no recording runs
         // decided once: a listener registered while this commit waits hears all of it or none of it
         boolean heard = events.isHeard() && !t.quiet;
         if (heard) {
@@ -303,6 +312,9 @@ final class Committer {
         end(t);
         if (ticket[0] >= 0 && !j.policy.everyCommit) {
             j.awaitDurable(ticket[0]); // group commit: wait for the flush, without the write lock
+        }
+        if (jfr != null) {
+            JfrEvents.commit(jfr, db, t, ticket[0] >= 0 ? j.lastRecordLength : 0);
         }
         if (told) {
             events.deliver();

@@ -47,6 +47,15 @@ final class TxnLog {
         return size;
     }
 
+    /** The number of changes (not column bookkeeping), in O(size). */
+    long changeCount() {
+        long n = 0;
+        for (int i = 0; i < size; i++) {
+            if (kinds[i] < VOID) n++;
+        }
+        return n;
+    }
+
     /** Whether the log holds a change (not only column bookkeeping). */
     boolean hasChanges() {
         for (int i = 0; i < size; i++) {
