@@ -305,6 +305,7 @@ final class Committer {
             end(t);
             throw e;
         }
+        long recordBytes = jfr != null && ticket[0] >= 0 ? j.lastRecordLength : 0; // still under the write lock
         boolean told = heard && t.hasEvents();
         if (told) {
             events.offer(t);
@@ -314,7 +315,7 @@ final class Committer {
             j.awaitDurable(ticket[0]); // group commit: wait for the flush, without the write lock
         }
         if (jfr != null) {
-            JfrEvents.commit(jfr, db, t, ticket[0] >= 0 ? j.lastRecordLength : 0);
+            JfrEvents.commit(jfr, db, t, recordBytes);
         }
         if (told) {
             events.deliver();

@@ -15,6 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>One deliverer.</b> Batches are delivered in commit order by one thread at a time: a thread that finds
  *       another delivering leaves its batch to it; the deliverer re-checks the queue after letting go, so no batch
  *       is stranded. A listener that writes queues a batch delivered after the current one.</li>
+ *   <li><b>Entities.</b> Each link and unlink is delivered with its ends' entities, resolved under the write lock
+ *       at commit ({@link TxnLog#resolveEnds}, {@link SingleChange}'s fields), because by delivery a later commit
+ *       may have removed them and reused their ids.</li>
  *   <li><b>What listeners see.</b> The relation or table a user holds: internal parts of association tables are
  *       not told (their rows' table is quiet, their row relations have no event target); a listener that throws
  *       goes to the thread's uncaught-exception handler and delivery goes on.</li>

@@ -14,8 +14,11 @@ import java.util.BitSet;
  *       {@link #high}; ids freed in the transaction ({@link #freed}) are reused only after it commits, so an
  *       undo never has to take an id back from a later insert. Every change is logged ({@link TxnLog}) and
  *       undone exactly in reverse order.</li>
+ *   <li><b>Replacements</b> ({@link #replace}): an entity added in the transaction is replaced in the
+ *       subclass's storage; a committed one in {@link #swapped}, read before committed storage by
+ *       {@link #current}. The key is unchanged, so no key map moves; publication is one reference store per id.</li>
  *   <li><b>Publication</b>: {@link #applyAdds()} (all allocation, undone by {@link #undoAdds()}), then
- *       {@link #applyRemoves()} (no allocation), under the engine's write stamp.</li>
+ *       {@link #applyRemoves()} (replacements and removals, no allocation), under the engine's write stamp.</li>
  * </ul>
  */
 abstract class TableOverlay {

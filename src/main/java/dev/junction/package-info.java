@@ -26,6 +26,7 @@
  *                  JournalReplay + RecordCheck (→ engine) · PartNames (the journal's names, from the Schema)
  *                  Persistence: RecoveryMode (what damage is refused) → RecoveryReport (what was dropped)
  *   schema         Schema: names, declarations, codecs, part names
+ *   monitoring     Jfr (one flag: is a flight recording running) · JfrEvents (the JFR events, loaded only then)
  * </pre>
  *
  * <ul>
