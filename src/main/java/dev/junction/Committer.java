@@ -82,7 +82,7 @@ final class Committer {
         if (writer.tryLock()) {
             return; // uncontended: no wait, so an interrupt does not matter, and nothing for JFR
         }
-        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.LOCK_WAIT) : null;
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.LOCK_WAIT) : null;
         boolean acquired = false;
         try {
             acquired = writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS);
@@ -265,7 +265,7 @@ final class Committer {
                     + t.failed, t.failed);
         }
         gate.checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
-        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.COMMIT) : null; // one volatile read while no recording runs
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.COMMIT) : null; // no allocation while no recording runs
         // decided once: a listener registered while this commit waits hears all of it or none of it
         boolean heard = events.isHeard() && !t.quiet;
         if (heard) {

@@ -16,9 +16,9 @@ import jdk.jfr.Threshold;
 
 /**
  * Junction's JDK Flight Recorder events (category {@code Junction}, names {@code dev.junction.*}), and the helpers
- * that emit them; called only while {@link Jfr#on} (so this class, and {@code jdk.jfr}, are loaded only when a
- * recording runs, apart from {@link #install}). The helpers take and return {@code Object}, so that callers name no
- * {@code jdk.jfr} type. Documented for users in {@link Junction}'s "Monitoring".
+ * that emit them; called only while {@link Jfr#on()} (so this class is loaded only once the flight recorder is
+ * up). The helpers take and return {@code Object}, so that callers name no {@code jdk.jfr} type. Documented for
+ * users in {@link Junction}'s "Monitoring".
  */
 final class JfrEvents {
 
@@ -167,7 +167,7 @@ final class JfrEvents {
         long bytes;
     }
 
-    // ---- emitting (only while Jfr.on) ------------------------------------------------------------------------
+    // ---- emitting (only while Jfr.on()) ----------------------------------------------------------------------
 
     /** A started event of {@code type}'s kind, or null if that kind is not enabled. */
     static Object begin(int type) {

@@ -288,7 +288,7 @@ final class JournalFile implements AutoCloseable {
 
     /** Forces the file (which is {@code position} bytes long), told to JFR if a recording runs. */
     private void force(long position, String reason) throws IOException {
-        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.FORCE) : null;
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.FORCE) : null;
         out.force();
         if (jfr != null) JfrEvents.force(jfr, file, position, reason);
     }

@@ -92,9 +92,11 @@ import java.util.function.Supplier;
  *   <tr><td>{@code dev.junction.SnapshotLoad}</td><td>{@link #load}, and the snapshot {@link Persistence#open}
  *       loads</td><td>file, bytes</td></tr>
  * </table>
- * While no recording runs, this costs one volatile read per commit and nothing else: no event object is
- * created, so a commit allocates exactly what it did before the events existed. The {@code jdk.jfr} module is
- * optional (the module requires it statically): without it, there are no events.
+ * While no recording runs, this costs a few field reads per commit and nothing else: no event object is
+ * created, so a commit allocates exactly what it did before the events existed. The flight recorder's listener
+ * that tells Junction when recordings start and stop is installed at the first commit after the flight recorder
+ * came up, so a JVM that never records never pays for it. The {@code jdk.jfr} module is optional (the module
+ * requires it statically): without it, there are no events.
  */
 public final class Junction {
 
@@ -523,7 +525,7 @@ public final class Junction {
         if (ownTxn() != null) {
             throw new IllegalStateException(label + ": cannot save inside a transaction; commit first");
         }
-        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.SAVE) : null;
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.SAVE) : null;
         List<byte[]> sections = SnapshotCodec.encode(this);
         long bytes = writeSnapshot(FileLayer.SYSTEM, file, sections);
         if (jfr != null) JfrEvents.snapshot(jfr, file, bytes);
@@ -557,7 +559,7 @@ public final class Junction {
             throw new IllegalStateException(label + ": cannot load inside a transaction");
         }
         gate.checkNoView("load a snapshot");
-        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.LOAD) : null;
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.LOAD) : null;
         writes.load(file, SnapshotCodec.read(file, schema.codecs));
         if (jfr != null) JfrEvents.snapshot(jfr, file, Files.size(file));
     }

@@ -181,7 +181,7 @@ public final class Persistence implements AutoCloseable {
         long base = snapshots.isEmpty() ? 0 : snapshots.last();
         if (!snapshots.isEmpty()) {
             Path file = snapshotFile(dir, base);
-            Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.LOAD) : null;
+            Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.LOAD) : null;
             byte[] bytes = fs.readAll(file, SnapshotCodec.MAX_SIZE, "a snapshot");
             db.writes.load(file, SnapshotCodec.decode(file, bytes, db.codecs()));
             if (jfr != null) JfrEvents.snapshot(jfr, file, bytes.length);
@@ -327,7 +327,7 @@ public final class Persistence implements AutoCloseable {
      */
     public synchronized void checkpoint() throws IOException {
         if (closed) throw new IllegalStateException(dir + ": closed");
-        Object jfr = Jfr.on ? JfrEvents.begin(JfrEvents.CHECKPOINT) : null;
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.CHECKPOINT) : null;
         long next = generation + 1;
         List<byte[]> sections = db.writes.underLock("checkpoint", () -> {
             JournalFile old = db.writes.journal;

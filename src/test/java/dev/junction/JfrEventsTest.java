@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Junction's flight recorder events ({@link JfrEvents}): a recording dumped to a file holds a commit (part counts,
  * changes, journal record), journal forces, a checkpoint, a snapshot save and load (file, bytes) and a write-lock
- * wait above the threshold, each in category Junction; {@link Jfr#on} follows the recordings; and, in a fresh JVM,
+ * wait above the threshold, each in category Junction; {@link Jfr#on()} follows the recordings; and, in a fresh JVM,
  * a warm one-link commit allocates no more with JFR off than before the events existed.
  */
 class JfrEventsTest {
@@ -51,10 +51,10 @@ class JfrEventsTest {
                 // a wait shorter than 20 ms is below the threshold: only the test's own wait is recorded
                 r.enable(n).withThreshold(n.endsWith("WriteLockWait") ? Duration.ofMillis(20) : Duration.ZERO);
             }
-            assertFalse(Jfr.on, () -> "before: " + jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().stream()
+            assertFalse(Jfr.on(), () -> "before: " + jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().stream()
                     .map(x -> x.getName() + " " + x.getState()).toList());
             r.start();
-            assertTrue(Jfr.on, "a running recording turns the flag on");
+            assertTrue(Jfr.on(), "a running recording turns the flag on");
             try (Persistence p = Persistence.open(db, data, SyncPolicy.everyCommit())) {
                 db.inTransaction(() -> {
                     tagged.link(1L, "a");
@@ -68,7 +68,7 @@ class JfrEventsTest {
             other.relation("tagged", other.longTable("users"), other.table("tags"));
             other.load(snap);
             r.stop();
-            assertFalse(Jfr.on, () -> "after: " + jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().stream()
+            assertFalse(Jfr.on(), () -> "after: " + jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().stream()
                     .map(x -> x.getName() + " " + x.getState()).toList());
             Path file = dir.resolve("rec.jfr");
             r.dump(file);
