@@ -182,6 +182,18 @@ class ListenerEntityTest {
     }
 
     @Test
+    void aBulkLoadTellsEveryLinkWithItsEntities() {
+        Relation<Long, Book> likes = db.relation("likes", users, books);
+        int emma = books.idOf(EMMA);
+        int dune = books.idOf(DUNE);
+        db.bulkLoad(likes, () -> {
+            likes.ints().linkAll(new int[] {users.idOf(7L), users.idOf(7L)}, new int[] {emma, dune});
+            books.remove(EMMA); // the load's link to Emma goes with her before commit: staged, so never told
+        });
+        assertEquals(List.of("unlink wrote jane " + EMMA, "remove books " + EMMA, "link likes 7 " + DUNE), events);
+    }
+
+    @Test
     void inPlaceWritesCarryTheirEntitiesAndIntOnlyListenersStillHearEverything() {
         List<String> ints = new ArrayList<>();
         db.addListener(new ChangeListener() {
