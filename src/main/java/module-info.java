@@ -22,6 +22,7 @@ module dev.junction {
     requires static transitive java.sql;
     requires static transitive org.jgrapht.core;
     requires static org.postgresql.jdbc;
+    requires static jdk.jfr; // flight recorder events, only if the runtime has the module (see Junction, "Monitoring")
 
     exports dev.junction;
     exports dev.junction.index;

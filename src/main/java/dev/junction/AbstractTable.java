@@ -69,6 +69,14 @@ abstract class AbstractTable<E> implements Table<E> {
     /** Makes room in committed storage for ids up to {@code maxId}; may allocate. */
     abstract void baseReserve(int maxId);
 
+    /**
+     * Stores {@code entity} as the committed entity of the live {@code id}, whose key it has (a replacement being
+     * published); one reference store, never allocates. Tables whose entities are their keys never replace.
+     */
+    void baseReplace(int id, Object entity) {
+        throw new AssertionError("table '" + name + "' does not replace entities");
+    }
+
     /** Maps the committed key of {@code id} back to {@code id} (undo of a publication that replaced it). */
     abstract void baseRemap(int id);
 
@@ -227,7 +235,20 @@ abstract class AbstractTable<E> implements Table<E> {
     final E entity(int id) {
         checkId(id);
         TableOverlay o = overlay();
-        return o != null && o.added.get(id) ? (E) o.entity(id) : baseEntity(id);
+        return o != null ? (E) o.current(id) : baseEntity(id);
+    }
+
+    /** The entity of {@code id} as this thread sees it, or null if {@code id} is not live. */
+    final Object entityOrNull(int id) {
+        return isLive(id) ? entity(id) : null;
+    }
+
+    /**
+     * Replaces the entity of the live {@code id} by {@code entity} (same key: the caller checked) in transaction
+     * {@code t}; returns the entity replaced.
+     */
+    final Object txReplace(Txn t, int id, Object entity) {
+        return t.touch(this).replace(t, id, entity);
     }
 
     @Override

@@ -79,13 +79,21 @@ final class Committer {
     // ---- the write lock ------------------------------------------------------------------------------------
 
     private void acquireWriter(long timeoutNanos) {
+        if (writer.tryLock()) {
+            return; // uncontended: no wait, so an interrupt does not matter, and nothing for JFR
+        }
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.LOCK_WAIT) : null;
+        boolean acquired = false;
         try {
-            if (writer.tryLock() || writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS)) {
-                return; // uncontended: no wait, so an interrupt does not matter
-            }
+            acquired = writer.tryLock(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockTimeoutException(label + ": interrupted while waiting for the write lock");
+        } finally {
+            if (jfr != null) JfrEvents.lockWait(jfr, label, acquired);
+        }
+        if (acquired) {
+            return;
         }
         Txn holder = gate.anyTxn();
         throw new LockTimeoutException(label + ": another writer" + (holder == null ? "" : " (a transaction of thread '"
@@ -257,11 +265,13 @@ final class Committer {
                     + t.failed, t.failed);
         }
         gate.checkNoView("commit"); // before the try: the transaction stays open, to be committed after closing the view
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.COMMIT) : null; // no allocation while no recording runs
         // decided once: a listener registered while this commit waits hears all of it or none of it
         boolean heard = events.isHeard() && !t.quiet;
         if (heard) {
             try {
                 t.expandStaged(); // bulk-loaded links become events (and journal entries) only now
+                t.log.resolveEnds(); // the entities of links' ends, while removed ones are still known
             } catch (Throwable e) {
                 end(t);
                 throw e;
@@ -295,6 +305,7 @@ final class Committer {
             end(t);
             throw e;
         }
+        long recordBytes = jfr != null && ticket[0] >= 0 ? j.lastRecordLength : 0; // still under the write lock
         boolean told = heard && t.hasEvents();
         if (told) {
             events.offer(t);
@@ -302,6 +313,9 @@ final class Committer {
         end(t);
         if (ticket[0] >= 0 && !j.policy.everyCommit) {
             j.awaitDurable(ticket[0]); // group commit: wait for the flush, without the write lock
+        }
+        if (jfr != null) {
+            JfrEvents.commit(jfr, db, t, recordBytes);
         }
         if (told) {
             events.deliver();
@@ -466,8 +480,8 @@ final class Committer {
         } finally {
             gate.releaseStamp(st);
         }
-        if (changed && events.isHeard()) {
-            events.offer(new EventQueue.SingleChange(rel, l, r, link));
+        if (changed && events.isHeard()) { // the ends' entities now, under the lock: a later commit may remove them
+            events.offer(new EventQueue.SingleChange(rel, l, r, link, rel.left.entityOrNull(l), rel.right.entityOrNull(r)));
         }
         return changed;
     }

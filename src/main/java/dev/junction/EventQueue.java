@@ -15,6 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>One deliverer.</b> Batches are delivered in commit order by one thread at a time: a thread that finds
  *       another delivering leaves its batch to it; the deliverer re-checks the queue after letting go, so no batch
  *       is stranded. A listener that writes queues a batch delivered after the current one.</li>
+ *   <li><b>Entities.</b> Each link and unlink is delivered with its ends' entities, resolved under the write lock
+ *       at commit ({@link TxnLog#resolveEnds}, {@link SingleChange}'s fields), because by delivery a later commit
+ *       may have removed them and reused their ids.</li>
  *   <li><b>What listeners see.</b> The relation or table a user holds: internal parts of association tables are
  *       not told (their rows' table is quiet, their row relations have no event target); a listener that throws
  *       goes to the thread's uncaught-exception handler and delivery goes on.</li>
@@ -27,11 +30,12 @@ final class EventQueue {
         void forEachChange(Txn.ChangeVisitor v);
     }
 
-    /** A single link or unlink made in place, outside a transaction. */
-    record SingleChange(RelationImpl<?, ?> relation, int left, int right, boolean linked) implements Batch {
+    /** A single link or unlink made in place, outside a transaction, with its ends' entities (null: no entity). */
+    record SingleChange(RelationImpl<?, ?> relation, int left, int right, boolean linked, Object leftEntity,
+                        Object rightEntity) implements Batch {
         @Override
         public void forEachChange(Txn.ChangeVisitor v) {
-            v.link(relation, left, right, linked);
+            v.link(relation, left, right, linked, leftEntity, rightEntity);
         }
     }
 
@@ -94,33 +98,40 @@ final class EventQueue {
 
     /** Tells every listener of one change (only the delivering thread uses it). */
     private final class Emitter implements Txn.ChangeVisitor {
-        private static final int LINKED = 0, UNLINKED = 1, ADDED = 2, REMOVED = 3;
+        private static final int LINKED = 0, UNLINKED = 1, ADDED = 2, REMOVED = 3, REPLACED = 4;
 
         @Override
-        public void link(RelationImpl<?, ?> relation, int left, int right, boolean linked) {
+        public void link(RelationImpl<?, ?> relation, int left, int right, boolean linked, Object leftEntity,
+                         Object rightEntity) {
             if (relation.eventTarget != null) { // else an internal part of an association table
-                tell(linked ? LINKED : UNLINKED, relation.eventTarget, null, left, right, null);
+                tell(linked ? LINKED : UNLINKED, relation.eventTarget, null, left, right, leftEntity, rightEntity);
             }
         }
 
         @Override
         public void add(AbstractTable<?> table, int id, Object entity) {
-            if (!table.quiet) tell(ADDED, null, table, id, 0, entity);
+            if (!table.quiet) tell(ADDED, null, table, id, 0, entity, null);
         }
 
         @Override
         public void remove(AbstractTable<?> table, int id, Object entity, boolean addedHere) {
-            if (!table.quiet) tell(REMOVED, null, table, id, 0, entity);
+            if (!table.quiet) tell(REMOVED, null, table, id, 0, entity, null);
         }
 
-        private void tell(int what, Relation<?, ?> relation, Table<?> table, int a, int b, Object entity) {
+        @Override
+        public void replace(AbstractTable<?> table, int id, Object previous, Object entity) {
+            if (!table.quiet) tell(REPLACED, null, table, id, 0, previous, entity);
+        }
+
+        private void tell(int what, Relation<?, ?> relation, Table<?> table, int a, int b, Object x, Object y) {
             for (ChangeListener l : listeners) {
                 try {
                     switch (what) {
-                        case LINKED -> l.linked(relation, a, b);
-                        case UNLINKED -> l.unlinked(relation, a, b);
-                        case ADDED -> l.added(table, a, entity);
-                        default -> l.removed(table, a, entity);
+                        case LINKED -> l.linked(relation, a, b, x, y);
+                        case UNLINKED -> l.unlinked(relation, a, b, x, y);
+                        case ADDED -> l.added(table, a, x);
+                        case REPLACED -> l.replaced(table, a, x, y);
+                        default -> l.removed(table, a, x);
                     }
                 } catch (Throwable e) {
                     report(e);

@@ -71,7 +71,7 @@ final class JournalCodec {
         }
 
         @Override
-        public void link(RelationImpl<?, ?> r, int left, int right, boolean linked) {
+        public void link(RelationImpl<?, ?> r, int left, int right, boolean linked, Object le, Object re) {
             if (linked) requireLiveEnds(t, r, left, right);
             count++;
             ops.write(linked ? PersistenceFormat.OP_LINK : PersistenceFormat.OP_UNLINK);
@@ -82,8 +82,18 @@ final class JournalCodec {
 
         @Override
         public void add(AbstractTable<?> table, int id, Object entity) {
+            entityChange(PersistenceFormat.OP_ADD, table, id, entity);
+        }
+
+        @Override
+        public void replace(AbstractTable<?> table, int id, Object previous, Object entity) {
+            entityChange(PersistenceFormat.OP_REPLACE, table, id, entity);
+        }
+
+        /** An added or replacing entity: kind, part, id, form and the entity. */
+        private void entityChange(int op, AbstractTable<?> table, int id, Object entity) {
             count++;
-            ops.write(PersistenceFormat.OP_ADD);
+            ops.write(op);
             ops.varint(part(table));
             ops.varint(id);
             switch (PersistenceFormat.tableKind(table)) {
@@ -170,6 +180,9 @@ final class JournalCodec {
         /** {@code entity}: the entity (a {@code Long} for a table of longs, null for a row). */
         void add(AbstractTable<?> table, int id, Object entity) throws IOException;
 
+        /** The entity of {@code id} is replaced by {@code entity} (a tagged value, never null). */
+        void replace(AbstractTable<?> table, int id, Object entity) throws IOException;
+
         void remove(AbstractTable<?> table, int id) throws IOException;
 
         void voided(ColumnStore store, long key) throws IOException;
@@ -183,8 +196,8 @@ final class JournalCodec {
     }
 
     /**
-     * Reads the payload between {@code in}'s position and limit, resolving parts and codecs against the engine,
-     * and hands every change to {@code changes}.
+     * Reads the payload between {@code in}'s position and limit (of a journal of format {@code version}),
+     * resolving parts and codecs against the engine, and hands every change to {@code changes}.
      *
      * @throws IllegalStateException if a part, column or codec is not declared by the engine (a schema mismatch)
      * @throws CorruptFileException if the bytes do not decode
@@ -211,7 +224,11 @@ final class JournalCodec {
             switch (kind) {
                 case PersistenceFormat.OP_LINK, PersistenceFormat.OP_UNLINK -> changes.link(
                         part(file, parts, named, p, RelationImpl.class), a, in.varint(), kind == PersistenceFormat.OP_LINK);
-                case PersistenceFormat.OP_ADD -> {
+                case PersistenceFormat.OP_ADD, PersistenceFormat.OP_REPLACE -> {
+                    if (kind == PersistenceFormat.OP_REPLACE && version < PersistenceFormat.JOURNAL_VERSION_REPLACE) {
+                        throw in.corrupt("change kind " + kind + " (a replacement) in a version " + version
+                                + " journal, which has none");
+                    }
                     AbstractTable<?> table = part(file, parts, named, p, AbstractTable.class);
                     int form = in.u8();
                     Object entity = switch (form) {
@@ -227,7 +244,7 @@ final class JournalCodec {
                     };
                     if (form != expected) throw in.corrupt("entity form " + form + " for table '" + table.name + "'");
                     if (form == PersistenceFormat.ENTITY_VALUE && entity == null) throw in.corrupt("null entity");
-                    changes.add(table, a, entity);
+                    if (kind == PersistenceFormat.OP_ADD) changes.add(table, a, entity); else changes.replace(table, a, entity);
                 }
                 case PersistenceFormat.OP_REMOVE, PersistenceFormat.OP_REMOVE_ADDED ->
                         changes.remove(part(file, parts, named, p, AbstractTable.class), a);

@@ -56,6 +56,8 @@ final class JournalFile implements AutoCloseable {
     final long generation;
     final SyncPolicy policy;
     private final FileLayer.Output out;
+    /** The length of the last record appended, header included (under the write lock; for the JFR commit event). */
+    long lastRecordLength;
     /** Guarded by this: bytes written, bytes forced, and the first failure (after which nothing is appended). */
     private long appended;
     private long synced;
@@ -152,13 +154,14 @@ final class JournalFile implements AutoCloseable {
         try {
             out.write(start, rec, 0, rec.length);
             if (policy.everyCommit) {
-                out.force();
+                force(start + rec.length, "commit");
             }
         } catch (IOException | RuntimeException e) {
             cutBack(start, e);
             throw e;
         }
         nextSequence++;
+        lastRecordLength = rec.length;
         synchronized (this) {
             appended = start + rec.length;
             if (forced > provenEnd) provenEnd = forced;
@@ -192,7 +195,7 @@ final class JournalFile implements AutoCloseable {
     private void cutBack(long start, Throwable cause) {
         try {
             out.truncate(start);
-            out.force();
+            force(start, "truncate");
         } catch (IOException | RuntimeException e) {
             if (cause != null) e.addSuppressed(cause);
             synchronized (this) {
@@ -267,7 +270,7 @@ final class JournalFile implements AutoCloseable {
                 target = appended;
             }
             try {
-                out.force();
+                force(target, "group");
             } catch (IOException e) {
                 synchronized (this) {
                     failure = e;
@@ -283,6 +286,13 @@ final class JournalFile implements AutoCloseable {
         }
     }
 
+    /** Forces the file (which is {@code position} bytes long), told to JFR if a recording runs. */
+    private void force(long position, String reason) throws IOException {
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.FORCE) : null;
+        out.force();
+        if (jfr != null) JfrEvents.force(jfr, file, position, reason);
+    }
+
     /** Forces everything appended so far (a checkpoint or close). */
     void sync() throws IOException {
         long target;
@@ -290,7 +300,7 @@ final class JournalFile implements AutoCloseable {
             if (failure != null) throw new IOException(file + ": the journal failed earlier", failure);
             target = appended;
         }
-        out.force();
+        force(target, "sync");
         synchronized (this) {
             if (target > synced) synced = target;
             notifyAll();
@@ -351,7 +361,7 @@ final class JournalFile implements AutoCloseable {
         }
         byte[] rec = record(generation, nextSequence, at, EMPTY);
         out.write(at, rec, 0, rec.length);
-        out.force();
+        force(at + rec.length, "mark");
         nextSequence++;
         synchronized (this) {
             appended = synced = provenEnd = at + rec.length;

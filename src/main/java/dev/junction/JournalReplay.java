@@ -85,6 +85,20 @@ final class JournalReplay implements JournalCodec.Changes {
     }
 
     @Override
+    public void replace(AbstractTable<?> table, int id, Object entity) throws IOException {
+        if (!(table instanceof ObjectTable<?, ?> o) || !o.replaces()) {
+            throw in.corrupt("replacement in table '" + table.name + "', whose entities cannot be replaced");
+        }
+        if (!table.isLive(id)) throw in.corrupt("replacement of id " + id + ", which is not there");
+        int found = table.find(entity);
+        if (found != id) {
+            throw in.corrupt("replacement " + entity + " of id " + id + " in table '" + table.name + "' has the key of "
+                    + (found < 0 ? "no entity" : "id " + found) + ": the journal does not follow this state");
+        }
+        table.txReplace(t, id, entity);
+    }
+
+    @Override
     public void remove(AbstractTable<?> table, int id) throws IOException {
         if (!table.isLive(id)) throw in.corrupt("removal of id " + id + ", which is not there");
         check.removing(t, table, id);

@@ -2,10 +2,12 @@ package dev.junction;
 
 import dev.junction.index.IntRelation;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -64,6 +66,37 @@ import java.util.function.Supplier;
  *       {@link ReadView}. An iterator used outside a view throws {@link ConcurrentModificationException} if
  *       a transaction commits while it is in use, as a single-threaded fail-fast iterator would.</li>
  * </ul>
+ *
+ * <h2>Monitoring: JDK Flight Recorder events</h2>
+ * While a flight recording runs ({@code -XX:StartFlightRecording}, {@code jcmd <pid> JFR.start}, a
+ * {@code jdk.jfr.Recording} or {@code RecordingStream}), engines emit these events, in category {@code Junction}
+ * (JDK Mission Control shows them under it; {@code jfr print --categories Junction rec.jfr} lists them):
+ * <table>
+ *   <caption>Junction's JFR events</caption>
+ *   <tr><th>Name</th><th>When</th><th>Fields (besides start, duration and thread)</th></tr>
+ *   <tr><td>{@code dev.junction.Commit}</td><td>a transaction committed, from the commit call to its return
+ *       (journal write, force or group-commit wait, publication; not listener delivery); an operation outside
+ *       a transaction is a commit of its own, except single links and unlinks made in place</td>
+ *       <td>engine, tables, relations, columnStores (parts touched), changes, journalBytes (the record, 0 if
+ *       none), implicit</td></tr>
+ *   <tr><td>{@code dev.junction.WriteLockWait}</td><td>a writer waited for the write lock longer than the
+ *       threshold (1 ms unless the recording sets {@code dev.junction.WriteLockWait#threshold}); an uncontended
+ *       acquisition records nothing</td><td>engine, acquired (false: it timed out)</td></tr>
+ *   <tr><td>{@code dev.junction.JournalForce}</td><td>a journal was forced to disk</td>
+ *       <td>file, position, reason ({@code commit}, {@code group}, {@code sync}, {@code mark},
+ *       {@code truncate})</td></tr>
+ *   <tr><td>{@code dev.junction.Checkpoint}</td><td>{@link Persistence#checkpoint()}</td>
+ *       <td>directory, generation, bytes (of the snapshot)</td></tr>
+ *   <tr><td>{@code dev.junction.SnapshotSave}</td><td>{@link #save}: encoding and the atomic write</td>
+ *       <td>file, bytes</td></tr>
+ *   <tr><td>{@code dev.junction.SnapshotLoad}</td><td>{@link #load}, and the snapshot {@link Persistence#open}
+ *       loads</td><td>file, bytes</td></tr>
+ * </table>
+ * While no recording runs, this costs a few field reads per commit and nothing else: no event object is
+ * created, so a commit allocates exactly what it did before the events existed. The flight recorder's listener
+ * that tells Junction when recordings start and stop is installed at the first commit after the flight recorder
+ * came up, so a JVM that never records never pays for it. The {@code jdk.jfr} module is optional (the module
+ * requires it statically): without it, there are no events.
  */
 public final class Junction {
 
@@ -519,7 +552,18 @@ public final class Junction {
         if (ownTxn() != null) {
             throw new IllegalStateException(label + ": cannot save inside a transaction; commit first");
         }
-        DurableFiles.writeAtomically(FileLayer.SYSTEM, file, SnapshotCodec.encode(this));
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.SAVE) : null;
+        List<byte[]> sections = SnapshotCodec.encode(this);
+        long bytes = writeSnapshot(FileLayer.SYSTEM, file, sections);
+        if (jfr != null) JfrEvents.snapshot(jfr, file, bytes);
+    }
+
+    /** Writes a snapshot's sections atomically; returns its size. */
+    static long writeSnapshot(FileLayer fs, Path file, List<byte[]> sections) throws IOException {
+        DurableFiles.writeAtomically(fs, file, sections);
+        long bytes = 0;
+        for (byte[] s : sections) bytes += s.length;
+        return bytes;
     }
 
     /**
@@ -542,7 +586,9 @@ public final class Junction {
             throw new IllegalStateException(label + ": cannot load inside a transaction");
         }
         gate.checkNoView("load a snapshot");
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.LOAD) : null;
         writes.load(file, SnapshotCodec.read(file, schema.codecs));
+        if (jfr != null) JfrEvents.snapshot(jfr, file, Files.size(file));
     }
 
     /** A label unique within the JVM, such as {@code Junction#1}, used in exception messages. */

@@ -147,6 +147,11 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     }
 
     @Override
+    void baseReplace(int id, Object entity) {
+        entities[id] = entity; // the key (and so keys[id] and the id map) is unchanged
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     void baseRemap(int id) {
         ids.put((K) keys[id], id);
@@ -230,6 +235,48 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     public boolean containsKey(K key) {
         checkKey(key);
         return junction.gate.readLong(this, 0L, key, null, LOOKUP, LOOKUP) >= 0L;
+    }
+
+    /** Whether entities can be replaced: the table has a key function. */
+    boolean replaces() {
+        return keyFn != null;
+    }
+
+    /** Replacing means something only where the key is not the whole entity. */
+    private void requireKeyFunction(String what) {
+        if (keyFn == null) {
+            throw new UnsupportedOperationException("table '" + name + "' has no key function: its entities are "
+                    + "their own keys, so an equal entity is the same entity and there is nothing to " + what
+                    + " (use add, or a table with a key function)");
+        }
+    }
+
+    @Override
+    public int put(E entity) {
+        requireKeyFunction("put");
+        K k = key(entity);
+        return junction.writes.writeInt(() -> {
+            Txn t = junction.ownTxn();
+            int id = lookup(k);
+            if (id < 0) return txInsert(t, entity);
+            txReplace(t, id, entity);
+            return id;
+        });
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E replace(E entity) {
+        requireKeyFunction("replace");
+        K k = key(entity);
+        return (E) junction.writes.write(() -> {
+            int id = lookup(k);
+            if (id < 0) {
+                throw new NoSuchElementException("table '" + name + "': no entity with key " + k + " to replace "
+                        + "(replace changes an entity that is there; put adds it if it is not)");
+            }
+            return txReplace(junction.ownTxn(), id, entity);
+        });
     }
 
     @Override

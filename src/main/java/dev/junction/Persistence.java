@@ -188,8 +188,10 @@ public final class Persistence implements AutoCloseable {
         long base = snapshots.isEmpty() ? 0 : snapshots.last();
         if (!snapshots.isEmpty()) {
             Path file = snapshotFile(dir, base);
-            db.writes.load(file, SnapshotCodec.decode(file, fs.readAll(file, SnapshotCodec.MAX_SIZE, "a snapshot"),
-                    db.codecs()));
+            Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.LOAD) : null;
+            byte[] bytes = fs.readAll(file, SnapshotCodec.MAX_SIZE, "a snapshot");
+            db.writes.load(file, SnapshotCodec.decode(file, bytes, db.codecs()));
+            if (jfr != null) JfrEvents.snapshot(jfr, file, bytes.length);
         } else {
             SnapshotRestore.checkEmpty(db, dir);
         }
@@ -332,6 +334,7 @@ public final class Persistence implements AutoCloseable {
      */
     public synchronized void checkpoint() throws IOException {
         if (closed) throw new IllegalStateException(dir + ": closed");
+        Object jfr = Jfr.on() ? JfrEvents.begin(JfrEvents.CHECKPOINT) : null;
         long next = generation + 1;
         List<byte[]> sections = db.writes.underLock("checkpoint", () -> {
             JournalFile old = db.writes.journal;
@@ -342,8 +345,9 @@ public final class Persistence implements AutoCloseable {
             old.retire();
             return SnapshotCodec.encode(db);
         });
-        DurableFiles.writeAtomically(fs, snapshotFile(dir, next), sections);
+        long bytes = Junction.writeSnapshot(fs, snapshotFile(dir, next), sections);
         deleteBefore(next);
+        if (jfr != null) JfrEvents.checkpoint(jfr, dir, next, bytes);
     }
 
     /** The directory. */

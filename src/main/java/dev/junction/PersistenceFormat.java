@@ -115,20 +115,21 @@ final class PersistenceFormat {
 
     static final byte[] JOURNAL_MAGIC = "JNCTJRNL".getBytes(StandardCharsets.US_ASCII);
     /**
-     * Version 4: as version 3, with the class table and value tags of snapshot version 2. Version 3: each record
-     * says how far the journal was forced when it was written.
+     * Version 4: the class table and value tags of snapshot version 2, and records may replace entities
+     * ({@link #OP_REPLACE}). Version 3: each record says how far the journal was forced when it was written (the
+     * framing of versions 3 and 4 is the same).
      */
     static final int JOURNAL_VERSION = 4;
-    /** The first version whose records say how far the journal was forced (the framing of versions 3 and 4). */
+    /** The first version whose records say how far the journal was forced, with close marks (framing of 3 and 4). */
     static final int JOURNAL_VERSION_FORCED = 3;
-    /** The oldest journal version still read (its newest journal is replaced by a version 3 one on open). */
+    /** The oldest journal version still read (its newest journal is replaced by a current one on open). */
     static final int JOURNAL_VERSION_OLDEST_READ = 2;
-    /** Magic, version, generation, header checksum (the same in versions 2 and 3). */
+    /** Magic, version, generation, header checksum (the same in versions 2 to 4). */
     static final int JOURNAL_HEADER = 24;
     /** "JREC": where a record starts, so recovery can tell a later record from damage in linear time. */
     static final int RECORD_MAGIC = 0x4A524543;
     /**
-     * A version 3 record header: magic, sequence number, forced position (u64: the file was forced up to there
+     * A version 3 (and 4) record header: magic, sequence number, forced position (u64: the file was forced up to there
      * before this record was written), payload length, payload checksum, header checksum (CRC32C of the
      * journal's generation as 8 bytes, then the 28 bytes before it, so a record of another journal never passes).
      */
@@ -146,8 +147,13 @@ final class PersistenceFormat {
     static final int PART_TABLE = 0, PART_RELATION = 1, PART_ROWS = 2, PART_ROWS_BY_LEFT = 3, PART_ROWS_BY_RIGHT = 4,
             PART_PAIRS = 5, PART_RELATION_COLUMNS = 6, PART_ROW_COLUMNS = 7;
 
-    /** Changes in a record. {@code OP_REMOVE_ADDED} removes an entity the same transaction added. */
-    static final int OP_LINK = 0, OP_UNLINK = 1, OP_ADD = 2, OP_REMOVE = 3, OP_REMOVE_ADDED = 4;
+    /**
+     * Changes in a record. {@code OP_REMOVE_ADDED} removes an entity the same transaction added; {@code OP_REPLACE}
+     * (version 4 on) stores a new entity, with the same key, under a live id.
+     */
+    static final int OP_LINK = 0, OP_UNLINK = 1, OP_ADD = 2, OP_REMOVE = 3, OP_REMOVE_ADDED = 4, OP_REPLACE = 5;
+    /** The first journal version whose records may hold {@link #OP_REPLACE}. */
+    static final int JOURNAL_VERSION_REPLACE = 4;
 
     /** How an added entity is written: a tagged value, a {@code z} long, nothing (a row). */
     static final int ENTITY_VALUE = 0, ENTITY_LONG = 1, ENTITY_NONE = 2;

@@ -52,7 +52,8 @@ public interface Table<E> extends Iterable<E> {
     /**
      * Adds {@code entity} unless an entity with an equal key is present.
      *
-     * @return the id of the new entity, or the id of the present one (which is kept, not replaced)
+     * @return the id of the new entity, or the id of the present one (which is kept, not replaced: to replace
+     *         it, keeping its id and links, see {@link KeyedTable#put})
      * @throws NullPointerException if {@code entity} (or its key) is null
      * @throws IllegalStateException if all {@code Integer.MAX_VALUE} ids are in use
      */

@@ -14,8 +14,11 @@ import java.util.BitSet;
  *       {@link #high}; ids freed in the transaction ({@link #freed}) are reused only after it commits, so an
  *       undo never has to take an id back from a later insert. Every change is logged ({@link TxnLog}) and
  *       undone exactly in reverse order.</li>
+ *   <li><b>Replacements</b> ({@link #replace}): an entity added in the transaction is replaced in the
+ *       subclass's storage; a committed one in {@link #swapped}, read before committed storage by
+ *       {@link #current}. The key is unchanged, so no key map moves; publication is one reference store per id.</li>
  *   <li><b>Publication</b>: {@link #applyAdds()} (all allocation, undone by {@link #undoAdds()}), then
- *       {@link #applyRemoves()} (no allocation), under the engine's write stamp.</li>
+ *       {@link #applyRemoves()} (replacements and removals, no allocation), under the engine's write stamp.</li>
  * </ul>
  */
 abstract class TableOverlay {
@@ -31,6 +34,11 @@ abstract class TableOverlay {
     int mod;
     /** Committed ids whose keys {@link #applyAdds()} re-mapped, in {@link #added} order (-1: none). */
     private final IntArrayList replaced = new IntArrayList();
+    /**
+     * Committed ids whose entity this transaction replaced (same key, same id), with the replacement; null until
+     * the first replacement, so a transaction that replaces nothing allocates nothing for it.
+     */
+    it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<Object> swapped;
 
     TableOverlay(AbstractTable<?> table) {
         this.table = table;
@@ -111,10 +119,51 @@ abstract class TableOverlay {
         mod++;
     }
 
+    /** The entity of a live id as this transaction sees it: added here, replaced here, or committed. */
+    final Object current(int id) {
+        if (added.get(id)) return entity(id);
+        if (swapped != null) {
+            Object e = swapped.get(id);
+            if (e != null) return e;
+        }
+        return table.baseEntity(id);
+    }
+
+    /**
+     * Replaces the entity of a live id by {@code entity}, whose key is the same (the caller checked): the id, its
+     * links and values stay. Returns the entity it replaced.
+     */
+    final Object replace(Txn t, int id, Object entity) {
+        boolean fresh = added.get(id);
+        Object previous = current(id);
+        boolean hadSwap = !fresh && swapped != null && swapped.containsKey(id);
+        t.log.replaced(this, id, previous, entity, hadSwap);
+        if (fresh) {
+            put(id, entity);
+        } else {
+            if (swapped == null) swapped = new it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap<>();
+            swapped.put(id, entity);
+        }
+        mod++;
+        return previous;
+    }
+
+    /** Reverts the last {@link #replace} of {@code id}. */
+    final void undoReplace(int id, Object previous, boolean hadSwap) {
+        if (added.get(id)) {
+            put(id, previous);
+        } else if (hadSwap) {
+            swapped.put(id, previous);
+        } else {
+            swapped.remove(id);
+        }
+        mod++;
+    }
+
     /** Removes a live id (its links are gone already: the table cascaded first). */
     final void remove(Txn t, int id) {
         boolean fresh = added.get(id);
-        Object entity = fresh ? entity(id) : table.baseEntity(id);
+        Object entity = current(id);
         freed.add(id);
         try {
             t.log.removed(this, id, entity, fresh);
@@ -183,8 +232,15 @@ abstract class TableOverlay {
         replaced.clear();
     }
 
-    /** Commit, phase 2: removals and the id allocator; never allocates. */
+    /** Commit, phase 2: replacements, removals and the id allocator; never allocates. */
     final void applyRemoves() {
+        if (swapped != null && !swapped.isEmpty()) {
+            for (var e : swapped.int2ObjectEntrySet()) {
+                int id = e.getIntKey();
+                if (!removed.get(id)) table.baseReplace(id, e.getValue()); // one reference store: old or new, whole
+            }
+            table.modCount++;
+        }
         for (int id = removed.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : removed.nextSetBit(id + 1)) {
             table.dropSlot(id);
             table.live.clear(id);
@@ -210,6 +266,9 @@ abstract class TableOverlay {
         freeUsed = 0;
         sizeDelta = 0;
         mod++;
+        if (swapped != null) {
+            if (swapped.size() > 1024) swapped = null; else swapped.clear(); // a large transaction's map is not kept
+        }
         clearStorage();
         table.tx = null;
         table.spare = this;

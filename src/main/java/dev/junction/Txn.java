@@ -238,13 +238,21 @@ final class Txn implements Transaction, EventQueue.Batch {
 
     /** What a transaction changed, change by change, in the order made: what listeners and the journal see. */
     interface ChangeVisitor {
-        /** A link made ({@code linked}) or removed. */
-        void link(RelationImpl<?, ?> relation, int left, int right, boolean linked);
+        /**
+         * A link made ({@code linked}) or removed; {@code leftEntity}, {@code rightEntity}: its ends' entities as
+         * they were when it changed, if resolved ({@link TxnLog#resolveEnds}, only when listeners hear the
+         * commit), else null (also for an id that is no entity, which only {@link Relation#ints()} can link).
+         */
+        void link(RelationImpl<?, ?> relation, int left, int right, boolean linked, Object leftEntity,
+                  Object rightEntity);
 
         void add(AbstractTable<?> table, int id, Object entity);
 
         /** {@code addedHere}: the entity was added by this same transaction. */
         void remove(AbstractTable<?> table, int id, Object entity, boolean addedHere);
+
+        /** The entity of {@code id} ({@code previous}) was replaced by {@code entity}, which has the same key. */
+        void replace(AbstractTable<?> table, int id, Object previous, Object entity);
     }
 
     /**
@@ -256,7 +264,7 @@ final class Txn implements Transaction, EventQueue.Batch {
         log.forEachChange(v);
         for (RelationImpl<?, ?> r : relations) {
             DeltaRelation d = deltas.get(r);
-            if (d.staged && !d.expanded) d.base.forEachLink((l, rr) -> v.link(r, l, rr, true));
+            if (d.staged && !d.expanded) d.base.forEachLink((l, rr) -> v.link(r, l, rr, true, null, null));
         }
     }
 

@@ -28,6 +28,7 @@
  *                  ValueClasses (built-in values: java.time, UUID, decimals, enums, records; the class table)
  *                  Snapshot (public: open/describe a file without its schema) · Inspect (command line: verify)
  *   schema         Schema: names, declarations, codecs, part names
+ *   monitoring     Jfr (one flag: is a flight recording running) · JfrEvents (the JFR events, loaded only then)
  * </pre>
  *
  * <ul>

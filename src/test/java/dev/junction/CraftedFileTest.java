@@ -458,6 +458,74 @@ class CraftedFileTest {
         openRefused(at, "entity form");
     }
 
+    /** A replacement in a table whose entities are their own keys: no writer makes one. */
+    @Test
+    void aJournaledReplacementInATableWithoutAKeyFunctionIsRefused() throws IOException {
+        committed(w -> w.tags.add("sf"));
+        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
+            s.write(PersistenceFormat.OP_REPLACE);
+            s.varint(0);
+            s.varint(0);
+            s.write(PersistenceFormat.ENTITY_VALUE);
+            s.write(PersistenceFormat.VALUE_STRING);
+            s.utf("sf");
+            s.varint(0);
+        }));
+        openRefused(at, "replacement in table 'tags'", "cannot be replaced");
+    }
+
+    /** A record replacing book {@code id} by {@code book} (its codec named in the record). */
+    private static Sink replaceBook(int id, Book book) {
+        Sink s = new Sink(64);
+        s.varint(1);
+        s.write(PersistenceFormat.PART_TABLE);
+        s.utf("books");
+        s.varint(1);
+        s.utf(Book.class.getName());
+        s.write(PersistenceFormat.CLASS_CODEC); // version 4: the class table entry's kind
+        s.varint(1);
+        s.write(PersistenceFormat.OP_REPLACE);
+        s.varint(0);
+        s.varint(id);
+        s.write(PersistenceFormat.ENTITY_VALUE);
+        s.write(PersistenceFormat.VALUE_CODEC);
+        s.varint(0);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            SnapshotTest.BOOKS.write(book, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        s.varint(bytes.size());
+        s.write(bytes.toByteArray(), 0, bytes.size());
+        s.varint(0);
+        return s;
+    }
+
+    /** Replacements of an id that is not there, and by an entity with another entity's key (or none's). */
+    @Test
+    void journaledReplacementsThatDoNotFollowTheStateAreRefused() throws IOException {
+        committed(w -> {
+            w.books.add(new Book("Dune", 1965));
+            w.books.add(new Book("Emma", 1815));
+        });
+        long ok = appendRecord(replaceBook(0, new Book("Dune", 1966))); // a valid one first: it replays
+        long at = appendRecord(replaceBook(5, new Book("Dune", 1967)));
+        assertTrue(at > ok);
+        openRefused(at, "replacement of id 5, which is not there");
+        Files.delete(Persistence.journalFile(dir, 0));
+        committed(w -> {
+            w.books.add(new Book("Dune", 1965));
+            w.books.add(new Book("Emma", 1815));
+        });
+        at = appendRecord(replaceBook(0, new Book("Emma", 1816)));
+        openRefused(at, "has the key of id 1");
+        Files.delete(Persistence.journalFile(dir, 0));
+        committed(w -> w.books.add(new Book("Dune", 1965)));
+        at = appendRecord(replaceBook(0, new Book("Else", 1)));
+        openRefused(at, "has the key of no entity");
+    }
+
     /** A row value at row key 2^31 (a dense store would allocate for it). */
     @Test
     void journaledValuesOfARowKeyOf2To31AreRefused() throws IOException {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Golden files of the format versions ({@code src/test/resources/golden}): a snapshot (format 2, and format 1 which
  * is still read) and a journal (format 4, and formats 3 and 2 which are still read) written from a fixed script that
- * uses every kind of part, value and change, and a snapshot and a journal of every built-in value class
+ * uses every kind of part, value and change (the journal's also entity replacements), and a snapshot and a journal of every built-in value class
  * ({@link BuiltinValuesTest#script}). The writer must still produce the current ones byte for byte (a change of the format must come with a new
  * version and new files), and the reader must still read every one it supports to the script's state (old files
  * keep opening).
@@ -55,6 +55,18 @@ class GoldenFormatTest {
         });
         w.users.remove(103 * 1_000_000_007L);
         w.books.remove(new Book("Ulysses", 1922));
+    }
+
+    /** {@link #script}, then entity replacements (journal version 4): alone, and in a transaction with an add. */
+    static void scriptV4(World w) {
+        script(w);
+        w.books.put(new Book("Dune", 1966));
+        w.db.inTransaction(() -> {
+            w.books.replace(new Book("Emma", 1816));
+            w.books.put(new Book("Persuasion", 1817));
+            w.tagged.link(new Book("Persuasion", 1817), "classic");
+            w.books.put(new Book("Persuasion", 1818));
+        });
     }
 
     private static byte[] golden(String name) throws IOException {
@@ -131,7 +143,7 @@ class GoldenFormatTest {
     private byte[] journalOf(Path where) throws IOException {
         World w = new World();
         try (Persistence p = Persistence.open(w.db, where, SyncPolicy.everyCommit())) {
-            script(w);
+            scriptV4(w);
         }
         return Files.readAllBytes(Persistence.journalFile(where, 0));
     }
@@ -147,7 +159,7 @@ class GoldenFormatTest {
     @Test
     void theGoldenJournalStillReplaysToTheScriptsState() throws IOException {
         World expected = new World();
-        script(expected);
+        scriptV4(expected);
         Path where = dir.resolve("replayed");
         Files.createDirectories(where);
         Files.write(Persistence.journalFile(where, 0), golden(JOURNAL));
@@ -157,27 +169,53 @@ class GoldenFormatTest {
     }
 
     @Test
-    void theGoldenVersion2JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
-        oldJournalIsReplaced(JOURNAL_V2);
+    void theGoldenVersion3JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
+        olderJournalReplaysAndIsReplaced(JOURNAL_V3);
     }
 
     @Test
-    void theGoldenVersion3JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
-        oldJournalIsReplaced(JOURNAL_V3);
+    void theGoldenVersion2JournalStillReplaysAndIsReplacedByACurrentOne() throws IOException {
+        olderJournalReplaysAndIsReplaced(JOURNAL_V2);
     }
 
-    private void oldJournalIsReplaced(String name) throws IOException {
+    @Test
+    void aReplacementInAVersion3JournalIsRefusedAsCorrupt() throws IOException {
+        // a version 4 journal of String entities (an empty class table, written alike in versions 3 and 4) with a
+        // replacement, under a version 3 header (framing is the same; the header checksum redone)
+        Path written = dir.resolve("v4-strings");
+        Junction db = Junction.create();
+        KeyedTable<String, Character> words = db.table("words", w -> w.charAt(0));
+        try (Persistence p = Persistence.open(db, written, SyncPolicy.everyCommit())) {
+            words.put("apple");
+            words.put("avocado");
+        }
+        byte[] bytes = Files.readAllBytes(Persistence.journalFile(written, 0));
+        java.nio.ByteBuffer.wrap(bytes).putInt(8, 3);
+        java.nio.ByteBuffer.wrap(bytes).putInt(20, DurableFiles.crc(bytes, 0, 20));
+        Path where = dir.resolve("v3-with-replace");
+        Files.createDirectories(where);
+        Files.write(Persistence.journalFile(where, 0), bytes);
+        Junction back = Junction.create();
+        KeyedTable<String, Character> backWords = back.table("words", w -> w.charAt(0));
+        CorruptFileException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptFileException.class,
+                () -> Persistence.open(back, where, SyncPolicy.everyCommit()));
+        assertTrue(e.getMessage().contains("a replacement") && e.getMessage().contains("version 3"), e.getMessage());
+        assertEquals(0, backWords.size(), "nothing applied");
+    }
+
+    private void olderJournalReplaysAndIsReplaced(String golden) throws IOException {
         World expected = new World();
         script(expected);
-        Path where = dir.resolve("replayed-" + name);
+        Path where = dir.resolve("replayed-" + golden);
         Files.createDirectories(where);
-        Files.write(Persistence.journalFile(where, 0), golden(name));
+        Files.write(Persistence.journalFile(where, 0), golden(golden));
         World back = new World();
         try (Persistence p = Persistence.open(back.db, where, SyncPolicy.everyCommit())) {
             assertEquals(expected.dump(), back.dump());
             assertTrue(p.recovery().rewritten(), p.recovery().toString());
-            assertEquals(1, p.generation(), "a new generation: no current record is appended to an old file");
+            assertEquals(1, p.generation(), "a new generation: no current record is appended to an older file");
             back.tags.add("after the upgrade");
+            back.books.put(new Book("Dune", 2021)); // a version 4 change, in the new journal
         }
         try (var files = Files.list(where)) {
             assertEquals(List.of("LOCK", "journal-0000000000000001.log", "snapshot-0000000000000001.snap"),

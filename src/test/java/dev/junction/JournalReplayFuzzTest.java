@@ -88,7 +88,7 @@ class JournalReplayFuzzTest {
 
     static void op(World w, Random r) {
         try {
-            switch (r.nextInt(22)) {
+            switch (r.nextInt(24)) {
                 case 0 -> w.tags.add(tag(r));
                 case 1 -> w.tags.remove(tag(r));
                 case 2 -> w.books.add(book(r));
@@ -133,6 +133,8 @@ class JournalReplayFuzzTest {
                     w.books.add(b); // removal and re-add
                     w.tagged.link(b, tag(r), w.since.value(r.nextLong()));
                 }
+                case 22 -> w.books.put(new Book("b" + r.nextInt(6), 2000 + r.nextInt(50))); // replaced or added
+                case 23 -> w.books.replace(new Book("b" + r.nextInt(6), 2000 + r.nextInt(50))); // or refused
                 default -> {
                     Book b = book(r);
                     String t = tag(r);
