@@ -8,7 +8,9 @@ import java.util.NoSuchElementException;
 
 /**
  * Id bookkeeping shared by the table implementations: a bitset of live ids, a LIFO free list and a high-water
- * mark. Subclasses hold the key → id map and the id → entity storage; a transaction's changes are in a
+ * mark. Every id below the mark is live or free, except in a table whose ids are never reused
+ * ({@link IdPolicy#NEVER_REUSE}), whose free list stays empty: there, ids below the mark that are not live are
+ * retired. Subclasses hold the key → id map and the id → entity storage; a transaction's changes are in a
  * {@link TableOverlay} of the subclass's kind.
  *
  * <h2>Design notes</h2>
@@ -31,6 +33,8 @@ abstract class AbstractTable<E> implements Table<E> {
     final java.util.List<AssociationTableImpl<?, ?>> associations = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether listeners are not told of this table's changes (the rows of an association table). */
     boolean quiet;
+    /** Whether freed ids are retired instead of reused ({@link IdPolicy#NEVER_REUSE}): the free list stays empty. */
+    final boolean neverReuse;
 
     final BitSet live = new BitSet();
     final IntArrayList free = new IntArrayList();
@@ -46,9 +50,11 @@ abstract class AbstractTable<E> implements Table<E> {
     /** Entities staged by a snapshot load (phase 1), published by {@link #restorePublish}; or null. */
     private TableOverlay restoring;
 
-    AbstractTable(Junction junction, String name) {
+    AbstractTable(Junction junction, String name, IdPolicy ids) {
         this.junction = junction;
         this.name = name;
+        this.neverReuse = java.util.Objects.requireNonNull(ids, () -> "table '" + name + "': id policy is null")
+                == IdPolicy.NEVER_REUSE;
     }
 
     // ---- subclass hooks -------------------------------------------------------------------------------
@@ -180,7 +186,9 @@ abstract class AbstractTable<E> implements Table<E> {
         }
         highWater = highWaterMark;
         free.clear();
-        free.addElements(0, freeStack);
+        if (!neverReuse) { // a table that never reuses ids retires the ids a snapshot saved as free
+            free.addElements(0, freeStack);
+        }
         size = ids.length;
         modCount++;
     }
@@ -233,6 +241,11 @@ abstract class AbstractTable<E> implements Table<E> {
     @Override
     public final String name() {
         return name;
+    }
+
+    @Override
+    public final IdPolicy idPolicy() {
+        return neverReuse ? IdPolicy.NEVER_REUSE : IdPolicy.REUSE_FREED;
     }
 
     @Override

@@ -27,8 +27,10 @@ import dev.junction.index.IntNeighborSet;
  * on both relationships), and with them their values and the pairs they made.
  *
  * <h2>Ids</h2>
- * Row ids are ints, like entity ids: handed out lowest-free-first, and reused after a row is deleted (a
- * deleted row's id may name a new row later; do not keep row ids of deleted rows).
+ * Row ids are ints, like entity ids: by default reused after a row is deleted, most recently freed first (a
+ * deleted row's id may name a new row later; do not keep row ids of deleted rows). Declared with
+ * {@link IdPolicy#NEVER_REUSE} ({@link Junction#associationTable(String, Table, Table, IdPolicy)}), row ids are
+ * never reused: row id order is the order rows were added.
  *
  * <h2>Complexity</h2>
  * {@link #add} costs two index links and, for a new pair, a third; {@link #remove} costs two unlinks plus an
@@ -52,6 +54,9 @@ public interface AssociationTable<L, R> {
 
     /** The table of the right entities. */
     Table<R> rightTable();
+
+    /** How row ids are handed out after rows are deleted, as declared ({@link IdPolicy#REUSE_FREED} by default). */
+    IdPolicy rowIdPolicy();
 
     /**
      * Adds a row joining {@code left} and {@code right}, with the given column values (others default), adding

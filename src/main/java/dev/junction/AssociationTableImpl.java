@@ -46,17 +46,18 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     final RelationImpl<L, Integer> byLeft;
     final RelationImpl<R, Integer> byRight;
     final RelationImpl<L, R> pairRel;
-    /** Row values, dense: a row's slot is its id (row ids are dense, reused lowest-first). */
+    /** Row values, dense: a row's slot is its id (row ids are dense unless never reused). */
     final ColumnStore columns = new ColumnStore(new ColumnStore.Schema(), true);
     volatile List<RowColumns.Base> columnList = List.of();
     final AssociationPairs primaryPairs;
 
-    AssociationTableImpl(Junction junction, String name, AbstractTable<L> left, AbstractTable<R> right) {
+    AssociationTableImpl(Junction junction, String name, AbstractTable<L> left, AbstractTable<R> right,
+                         IdPolicy rowIds) {
         this.name = name;
         this.junction = junction;
         this.left = left;
         this.right = right;
-        this.rows = new RowIdTable(junction, name + ".rows");
+        this.rows = new RowIdTable(junction, name + ".rows", rowIds);
         this.byLeft = new RelationImpl<>(name + ".left", IntRelation.bipartite(name + ".left"), left, rows);
         this.byRight = new RelationImpl<>(name + ".right", IntRelation.bipartite(name + ".right"), right, rows);
         IntRelation pairStore = left == right ? IntRelation.directed(name) : IntRelation.bipartite(name);
@@ -65,6 +66,11 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         byLeft.eventTarget = null;
         byRight.eventTarget = null;
         pairRel.eventTarget = primaryPairs;
+    }
+
+    @Override
+    public IdPolicy rowIdPolicy() {
+        return rows.idPolicy();
     }
 
     // ---- reading and writing the parts ------------------------------------------------------------------

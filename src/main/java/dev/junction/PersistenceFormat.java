@@ -4,9 +4,9 @@ import dev.junction.index.IntRelation;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every constant of the on-disk formats, with its explicit value: snapshots (version 1) and the journal (version
- * 3, and version 2 still read), described in {@code docs/persistence-format.md} and pinned by the golden files
- * under {@code src/test/resources/golden}.
+ * Every constant of the on-disk formats, with its explicit value: snapshots (version 2; version 1 is still read)
+ * and the journal (version 3; version 2 is still read), described in {@code docs/persistence-format.md} and pinned
+ * by the golden files under {@code src/test/resources/golden}.
  *
  * <h2>Design notes</h2>
  * <ul>
@@ -81,7 +81,10 @@ final class PersistenceFormat {
     // ---- snapshots --------------------------------------------------------------------------------------
 
     static final byte[] SNAPSHOT_MAGIC = "JUNCTION".getBytes(StandardCharsets.US_ASCII);
-    static final int SNAPSHOT_VERSION = 1;
+    /** The version written. Version 2 added a flags byte to TABLE payloads; version 1 files are still read. */
+    static final int SNAPSHOT_VERSION = 2;
+    /** The oldest version read. */
+    static final int SNAPSHOT_OLDEST_READ = 1;
     /** Magic, version, flags, header checksum. */
     static final int SNAPSHOT_HEADER = 20;
     /** Type, payload length, payload checksum, header checksum. */
@@ -93,6 +96,17 @@ final class PersistenceFormat {
 
     /** Table kinds: entities as tagged values, {@code long} keys, association rows (no entity). */
     static final int TABLE_OBJECTS = 0, TABLE_LONGS = 1, TABLE_ROWS = 2;
+
+    /**
+     * Table flags (version 2 on): the table never reuses ids ({@link IdPolicy#NEVER_REUSE}), so its free list is
+     * empty and ids below the high-water mark that are not live are retired. Other bits must be 0.
+     */
+    static final int TABLE_FLAG_NEVER_REUSE = 1;
+
+    /** The flags byte of a table. */
+    static int tableFlags(AbstractTable<?> table) {
+        return table.neverReuse ? TABLE_FLAG_NEVER_REUSE : 0;
+    }
 
     // ---- the journal ------------------------------------------------------------------------------------
 
