@@ -296,6 +296,41 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     }
 
     @Override
+    public int[] rows() {
+        return rows.ids();
+    }
+
+    @Override
+    public int[] rowsWhere(RowColumn.Value value) {
+        Objects.requireNonNull(value, () -> "association table '" + name + "': value is null");
+        RowColumns.ValueImpl v = RowColumns.check(this, new RowColumn.Value[] {value})[0];
+        RowColumns.Base c = v.column();
+        Object wanted = c.isObject() ? v.object() : c.boxed(v.bits());
+        return junction.gate.read(() -> {
+            it.unimi.dsi.fastutil.ints.IntArrayList out = new it.unimi.dsi.fastutil.ints.IntArrayList();
+            for (int row : rows.ids()) { // ids() nests in this read: one consistent state
+                Object have = c.isObject() ? c.objectNow(row) : c.boxed(c.bitsNow(row));
+                if (Objects.equals(wanted, have)) out.add(row);
+            }
+            return out.toIntArray();
+        });
+    }
+
+    @Override
+    public Row<L, R> row(int row) {
+        checkRowId(row);
+        return junction.gate.read(() -> {
+            L l = left.entity(endOf(row, true));
+            R r = right.entity(endOf(row, false));
+            java.util.LinkedHashMap<String, Object> values = new java.util.LinkedHashMap<>();
+            for (RowColumns.Base c : columnList) {
+                values.put(c.name(), c.isObject() ? c.objectNow(row) : c.boxed(c.bitsNow(row)));
+            }
+            return new Row<>(this, row, l, r, values);
+        });
+    }
+
+    @Override
     public int leftIdOf(int row) {
         return junction.gate.readInt(() -> endOf(row, true));
     }
