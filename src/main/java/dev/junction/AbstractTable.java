@@ -264,10 +264,8 @@ abstract class AbstractTable<E> implements Table<E> {
             TableOverlay o = overlay();
             int[] out = new int[o != null ? size + o.sizeDelta : size];
             int n = 0;
-            int hw = o != null ? Math.max(o.high, highWater) : highWater;
-            for (int id = 0; id < hw && n < out.length; id++) {
-                if (isLive(id)) out[n++] = id;
-            }
+            // by the live bitsets, not id by id: a table that never reuses ids may have few live below a high mark
+            for (int id = nextLive(0); id >= 0 && n < out.length; id = after(id)) out[n++] = id;
             return n == out.length ? out : java.util.Arrays.copyOf(out, n);
         });
     }

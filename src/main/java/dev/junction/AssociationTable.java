@@ -108,8 +108,8 @@ public interface AssociationTable<L, R> {
 
     /**
      * Every row id, ascending, as a new array (like {@link Table#ids()}): one consistent read, seeing this thread's
-     * transaction. O(h) for the row high-water mark h (the highest row id handed out, which under
-     * {@link IdPolicy#NEVER_REUSE} counts deleted rows too). Row id order is the order rows were added as long as
+     * transaction. O(n + h/64) for n rows and the row high-water mark h (the highest row id handed out, which
+     * under {@link IdPolicy#NEVER_REUSE} counts deleted rows too): the live ids are a bitset. Row id order is the order rows were added as long as
      * none was deleted, and for good under {@link IdPolicy#NEVER_REUSE}.
      */
     int[] rows();
@@ -119,7 +119,7 @@ public interface AssociationTable<L, R> {
      * new array: one consistent read, seeing this thread's transaction. Values are equal as by
      * {@link Object#equals} on the boxed value ({@code Double.equals} for a {@code double} column: {@code NaN}
      * matches {@code NaN}, {@code -0.0} does not match {@code 0.0}); rows never set match their column's default.
-     * A scan (row values are not indexed): O(h) for the row high-water mark h, whatever the result's size.
+     * A scan (row values are not indexed): O(n + h/64) as {@link #rows()}, whatever the result's size.
      *
      * @throws NullPointerException if {@code value} is null
      * @throws IllegalArgumentException if the value is for a column of another association table

@@ -79,6 +79,10 @@ class AssociationRowsTest {
         assertArrayEquals(shop.orders.rows(), back.orders.rows());
         assertEquals(6, back.orders.add("eve", "tea"), "after a reload too");
 
+        assertEquals(List.of("cake"), back.orders.pairs().rightsOf("dan").lastPage(5), "the pairs page like a relation");
+        assertEquals(List.of("cid", "eve"), back.orders.pairs().leftsOf("tea").pageAfter("ann", 5));
+        assertEquals(List.of("eve"), back.orders.pairs().leftsOf("tea").lastPage(1));
+
         Shop reusing = new Shop(IdPolicy.REUSE_FREED); // the default, for contrast
         reusing.orders.add("ann", "tea");
         int doomed = reusing.orders.add("ben", "tea");
