@@ -356,6 +356,26 @@ class IdPolicyTest {
         assertEquals(back.dump(), again.dump(), "the ids handed out after recovery replay too");
     }
 
+    @Test
+    void aJournalReplayedUnderAnotherPolicyIsRefusedSayingSo() throws IOException {
+        for (IdPolicy written : IdPolicy.values()) {
+            IdPolicy declared = written == IdPolicy.NEVER_REUSE ? IdPolicy.REUSE_FREED : IdPolicy.NEVER_REUSE;
+            Path where = dir.resolve("written-" + written);
+            World w = new World(written);
+            try (Persistence p = Persistence.open(w.db, where, SyncPolicy.everyCommit())) {
+                churn(w, 0); // no checkpoint: the journal alone says what happened
+            }
+            World other = new World(declared);
+            CorruptFileException e = assertThrows(CorruptFileException.class,
+                    () -> Persistence.open(other.db, where, SyncPolicy.everyCommit()));
+            assertTrue(e.getMessage().contains("another id policy") && e.getMessage().contains("declared " + declared),
+                    e.getMessage());
+            World same = new World(written);
+            Persistence.open(same.db, where, SyncPolicy.everyCommit()).close();
+            assertEquals(w.dump(), same.dump(), "the declared policy still opens it");
+        }
+    }
+
     /** Adds and removes books, users and loan rows: each commit retires ids. */
     private static void churn(World w, int round) {
         for (int i = 0; i < 5; i++) {
