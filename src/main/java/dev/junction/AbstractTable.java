@@ -8,7 +8,9 @@ import java.util.NoSuchElementException;
 
 /**
  * Id bookkeeping shared by the table implementations: a bitset of live ids, a LIFO free list and a high-water
- * mark. Subclasses hold the key → id map and the id → entity storage; a transaction's changes are in a
+ * mark. Every id below the mark is live or free, except in a table whose ids are never reused
+ * ({@link IdPolicy#NEVER_REUSE}), whose free list stays empty: there, ids below the mark that are not live are
+ * retired. Subclasses hold the key → id map and the id → entity storage; a transaction's changes are in a
  * {@link TableOverlay} of the subclass's kind.
  *
  * <h2>Design notes</h2>
@@ -31,6 +33,8 @@ abstract class AbstractTable<E> implements Table<E> {
     final java.util.List<AssociationTableImpl<?, ?>> associations = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Whether listeners are not told of this table's changes (the rows of an association table). */
     boolean quiet;
+    /** Whether freed ids are retired instead of reused ({@link IdPolicy#NEVER_REUSE}): the free list stays empty. */
+    final boolean neverReuse;
 
     final BitSet live = new BitSet();
     final IntArrayList free = new IntArrayList();
@@ -46,9 +50,11 @@ abstract class AbstractTable<E> implements Table<E> {
     /** Entities staged by a snapshot load (phase 1), published by {@link #restorePublish}; or null. */
     private TableOverlay restoring;
 
-    AbstractTable(Junction junction, String name) {
+    AbstractTable(Junction junction, String name, IdPolicy ids) {
         this.junction = junction;
         this.name = name;
+        this.neverReuse = java.util.Objects.requireNonNull(ids, () -> "table '" + name + "': id policy is null")
+                == IdPolicy.NEVER_REUSE;
     }
 
     // ---- subclass hooks -------------------------------------------------------------------------------
@@ -188,7 +194,9 @@ abstract class AbstractTable<E> implements Table<E> {
         }
         highWater = highWaterMark;
         free.clear();
-        free.addElements(0, freeStack);
+        if (!neverReuse) { // a table that never reuses ids retires the ids a snapshot saved as free
+            free.addElements(0, freeStack);
+        }
         size = ids.length;
         modCount++;
     }
@@ -257,6 +265,11 @@ abstract class AbstractTable<E> implements Table<E> {
     }
 
     @Override
+    public final IdPolicy idPolicy() {
+        return neverReuse ? IdPolicy.NEVER_REUSE : IdPolicy.REUSE_FREED;
+    }
+
+    @Override
     public final Junction junction() {
         return junction;
     }
@@ -272,10 +285,8 @@ abstract class AbstractTable<E> implements Table<E> {
             TableOverlay o = overlay();
             int[] out = new int[o != null ? size + o.sizeDelta : size];
             int n = 0;
-            int hw = o != null ? Math.max(o.high, highWater) : highWater;
-            for (int id = 0; id < hw && n < out.length; id++) {
-                if (isLive(id)) out[n++] = id;
-            }
+            // by the live bitsets, not id by id: a table that never reuses ids may have few live below a high mark
+            for (int id = nextLive(0); id >= 0 && n < out.length; id = after(id)) out[n++] = id;
             return n == out.length ? out : java.util.Arrays.copyOf(out, n);
         });
     }

@@ -131,12 +131,12 @@ final class AssociationPairs implements Relation<Object, Object> {
     }
 
     @Override
-    public Set<Object> rightsOf(Object a) {
+    public NeighborSet<Object> rightsOf(Object a) {
         return new ProxySet(this, a, view().rightsOf(a));
     }
 
     @Override
-    public Set<Object> leftsOf(Object b) {
+    public NeighborSet<Object> leftsOf(Object b) {
         return new ProxySet((AssociationPairs) inverse(), b, view().leftsOf(b));
     }
 
@@ -241,12 +241,12 @@ final class AssociationPairs implements Relation<Object, Object> {
      * A live view of the others of one entity in the pairs; writes go through the proxy, and each call (bulk ones
      * included) is one atomic write. Iterators walk a copy taken when they are made.
      */
-    private static final class ProxySet extends AbstractSet<Object> {
+    private static final class ProxySet extends AbstractSet<Object> implements NeighborSet<Object> {
         private final AssociationPairs pairs;
         private final Object owner;
-        private final Set<Object> view;
+        private final NeighborSet<Object> view;
 
-        ProxySet(AssociationPairs pairs, Object owner, Set<Object> view) {
+        ProxySet(AssociationPairs pairs, Object owner, NeighborSet<Object> view) {
             this.pairs = pairs;
             this.owner = owner;
             this.view = view;
@@ -265,6 +265,27 @@ final class AssociationPairs implements Relation<Object, Object> {
         @Override
         public boolean add(Object o) {
             return pairs.link(owner, o);
+        }
+
+        // pages are reads: the pairs' own view pages them
+        @Override
+        public List<Object> firstPage(int limit) {
+            return view.firstPage(limit);
+        }
+
+        @Override
+        public List<Object> pageAfter(Object after, int limit) {
+            return view.pageAfter(after, limit);
+        }
+
+        @Override
+        public List<Object> lastPage(int limit) {
+            return view.lastPage(limit);
+        }
+
+        @Override
+        public List<Object> pageBefore(Object before, int limit) {
+            return view.pageBefore(before, limit);
         }
 
         @Override

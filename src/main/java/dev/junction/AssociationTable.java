@@ -14,6 +14,9 @@ import dev.junction.index.IntNeighborSet;
  *       product, live sets of row ids in ascending order that resolve the entity on every call (like a
  *       relation's views); {@code remove(row)} and {@code clear()} on them delete rows, other writes are not
  *       supported; their iterators walk a copy taken when they are made.</li>
+ *   <li>{@link #rows()}, {@link #rowsWhere} and {@link #row}: every row id (an array, like {@link Table#ids()}),
+ *       the rows with a column value ({@code orders.rowsWhere(status.value("open"))}, a scan), and one row with
+ *       its ends and values as an immutable {@link Row}; each one consistent read.</li>
  *   <li>{@link #pairs()}: the distinct pairs, a {@link Relation} ({@code user.products}): {@code (l, r)} is
  *       linked exactly when at least one row joins them. It is the association proxy: linking a new pair (or
  *       adding to {@code pairs().rightsOf(customer)}) creates a row with default values; unlinking a pair
@@ -27,8 +30,10 @@ import dev.junction.index.IntNeighborSet;
  * on both relationships), and with them their values and the pairs they made.
  *
  * <h2>Ids</h2>
- * Row ids are ints, like entity ids: handed out lowest-free-first, and reused after a row is deleted (a
- * deleted row's id may name a new row later; do not keep row ids of deleted rows).
+ * Row ids are ints, like entity ids: by default reused after a row is deleted, most recently freed first (a
+ * deleted row's id may name a new row later; do not keep row ids of deleted rows). Declared with
+ * {@link IdPolicy#NEVER_REUSE} ({@link Junction#associationTable(String, Table, Table, IdPolicy)}), row ids are
+ * never reused: row id order is the order rows were added.
  *
  * <h2>Complexity</h2>
  * {@link #add} costs two index links and, for a new pair, a third; {@link #remove} costs two unlinks plus an
@@ -52,6 +57,9 @@ public interface AssociationTable<L, R> {
 
     /** The table of the right entities. */
     Table<R> rightTable();
+
+    /** How row ids are handed out after rows are deleted, as declared ({@link IdPolicy#REUSE_FREED} by default). */
+    IdPolicy rowIdPolicy();
 
     /**
      * Adds a row joining {@code left} and {@code right}, with the given column values (others default), adding
@@ -97,6 +105,132 @@ public interface AssociationTable<L, R> {
 
     /** The number of rows. O(1). */
     int size();
+
+    /**
+     * Every row id, ascending, as a new array (like {@link Table#ids()}): one consistent read, seeing this thread's
+     * transaction. O(n + h/64) for n rows and the row high-water mark h (the highest row id handed out, which
+     * under {@link IdPolicy#NEVER_REUSE} counts deleted rows too): the live ids are a bitset. Row id order is the order rows were added as long as
+     * none was deleted, and for good under {@link IdPolicy#NEVER_REUSE}.
+     */
+    int[] rows();
+
+    /**
+     * The rows whose column has the given value ({@code orders.rowsWhere(status.value("open"))}), ascending, as a
+     * new array: one consistent read, seeing this thread's transaction. Values are equal as by
+     * {@link Object#equals} on the boxed value ({@code Double.equals} for a {@code double} column: {@code NaN}
+     * matches {@code NaN}, {@code -0.0} does not match {@code 0.0}); rows never set match their column's default.
+     * A scan (row values are not indexed): O(n + h/64) as {@link #rows()}, whatever the result's size.
+     *
+     * @throws NullPointerException if {@code value} is null
+     * @throws IllegalArgumentException if the value is for a column of another association table
+     */
+    int[] rowsWhere(RowColumn.Value value);
+
+    /**
+     * One row as it is now: its id, both ends and every column's value, read in one consistent read (seeing this
+     * thread's transaction) into an immutable {@link Row}, which later changes do not touch. O(columns).
+     *
+     * @throws java.util.NoSuchElementException if there is no such row (naming the row and this table)
+     * @throws IllegalArgumentException if {@code row} is negative
+     */
+    Row<L, R> row(int row);
+
+    /**
+     * One row of an association table as read by {@link AssociationTable#row}: a snapshot, not a live view.
+     *
+     * @param table the association table the row was read from
+     * @param id the row's id
+     * @param left the row's left entity
+     * @param right the row's right entity
+     * @param values the value of every column of the table when the row was read, by column name, in declaration
+     *        order (boxed; {@code null} for an object column's null), unmodifiable
+     * @param <L> the type of the left entities
+     * @param <R> the type of the right entities
+     */
+    record Row<L, R>(AssociationTable<L, R> table, int id, L left, R right, java.util.Map<String, Object> values) {
+
+        /**
+         * A row; {@code values} is copied (nulls allowed) into an unmodifiable map.
+         *
+         * @throws NullPointerException if {@code table} or {@code values} is null
+         */
+        public Row {
+            java.util.Objects.requireNonNull(table, "table is null");
+            values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+                    java.util.Objects.requireNonNull(values, "values are null")));
+        }
+
+        /**
+         * The value of {@code column} in this row, boxed.
+         *
+         * @throws NullPointerException if {@code column} is null
+         * @throws IllegalArgumentException if the column is of another table, or was declared after the row was read
+         */
+        public Object value(RowColumn column) {
+            java.util.Objects.requireNonNull(column, "column is null");
+            if (column.table() != table) {
+                throw new IllegalArgumentException("column '" + column.name() + "' is a column of association table '"
+                        + column.table().name() + "', not of '" + table.name() + "'");
+            }
+            if (!values.containsKey(column.name())) {
+                throw new IllegalArgumentException("column '" + column.name() + "' of association table '"
+                        + table.name() + "' was declared after row " + id + " was read");
+            }
+            return values.get(column.name());
+        }
+
+        /**
+         * The value of a {@code long} column in this row.
+         *
+         * @throws IllegalArgumentException as {@link #value}
+         */
+        public long get(RowColumn.OfLong column) {
+            return (Long) value(column);
+        }
+
+        /**
+         * The value of an {@code int} column in this row.
+         *
+         * @throws IllegalArgumentException as {@link #value}
+         */
+        public int get(RowColumn.OfInt column) {
+            return (Integer) value(column);
+        }
+
+        /**
+         * The value of a {@code double} column in this row.
+         *
+         * @throws IllegalArgumentException as {@link #value}
+         */
+        public double get(RowColumn.OfDouble column) {
+            return (Double) value(column);
+        }
+
+        /**
+         * The value of a {@code boolean} column in this row.
+         *
+         * @throws IllegalArgumentException as {@link #value}
+         */
+        public boolean get(RowColumn.OfBoolean column) {
+            return (Boolean) value(column);
+        }
+
+        /**
+         * The value of an object column in this row.
+         *
+         * @throws IllegalArgumentException as {@link #value}
+         */
+        @SuppressWarnings("unchecked") // the column checked the value's type when it was set
+        public <V> V get(RowColumn.OfObject<V> column) {
+            return (V) value(column);
+        }
+
+        /** The row as text: {@code orders row 3: Ann -> Tea {quantity=2, note=gift}}. */
+        @Override
+        public String toString() {
+            return table.name() + " row " + id + ": " + left + " -> " + right + " " + values;
+        }
+    }
 
     /**
      * The left entity of a row. O(1).

@@ -46,17 +46,18 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     final RelationImpl<L, Integer> byLeft;
     final RelationImpl<R, Integer> byRight;
     final RelationImpl<L, R> pairRel;
-    /** Row values, dense: a row's slot is its id (row ids are dense, reused lowest-first). */
+    /** Row values, dense: a row's slot is its id (row ids are dense unless never reused). */
     final ColumnStore columns = new ColumnStore(new ColumnStore.Schema(), true);
     volatile List<RowColumns.Base> columnList = List.of();
     final AssociationPairs primaryPairs;
 
-    AssociationTableImpl(Junction junction, String name, AbstractTable<L> left, AbstractTable<R> right) {
+    AssociationTableImpl(Junction junction, String name, AbstractTable<L> left, AbstractTable<R> right,
+                         IdPolicy rowIds) {
         this.name = name;
         this.junction = junction;
         this.left = left;
         this.right = right;
-        this.rows = new RowIdTable(junction, name + ".rows");
+        this.rows = new RowIdTable(junction, name + ".rows", rowIds);
         this.byLeft = new RelationImpl<>(name + ".left", IntRelation.bipartite(name + ".left"), left, rows);
         this.byRight = new RelationImpl<>(name + ".right", IntRelation.bipartite(name + ".right"), right, rows);
         IntRelation pairStore = left == right ? IntRelation.directed(name) : IntRelation.bipartite(name);
@@ -65,6 +66,11 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
         byLeft.eventTarget = null;
         byRight.eventTarget = null;
         pairRel.eventTarget = primaryPairs;
+    }
+
+    @Override
+    public IdPolicy rowIdPolicy() {
+        return rows.idPolicy();
     }
 
     // ---- reading and writing the parts ------------------------------------------------------------------
@@ -287,6 +293,41 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     @Override
     public R rightOf(int row) {
         return junction.gate.read(() -> right.entity(endOf(row, false)));
+    }
+
+    @Override
+    public int[] rows() {
+        return rows.ids();
+    }
+
+    @Override
+    public int[] rowsWhere(RowColumn.Value value) {
+        Objects.requireNonNull(value, () -> "association table '" + name + "': value is null");
+        RowColumns.ValueImpl v = RowColumns.check(this, new RowColumn.Value[] {value})[0];
+        RowColumns.Base c = v.column();
+        Object wanted = c.isObject() ? v.object() : c.boxed(v.bits());
+        return junction.gate.read(() -> {
+            it.unimi.dsi.fastutil.ints.IntArrayList out = new it.unimi.dsi.fastutil.ints.IntArrayList();
+            for (int row : rows.ids()) { // ids() nests in this read: one consistent state
+                Object have = c.isObject() ? c.objectNow(row) : c.boxed(c.bitsNow(row));
+                if (Objects.equals(wanted, have)) out.add(row);
+            }
+            return out.toIntArray();
+        });
+    }
+
+    @Override
+    public Row<L, R> row(int row) {
+        checkRowId(row);
+        return junction.gate.read(() -> {
+            L l = left.entity(endOf(row, true));
+            R r = right.entity(endOf(row, false));
+            java.util.LinkedHashMap<String, Object> values = new java.util.LinkedHashMap<>();
+            for (RowColumns.Base c : columnList) {
+                values.put(c.name(), c.isObject() ? c.objectNow(row) : c.boxed(c.bitsNow(row)));
+            }
+            return new Row<>(this, row, l, r, values);
+        });
     }
 
     @Override

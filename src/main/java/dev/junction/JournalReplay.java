@@ -74,7 +74,8 @@ final class JournalReplay implements JournalCodec.Changes {
         int id = insert(table, entity);
         if (id != a) {
             throw in.corrupt("entity of table '" + table.name + "' got id " + id + ", the journal says " + a
-                    + ": the journal does not follow this state");
+                    + ": the journal does not follow this state (or was written while the table had another id "
+                    + "policy; it is declared " + table.idPolicy() + ")");
         }
         check.added(table, id);
     }

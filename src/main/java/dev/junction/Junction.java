@@ -322,7 +322,18 @@ public final class Junction {
      * @throws IllegalArgumentException if a table or relation of this engine already has that name
      */
     public <E> Table<E> table(String name) {
-        return schema.table(name);
+        return schema.table(name, IdPolicy.REUSE_FREED);
+    }
+
+    /**
+     * Creates a table whose entities are their own keys, with the given id policy: {@link IdPolicy#NEVER_REUSE}
+     * makes id order creation order for good (see {@link IdPolicy}). O(1).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a table or relation of this engine already has that name
+     */
+    public <E> Table<E> table(String name, IdPolicy ids) {
+        return schema.table(name, ids);
     }
 
     /**
@@ -345,7 +356,7 @@ public final class Junction {
         if (why != null) {
             throw new IllegalArgumentException(label + ": table '" + name + "' of " + type.getName() + ": " + why);
         }
-        return schema.table(name);
+        return schema.table(name, IdPolicy.REUSE_FREED);
     }
 
     /**
@@ -356,7 +367,17 @@ public final class Junction {
      * @throws IllegalArgumentException if a table or relation of this engine already has that name
      */
     public <E, K> KeyedTable<E, K> table(String name, Function<? super E, ? extends K> key) {
-        return schema.table(name, key);
+        return schema.table(name, key, IdPolicy.REUSE_FREED);
+    }
+
+    /**
+     * Creates a table of objects identified by {@code key}, with the given id policy (see {@link IdPolicy}). O(1).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a table or relation of this engine already has that name
+     */
+    public <E, K> KeyedTable<E, K> table(String name, Function<? super E, ? extends K> key, IdPolicy ids) {
+        return schema.table(name, key, ids);
     }
 
     /**
@@ -366,7 +387,17 @@ public final class Junction {
      * @throws IllegalArgumentException if a table or relation of this engine already has that name
      */
     public LongTable longTable(String name) {
-        return schema.longTable(name);
+        return schema.longTable(name, IdPolicy.REUSE_FREED);
+    }
+
+    /**
+     * Creates a table of primitive {@code long} keys with the given id policy (see {@link IdPolicy}). O(1).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a table or relation of this engine already has that name
+     */
+    public LongTable longTable(String name, IdPolicy ids) {
+        return schema.longTable(name, ids);
     }
 
     /**
@@ -412,7 +443,19 @@ public final class Junction {
      * @throws IllegalArgumentException if the name is taken, or a table belongs to another engine
      */
     public <L, R> AssociationTable<L, R> associationTable(String name, Table<L> left, Table<R> right) {
-        return schema.associationTable(name, left, right);
+        return schema.associationTable(name, left, right, IdPolicy.REUSE_FREED);
+    }
+
+    /**
+     * Creates an association table whose row ids follow {@code rowIds} ({@link IdPolicy#NEVER_REUSE}: row id order
+     * is the order rows were added, for good). O(1).
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is taken, or a table belongs to another engine
+     */
+    public <L, R> AssociationTable<L, R> associationTable(String name, Table<L> left, Table<R> right,
+                                                          IdPolicy rowIds) {
+        return schema.associationTable(name, left, right, rowIds);
     }
 
     /**
@@ -569,13 +612,15 @@ public final class Junction {
     /**
      * Loads a snapshot saved by {@link #save} into this engine, which must declare the same tables, relations,
      * association tables and columns (by name and kind; columns declared here but not in the file get their
-     * defaults) and must be empty (nothing added yet). Afterwards every query answers as in the engine that
+     * defaults), with the same {@link IdPolicy} per table (a file of format version 1, which cannot say, loads into
+     * either; a {@link IdPolicy#NEVER_REUSE} table retires the ids it lists as free), and must be empty (nothing
+     * added yet). Afterwards every query answers as in the engine that
      * saved it, ids included. The whole file is read and checked (checksums, lengths against the file's size,
      * the allocators' and rows' invariants) before anything changes, then applied at once; no listener is told.
      *
      * @throws CorruptFileException if the file is not a snapshot, is from a newer format version, is
      *         truncated or damaged, or contradicts itself; the engine is unchanged
-     * @throws IllegalStateException if the engine's schema does not match, it is not empty, a codec the file
+     * @throws IllegalStateException if the engine's schema (or a table's id policy) does not match, it is not empty, a codec the file
      *         needs is not registered, it is journaled ({@link Persistence}: load before opening), or inside a
      *         transaction or a read view; the engine is unchanged
      * @throws IOException if the file cannot be read

@@ -68,6 +68,38 @@ public interface LinkColumn<L, R> {
     /** The lefts linked to {@code right}, ordered by this column's value; see {@link #rightsOrdered}. */
     List<L> leftsOrdered(R right, boolean descending);
 
+    /**
+     * The first page of {@link #rightsOrdered}: the first {@code limit} rights of {@code left} by this column's
+     * value (ascending, or descending), ties in ascending id order. Continue with {@link #rightsPageAfter}, the
+     * last entity of this page as the cursor. One consistent read; O(d log d) for degree d (the values are not
+     * indexed: the links of {@code left} are read and sorted), whatever {@code limit}.
+     *
+     * @throws IllegalArgumentException if {@code limit} is negative (naming the column)
+     * @throws IllegalStateException if this is an object column whose values are not {@link Comparable}
+     * @throws NullPointerException if {@code left} is null
+     */
+    List<R> rightsPage(L left, int limit, boolean descending);
+
+    /**
+     * A keyset page of {@link #rightsOrdered}: the first {@code limit} rights of {@code left} that come after
+     * {@code after} in the order by (value, id), {@code after}'s position being its link's current value and its
+     * id. Links added or removed between pages neither repeat nor skip the others; a link whose value changed
+     * between pages moves with its value (as in SQL keyset pagination). One consistent read; O(d log d).
+     *
+     * @throws java.util.NoSuchElementException if {@code after} is not linked to {@code left} (naming both and the
+     *         relation): there is no position to continue from
+     * @throws IllegalArgumentException if {@code limit} is negative
+     * @throws IllegalStateException if this is an object column whose values are not {@link Comparable}
+     * @throws NullPointerException if {@code left} or {@code after} is null
+     */
+    List<R> rightsPageAfter(L left, R after, int limit, boolean descending);
+
+    /** The first page of {@link #leftsOrdered}; see {@link #rightsPage}. */
+    List<L> leftsPage(R right, int limit, boolean descending);
+
+    /** A keyset page of {@link #leftsOrdered} after {@code after}; see {@link #rightsPageAfter}. */
+    List<L> leftsPageAfter(R right, L after, int limit, boolean descending);
+
     /** A value of a column, to link with: see {@link Relation#link(Object, Object, Value...)}. */
     interface Value {
         /** The column this value is for. */

@@ -38,6 +38,8 @@ final class LinkColumns {
         long[] bits;
         Object[] objects;
         Object[] entities;
+        /** The id of the page cursor, or -1. */
+        int cursor = -1;
     }
 
     abstract static class Base<L, R> extends ColumnHandle implements LinkColumn<L, R> {
@@ -198,11 +200,24 @@ final class LinkColumns {
         // ---- collections ---------------------------------------------------------------------------------
 
         private Collected collect(Object owner, boolean ofLeft) {
+            return collect(owner, ofLeft, null);
+        }
+
+        /** The links of {@code owner} and their values; with a cursor, its position in {@link Collected#ids}. */
+        private Collected collect(Object owner, boolean ofLeft, Object cursor) {
             Objects.requireNonNull(owner, () -> what() + ": entity is null");
             return junction.gate.read(() -> {
                 Side<?, ?> side = ofLeft ? rel.fromLeft : rel.fromRight;
                 Collected c = new Collected();
                 int o = side.ownerTable.find(owner);
+                if (cursor != null) { // in this same read: the page continues from the state it is read in
+                    int x = o < 0 ? -1 : side.otherTable.find(cursor);
+                    if (x < 0 || !side.linked(o, x)) {
+                        throw new NoSuchElementException(what() + ": page cursor " + cursor + " is not linked to "
+                                + owner);
+                    }
+                    c.cursor = x;
+                }
                 c.ids = o < 0 ? new int[0] : side.neighbours(o).toIntArray();
                 int n = c.ids.length;
                 if (isObject()) c.objects = new Object[n]; else c.bits = new long[n];
@@ -231,6 +246,45 @@ final class LinkColumns {
             List<T> out = new ArrayList<>(order.length);
             for (int i : order) out.add((T) c.entities[i]);
             return out;
+        }
+
+        /** A page of the ordered others of {@code owner}: after the cursor's (value, id), or the first. */
+        @SuppressWarnings("unchecked")
+        private <T> List<T> orderedPage(Object owner, boolean ofLeft, Object cursor, int limit, boolean descending) {
+            if (limit < 0) throw new IllegalArgumentException(what() + ": page limit " + limit + " < 0");
+            Collected c = collect(owner, ofLeft, cursor); // ids ascending: ties stay in id order
+            int[] order = ColumnStore.order(type, c.bits, c.objects, null, descending, what());
+            int from = 0;
+            if (cursor != null) { // (value, id) is a total order: the page starts right after the cursor's place
+                while (c.ids[order[from]] != c.cursor) from++;
+                from++;
+            }
+            int to = (int) Math.min(order.length, (long) from + limit);
+            List<T> out = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) out.add((T) c.entities[order[i]]);
+            return out;
+        }
+
+        @Override
+        public final List<R> rightsPage(L left, int limit, boolean descending) {
+            return orderedPage(left, true, null, limit, descending);
+        }
+
+        @Override
+        public final List<R> rightsPageAfter(L left, R after, int limit, boolean descending) {
+            Objects.requireNonNull(after, () -> what() + ": page cursor is null");
+            return orderedPage(left, true, after, limit, descending);
+        }
+
+        @Override
+        public final List<L> leftsPage(R right, int limit, boolean descending) {
+            return orderedPage(right, false, null, limit, descending);
+        }
+
+        @Override
+        public final List<L> leftsPageAfter(R right, L after, int limit, boolean descending) {
+            Objects.requireNonNull(after, () -> what() + ": page cursor is null");
+            return orderedPage(right, false, after, limit, descending);
         }
 
         @Override

@@ -14,8 +14,8 @@ final class LongTableImpl extends AbstractTable<Long> implements LongTable {
     private final Long2IntOpenHashMap ids = new Long2IntOpenHashMap();
     private long[] keys = new long[8];
 
-    LongTableImpl(Junction junction, String name) {
-        super(junction, name);
+    LongTableImpl(Junction junction, String name, IdPolicy policy) {
+        super(junction, name, policy);
         ids.defaultReturnValue(-1);
     }
 

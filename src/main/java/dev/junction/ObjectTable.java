@@ -21,8 +21,8 @@ final class ObjectTable<E, K> extends AbstractTable<E> implements KeyedTable<E, 
     private Object[] keys;
 
 
-    ObjectTable(Junction junction, String name, Function<? super E, ? extends K> keyFn) {
-        super(junction, name);
+    ObjectTable(Junction junction, String name, Function<? super E, ? extends K> keyFn, IdPolicy policy) {
+        super(junction, name, policy);
         this.keyFn = keyFn;
         this.keys = keyFn == null ? entities : new Object[8];
         ids.defaultReturnValue(-1);

@@ -95,7 +95,11 @@ final class PersistenceFormat {
     // ---- snapshots --------------------------------------------------------------------------------------
 
     static final byte[] SNAPSHOT_MAGIC = "JUNCTION".getBytes(StandardCharsets.US_ASCII);
-    /** Version 2: the class table has kinds (enums, records), and values have the built-in tags 7 to 16. */
+    /**
+     * Version 2: the class table has kinds (enums, records), values have the built-in tags 7 to 16, relations and
+     * association tables name their tables, columns their defaults and classes, and TABLE payloads have a flags
+     * byte ({@link #TABLE_FLAG_NEVER_REUSE}).
+     */
     static final int SNAPSHOT_VERSION = 2;
     /** The oldest snapshot version still read (version 1: a class table of codec names only, tags 0 to 6). */
     static final int SNAPSHOT_VERSION_OLDEST_READ = 1;
@@ -110,6 +114,17 @@ final class PersistenceFormat {
 
     /** Table kinds: entities as tagged values, {@code long} keys, association rows (no entity). */
     static final int TABLE_OBJECTS = 0, TABLE_LONGS = 1, TABLE_ROWS = 2;
+
+    /**
+     * Table flags (version 2 on): the table never reuses ids ({@link IdPolicy#NEVER_REUSE}), so its free list is
+     * empty and ids below the high-water mark that are not live are retired. Other bits must be 0.
+     */
+    static final int TABLE_FLAG_NEVER_REUSE = 1;
+
+    /** The flags byte of a table. */
+    static int tableFlags(AbstractTable<?> table) {
+        return table.neverReuse ? TABLE_FLAG_NEVER_REUSE : 0;
+    }
 
     // ---- the journal ------------------------------------------------------------------------------------
 

@@ -7,14 +7,17 @@ import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
  * The live {@link java.util.Set} of the entities linked to one owner: {@code rightsOf(owner)} or
  * {@code leftsOf(owner)}. Holds the owner object, not its id, and resolves the id on every operation.
+ * Keyset pages are positioned on the index ({@link IntNeighborSet#iteratorAfter},
+ * {@link IntNeighborSet#countBelow} and {@link IntNeighborSet#copyRange}), in one read of the engine.
  */
-final class RelatedSet<O, T> extends AbstractSet<T> {
+final class RelatedSet<O, T> extends AbstractSet<T> implements NeighborSet<T> {
 
     private final Side<O, T> side;
     private final O owner;
@@ -248,6 +251,68 @@ final class RelatedSet<O, T> extends AbstractSet<T> {
             }
             last = -1;
         }
+    }
+
+    // ---- keyset pages -------------------------------------------------------------------------------------
+
+    @Override
+    public List<T> firstPage(int limit) {
+        return page(null, false, limit, false);
+    }
+
+    @Override
+    public List<T> pageAfter(T after, int limit) {
+        return page(after, true, limit, false);
+    }
+
+    @Override
+    public List<T> lastPage(int limit) {
+        return page(null, false, limit, true);
+    }
+
+    @Override
+    public List<T> pageBefore(T before, int limit) {
+        return page(before, true, limit, true);
+    }
+
+    /** A page after (or before) the cursor's id, or from the start (or end) without one; one consistent read. */
+    @SuppressWarnings("unchecked")
+    private List<T> page(Object cursor, boolean hasCursor, int limit, boolean descending) {
+        String name = side.relation.name;
+        if (limit < 0) throw new IllegalArgumentException("relation '" + name + "': page limit " + limit + " < 0");
+        if (hasCursor) Objects.requireNonNull(cursor, () -> "relation '" + name + "': page cursor is null");
+        Object[] entities = side.junction.gate.read(() -> {
+            int at = descending ? Integer.MAX_VALUE : -1; // no id reaches either bound
+            if (hasCursor) {
+                at = side.otherTable.find(cursor);
+                if (at < 0) {
+                    throw new java.util.NoSuchElementException("relation '" + name + "': page cursor " + cursor
+                            + " is not in table '" + side.otherTable.name + "'");
+                }
+            }
+            int o = side.ownerId(owner);
+            if (o < 0 || limit == 0) return new Object[0];
+            IntNeighborSet set = side.neighbours(o);
+            int[] ids;
+            if (descending) {
+                int below = set.countBelow(at);
+                int from = Math.max(0, below - limit);
+                ids = new int[below - from];
+                int n = set.copyRange(from, ids);
+                if (n < ids.length) ids = java.util.Arrays.copyOf(ids, n);
+            } else {
+                ids = new int[Math.min(limit, set.size())];
+                int n = 0;
+                for (IntIterator it = set.iteratorAfter(at); n < ids.length && it.hasNext(); ) ids[n++] = it.nextInt();
+                if (n < ids.length) ids = java.util.Arrays.copyOf(ids, n);
+            }
+            Object[] out = new Object[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                out[descending ? ids.length - 1 - i : i] = side.otherTable.entity(ids[i]);
+            }
+            return out;
+        });
+        return (List<T>) new java.util.ArrayList<>(java.util.Arrays.asList(entities));
     }
 
     // toString, equals and hashCode: from AbstractSet/AbstractCollection, in iteration order: "[a, b]".

@@ -138,11 +138,14 @@ public interface Relation<L, R> {
      *   <li>{@code toString()} lists the entities like a list: {@code [Flask Basics, Advanced Flask]};
      *       {@code equals}/{@code hashCode} follow the {@link Set} contract.</li>
      *   <li>A {@code null} element throws {@link NullPointerException}.</li>
+     *   <li>Keyset pages in id order, ascending ({@link NeighborSet#firstPage}, {@link NeighborSet#pageAfter})
+     *       or descending ({@link NeighborSet#lastPage}, {@link NeighborSet#pageBefore}), each one consistent
+     *       read in O(log d + limit) on the index.</li>
      * </ul>
      *
      * @throws NullPointerException if {@code left} is null
      */
-    Set<R> rightsOf(L left);
+    NeighborSet<R> rightsOf(L left);
 
     /**
      * The lefts linked to {@code right} ({@code book.authors}), with the contract of {@link #rightsOf}, sides
@@ -150,7 +153,7 @@ public interface Relation<L, R> {
      *
      * @throws NullPointerException if {@code right} is null
      */
-    Set<L> leftsOf(R right);
+    NeighborSet<L> leftsOf(R right);
 
     /**
      * Makes {@code rights} the whole set of rights of {@code left}, as assigning {@code author.books = [...]}

@@ -113,12 +113,12 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     }
 
     @Override
-    public Set<R> rightsOf(L l) {
+    public NeighborSet<R> rightsOf(L l) {
         return new RelatedSet<>(fromLeft, l);
     }
 
     @Override
-    public Set<L> leftsOf(R r) {
+    public NeighborSet<L> leftsOf(R r) {
         return new RelatedSet<>(fromRight, r);
     }
 

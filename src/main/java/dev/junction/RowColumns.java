@@ -56,6 +56,17 @@ final class RowColumns {
             }
         }
 
+        /** A primitive value's bits as the boxed value of this column's type. */
+        final Object boxed(long bits) {
+            return switch (type) {
+                case ColumnStore.LONG -> bits;
+                case ColumnStore.INT -> (int) bits;
+                case ColumnStore.DOUBLE -> Double.longBitsToDouble(bits);
+                case ColumnStore.BOOLEAN -> bits != 0;
+                default -> throw new AssertionError("object column " + name);
+            };
+        }
+
         final long bitsNow(int row) {
             checkRow(row);
             ColumnStore cs = holder(row);

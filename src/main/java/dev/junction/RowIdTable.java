@@ -8,8 +8,8 @@ package dev.junction;
  */
 final class RowIdTable extends AbstractTable<Integer> {
 
-    RowIdTable(Junction junction, String name) {
-        super(junction, name);
+    RowIdTable(Junction junction, String name, IdPolicy ids) {
+        super(junction, name, ids);
         quiet = true;
     }
 

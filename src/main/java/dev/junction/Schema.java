@@ -67,17 +67,24 @@ final class Schema {
 
     // ---- declarations --------------------------------------------------------------------------------------
 
-    synchronized <E> Table<E> table(String name) {
-        return register(new ObjectTable<E, E>(db, checkName(name), null));
+    synchronized <E> Table<E> table(String name, IdPolicy ids) {
+        checkPolicy(name, ids);
+        return register(new ObjectTable<E, E>(db, checkName(name), null, ids));
     }
 
-    synchronized <E, K> KeyedTable<E, K> table(String name, Function<? super E, ? extends K> key) {
+    synchronized <E, K> KeyedTable<E, K> table(String name, Function<? super E, ? extends K> key, IdPolicy ids) {
         Objects.requireNonNull(key, () -> "table '" + name + "': key function is null");
-        return register(new ObjectTable<E, K>(db, checkName(name), key));
+        checkPolicy(name, ids);
+        return register(new ObjectTable<E, K>(db, checkName(name), key, ids));
     }
 
-    synchronized LongTable longTable(String name) {
-        return register(new LongTableImpl(db, checkName(name)));
+    synchronized LongTable longTable(String name, IdPolicy ids) {
+        checkPolicy(name, ids);
+        return register(new LongTableImpl(db, checkName(name), ids));
+    }
+
+    private void checkPolicy(String name, IdPolicy ids) {
+        Objects.requireNonNull(ids, () -> label + ": table '" + name + "': id policy is null");
     }
 
     /** A relation of {@code kind} (null: directed if both tables are the same, else bipartite). */
@@ -97,11 +104,13 @@ final class Schema {
         return relation;
     }
 
-    synchronized <L, R> AssociationTable<L, R> associationTable(String name, Table<L> left, Table<R> right) {
+    synchronized <L, R> AssociationTable<L, R> associationTable(String name, Table<L> left, Table<R> right,
+                                                                IdPolicy rowIds) {
         checkName(name);
         AbstractTable<L> l = own(left, name);
         AbstractTable<R> r = own(right, name);
-        AssociationTableImpl<L, R> a = new AssociationTableImpl<>(db, name, l, r);
+        checkPolicy(name, rowIds);
+        AssociationTableImpl<L, R> a = new AssociationTableImpl<>(db, name, l, r, rowIds);
         for (RelationImpl<?, ?> part : List.of(a.byLeft, a.byRight, a.pairRel)) {
             usedBy(part);
         }

@@ -62,8 +62,8 @@ public final class Snapshot {
         Map<String, Table<?>> tables = new HashMap<>();
         for (TableData t : content.tables) {
             switch (t.kind) {
-                case PersistenceFormat.TABLE_OBJECTS -> tables.put(t.name, db.table(t.name));
-                case PersistenceFormat.TABLE_LONGS -> tables.put(t.name, db.longTable(t.name));
+                case PersistenceFormat.TABLE_OBJECTS -> tables.put(t.name, db.table(t.name, idPolicy(t)));
+                case PersistenceFormat.TABLE_LONGS -> tables.put(t.name, db.longTable(t.name, idPolicy(t)));
                 default -> throw new CorruptFileException(file, "table '" + t.name + "' is a row table outside an "
                         + "association table");
             }
@@ -91,7 +91,7 @@ public final class Snapshot {
         for (AssociationData a : content.associations) {
             AssociationTable<Object, Object> at = db.associationTable(a.name,
                     table(file, tables, a.left, "association table '" + a.name + "'"),
-                    table(file, tables, a.right, "association table '" + a.name + "'"));
+                    table(file, tables, a.right, "association table '" + a.name + "'"), idPolicy(a.rows));
             declareColumns(a.columns, new Columns() {
                 public void declare(String name, byte type, long bits, Object o, Class<Object> cls) {
                     switch (type) {
@@ -104,6 +104,11 @@ public final class Snapshot {
                 }
             });
         }
+    }
+
+    /** The id policy the file's flags byte states for a table. */
+    private static IdPolicy idPolicy(TableData t) {
+        return t.neverReuse ? IdPolicy.NEVER_REUSE : IdPolicy.REUSE_FREED;
     }
 
     private interface Columns {

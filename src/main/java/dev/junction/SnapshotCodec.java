@@ -135,6 +135,7 @@ final class SnapshotCodec {
             s.utf(t.name);
             int kind = PersistenceFormat.tableKind(t);
             s.write(kind);
+            s.write(PersistenceFormat.tableFlags(t));
             s.varint(t.highWaterMark());
             int[] free = t.freeStack();
             s.varint(free.length);
@@ -254,6 +255,10 @@ final class SnapshotCodec {
     static final class TableData {
         String name;
         int kind;
+        /** Whether the file says the table never reuses ids; false for a version 1 file (which cannot say). */
+        boolean neverReuse;
+        /** Whether the file says the table's id policy at all (version 2 on). */
+        boolean saysPolicy;
         int highWater;
         int[] free;
         int[] ids;
@@ -391,7 +396,7 @@ final class SnapshotCodec {
                     codecs = ValueClasses.read(in, registry, version >= 2, lenient, "snapshot " + file, "loading");
                     content.classes = codecs;
                 }
-                case PersistenceFormat.SECTION_TABLE -> content.tables.add(unique(in, names, table(in, codecs)));
+                case PersistenceFormat.SECTION_TABLE -> content.tables.add(unique(in, names, table(in, codecs, version)));
                 case PersistenceFormat.SECTION_RELATION -> content.relations.add(unique(in, names, relation(in, codecs, version)));
                 case PersistenceFormat.SECTION_ASSOCIATION -> content.associations.add(unique(in, names, association(in, codecs, version)));
                 case PersistenceFormat.SECTION_END -> {
@@ -437,14 +442,28 @@ final class SnapshotCodec {
         return name;
     }
 
-    private static TableData table(Source in, ValueClasses.Entry[] codecs) throws IOException {
+    private static TableData table(Source in, ValueClasses.Entry[] codecs, int version) throws IOException {
         TableData t = new TableData();
         t.name = named(in, "TABLE", "table");
         int kind = in.u8();
         if (kind > PersistenceFormat.TABLE_ROWS) throw in.corrupt("unknown table kind " + kind);
         t.kind = kind;
+        if (version >= 2) {
+            int at = in.pos;
+            int flags = in.u8();
+            if ((flags & ~PersistenceFormat.TABLE_FLAG_NEVER_REUSE) != 0) {
+                in.pos = at; // the error names the flags byte itself
+                throw in.corrupt("unknown table flags 0x" + Integer.toHexString(flags) + " (only bit 0x"
+                        + Integer.toHexString(PersistenceFormat.TABLE_FLAG_NEVER_REUSE) + ", never reuse ids, is defined)");
+            }
+            t.neverReuse = (flags & PersistenceFormat.TABLE_FLAG_NEVER_REUSE) != 0;
+            t.saysPolicy = true;
+        }
         t.highWater = in.varint();
         int freeCount = in.count("free ids", 1);
+        if (t.neverReuse && freeCount != 0) {
+            throw in.corrupt(freeCount + " free ids in a table that never reuses ids");
+        }
         t.free = new int[freeCount];
         BitSet seen = new BitSet();
         for (int i = 0; i < freeCount; i++) {
@@ -456,7 +475,7 @@ final class SnapshotCodec {
             t.free[i] = id;
         }
         int liveCount = in.count("live ids", 1);
-        if ((long) liveCount + freeCount != t.highWater) {
+        if (t.neverReuse ? liveCount > t.highWater : (long) liveCount + freeCount != t.highWater) {
             throw in.corrupt(liveCount + " live and " + freeCount + " free ids do not make the high-water mark "
                     + t.highWater);
         }
@@ -578,7 +597,7 @@ final class SnapshotCodec {
             a.left = in.utf();
             a.right = in.utf();
         }
-        a.rows = table(in, codecs);
+        a.rows = table(in, codecs, version);
         in.where = "association table '" + a.name + "'";
         if (a.rows.kind != PersistenceFormat.TABLE_ROWS) throw in.corrupt("its rows are not a row table");
         a.byLeft = links(in);

@@ -55,6 +55,7 @@ final class SnapshotRestore {
             if (target == null) throw mismatch(file, "table '" + t.name + "', which this engine does not declare");
             int kind = PersistenceFormat.tableKind(target);
             if (kind != t.kind) throw mismatch(file, "table '" + t.name + "' of another kind (" + t.kind + ")");
+            checkPolicy(file, "table '" + t.name + "'", t, target);
             targetTables.add(target);
         }
         List<RelationImpl<?, ?>> targetRelations = new ArrayList<>();
@@ -79,6 +80,7 @@ final class SnapshotRestore {
                 throw mismatch(file, "association table '" + a.name + "', which this engine does not declare");
             }
             requireTables(file, "association table '" + a.name + "'", a.left, a.right, target.left, target.right);
+            checkPolicy(file, "association table '" + a.name + "' (its row ids)", a.rows, target.rows);
             rowColumns.add(columnMap(file, "association table '" + a.name + "'", target.columns.schema, a.columns));
             targetAssociations.add(target);
         }
@@ -273,6 +275,19 @@ final class SnapshotRestore {
             a.byRight.store.clear();
             a.pairRel.store.clear();
             a.columns.clear();
+        }
+    }
+
+    /**
+     * A version 2 file says each table's id policy, and it must be the declared one: the journal that follows the
+     * snapshot was written by tables of that policy and replays to the same ids only under it. A version 1 file
+     * cannot say (every table then reused ids) and loads into either; a table that never reuses ids retires the
+     * ids it lists as free.
+     */
+    private static void checkPolicy(Path file, String what, TableData data, AbstractTable<?> target) {
+        if (data.saysPolicy && data.neverReuse != target.neverReuse) {
+            IdPolicy saved = data.neverReuse ? IdPolicy.NEVER_REUSE : IdPolicy.REUSE_FREED;
+            throw mismatch(file, what + " with id policy " + saved + ", declared " + target.idPolicy());
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * <h2>Ids</h2>
  * {@link #add} hands out the lowest never-used id, or the id most recently freed by {@link #remove} if one is
  * free (a LIFO free list). Iteration is in <strong>ascending id order</strong>, which equals insertion order
- * as long as nothing was removed. After a removal, the freed id is reused by the next {@code add}.
+ * as long as nothing was removed. After a removal, the freed id is reused by the next {@code add}. A table
+ * declared with {@link IdPolicy#NEVER_REUSE} never reuses an id: id order is creation order for good.
  *
  * <h2>Deleting an entity</h2>
  * {@link #remove} deletes every link of the entity in every relation of the engine that uses this table, on
@@ -48,6 +49,9 @@ public interface Table<E> extends Iterable<E> {
 
     /** The engine that created this table. */
     Junction junction();
+
+    /** How this table hands out ids after removals, as declared ({@link IdPolicy#REUSE_FREED} by default). */
+    IdPolicy idPolicy();
 
     /**
      * Adds {@code entity} unless an entity with an equal key is present.

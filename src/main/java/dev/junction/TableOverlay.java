@@ -87,8 +87,10 @@ abstract class TableOverlay {
             id = free.getInt(free.size() - 1 - freeUsed);
         } else {
             if (high == Integer.MAX_VALUE) {
-                throw new IllegalStateException("table '" + table.name + "' is full: all " + Integer.MAX_VALUE
-                        + " ids are in use");
+                throw new IllegalStateException(table.neverReuse
+                        ? "table '" + table.name + "' is full: all " + Integer.MAX_VALUE + " ids were handed out and "
+                                + "it never reuses ids (IdPolicy.NEVER_REUSE); " + table.visibleSize() + " are live"
+                        : "table '" + table.name + "' is full: all " + Integer.MAX_VALUE + " ids are in use");
             }
             id = high;
         }
@@ -201,7 +203,7 @@ abstract class TableOverlay {
         if (!added.isEmpty()) {
             table.baseReserve(added.length() - 1);
         }
-        table.free.ensureCapacity(table.free.size() - freeUsed + freed.size());
+        if (!table.neverReuse) table.free.ensureCapacity(table.free.size() - freeUsed + freed.size());
         replaced.clear();
         try {
             for (int id = added.nextSetBit(0); id >= 0; id = id == Integer.MAX_VALUE - 1 ? -1 : added.nextSetBit(id + 1)) {
@@ -248,8 +250,10 @@ abstract class TableOverlay {
         IntArrayList free = table.free;
         free.size(free.size() - freeUsed);
         table.highWater = high;
-        for (int i = 0, n = freed.size(); i < n; i++) {
-            free.add(freed.getInt(i));
+        if (!table.neverReuse) { // else the freed ids are retired
+            for (int i = 0, n = freed.size(); i < n; i++) {
+                free.add(freed.getInt(i));
+            }
         }
         table.size += sizeDelta;
         if (!added.isEmpty() || !freed.isEmpty()) {

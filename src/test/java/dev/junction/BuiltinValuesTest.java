@@ -354,6 +354,7 @@ class BuiltinValuesTest {
                 WireBytes.Sink p = new WireBytes.Sink(32);
                 p.utf("things");
                 p.write(PersistenceFormat.TABLE_OBJECTS);
+                p.write(0);       // flags: reuses ids
                 p.varint(1);
                 p.varint(0);
                 p.varint(1);

@@ -114,6 +114,7 @@ class CraftedFileTest {
         Sink s = new Sink(32);
         s.utf("tags");
         s.write(PersistenceFormat.TABLE_OBJECTS);
+        s.write(0);                  // flags (format 2): ids reused
         s.varint(1);                 // high-water mark
         s.varint(1);                 // one free id
         s.varlong(freeIdAsVarlong);  // ... written as an unsigned varint
@@ -159,6 +160,7 @@ class CraftedFileTest {
         Sink s = new Sink(32);
         s.utf("books");
         s.write(PersistenceFormat.TABLE_OBJECTS);
+        s.write(0);                  // flags (format 2): ids reused
         s.varint(1);                    // high-water mark
         s.varint(0);                    // no free ids
         s.varint(1);                    // one live id
@@ -240,6 +242,7 @@ class CraftedFileTest {
         Sink s = new Sink(32);
         s.utf("users");
         s.write(PersistenceFormat.TABLE_LONGS);
+        s.write(0);                  // flags (format 2): ids reused
         s.varint(2);     // high-water mark
         s.varint(0);     // no free ids
         s.varint(2);     // ids 0 and 1, both with key 5

@@ -76,10 +76,15 @@ class SnapshotTest {
         final RowColumn.OfObject<String> where;
 
         World() {
+            this(IdPolicy.REUSE_FREED);
+        }
+
+        /** A world whose books, users and loan rows hand out ids by {@code ids}. */
+        World(IdPolicy ids) {
             db.registerCodec(BOOKS);
             tags = db.table("tags");
-            books = db.table("books", Book::title);
-            users = db.longTable("users");
+            books = db.table("books", Book::title, ids);
+            users = db.longTable("users", ids);
             tagged = db.relation("tagged", books, tags);
             follows = db.directed("follows", users);
             friends = db.symmetric("friends", users);
@@ -89,7 +94,7 @@ class SnapshotTest {
             pinned = tagged.booleanColumn("pinned", false);
             note = tagged.objectColumn("note", String.class, "none");
             related = tagged.objectColumn("related", Book.class, null);
-            loans = db.associationTable("loans", users, books);
+            loans = db.associationTable("loans", users, books, ids);
             at = loans.longColumn("at", 0);
             where = loans.objectColumn("where", String.class, null);
         }

@@ -69,6 +69,31 @@ public interface IntNeighborSet extends IntSet {
         return n;
     }
 
+    /**
+     * The number of ids of this set smaller than {@code id} (the rank {@code id} has or would have): with
+     * {@link #copyRange} it positions a page anywhere, for instance a descending keyset page before {@code id}.
+     * By binary search over ranks, one single-id {@link #copyRange} per step: on the index O(log d) for a sorted
+     * run and O(containers &middot; log d) for a compressed bitmap; O(d log d) where {@code copyRange} iterates.
+     *
+     * @param id any int; {@link Integer#MAX_VALUE} counts every id of the set
+     */
+    default int countBelow(int id) {
+        int lo = 0;
+        int hi = size();
+        int[] one = new int[1];
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (copyRange(mid, one) == 0) {
+                hi = mid; // nothing at mid: the set shrank meanwhile (a read outside one consistent read state)
+            } else if (one[0] < id) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** The id of the entity whose links this set shows. */
     int owner();
 }

@@ -240,7 +240,8 @@ public final class Queries {
     /**
      * A page of the rights of {@code left} in id order: those of ranks {@code offset} to
      * {@code offset + limit - 1}, without iterating from the start. For keyset pages (stable while links
-     * change), see the views' {@code pageAfter}.
+     * change, ascending or descending), see {@link dev.junction.NeighborSet#pageAfter} and
+     * {@link dev.junction.NeighborSet#pageBefore} on {@code rel.rightsOf(left)}.
      *
      * @throws NullPointerException if {@code rel} or {@code left} is null
      * @throws IllegalArgumentException if {@code offset} or {@code limit} is negative

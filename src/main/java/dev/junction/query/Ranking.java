@@ -134,7 +134,12 @@ public final class Ranking {
 
     /**
      * A keyset page: the first {@code limit} ids of {@code set} greater than {@code after} ({@code -1} for the
-     * first page), ascending. O(log d + limit), however deep the page.
+     * first page), ascending; the next page is {@code pageAfter(set, page[page.length - 1], limit)}. O(log d +
+     * limit), however deep the page. The iterator fails fast if the set changes while the page is read: wrap it in
+     * {@code Junction.read} for one consistent read state. {@link #pageBefore} pages the other way.
+     *
+     * @throws NullPointerException if {@code set} is null
+     * @throws IllegalArgumentException if {@code limit} is negative
      */
     public static int[] pageAfter(IntNeighborSet set, int after, int limit) {
         Objects.requireNonNull(set, "set is null");
@@ -144,6 +149,35 @@ public final class Ranking {
         IntIterator it = set.iteratorAfter(after);
         while (n < out.length && it.hasNext()) out[n++] = it.nextInt();
         return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    /**
+     * A descending keyset page: the last {@code limit} ids of {@code set} smaller than {@code before}
+     * ({@link Integer#MAX_VALUE} for the first page, as no id reaches it), largest first; the next page is
+     * {@code pageBefore(set, page[page.length - 1], limit)}. The mirror of {@link #pageAfter}. It finds where
+     * {@code before} falls ({@link IntNeighborSet#countBelow}), then copies the page
+     * ({@link IntNeighborSet#copyRange}): on the index O(log d + limit) for a sorted run and O(containers &middot; log d +
+     * limit) for a compressed bitmap, however deep the page; on a set without a positioned copy (one changed by
+     * the caller's open transaction) each step iterates, O(d log d). Each call reads the set once per step: wrap
+     * it in {@code Junction.read} for one consistent read state.
+     *
+     * @throws NullPointerException if {@code set} is null
+     * @throws IllegalArgumentException if {@code limit} is negative
+     */
+    public static int[] pageBefore(IntNeighborSet set, int before, int limit) {
+        Objects.requireNonNull(set, "set is null");
+        if (limit < 0) throw new IllegalArgumentException("limit " + limit + " < 0");
+        int lo = set.countBelow(before);
+        int from = Math.max(0, lo - limit);
+        int[] out = new int[lo - from];
+        int n = set.copyRange(from, out);
+        if (n < out.length) out = Arrays.copyOf(out, n);
+        for (int i = 0, j = out.length - 1; i < j; i++, j--) {
+            int t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+        return out;
     }
 
     /**
