@@ -36,7 +36,9 @@ if [[ $BUILD == 1 ]]; then
   # maven.test.skip also skips compiling the library's tests: only its jar is needed here.
   mvn -q -f pom.xml install -Dmaven.test.skip=true
   echo "== [2/3] Building jmh/target/benchmarks.jar"
-  mvn -q -f jmh/pom.xml package -DskipTests
+  # clean: the benchmarks compile against the installed library, and an incremental build would keep classes
+  # compiled against an older one (a NoSuchMethodError in the forks)
+  mvn -q -f jmh/pom.xml clean package -DskipTests
 fi
 
 echo "== [3/3] Running benchmarks (results in jmh/results/)"
