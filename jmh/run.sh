@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Junction benchmark comparison, end to end, from a fresh checkout (needs only JDK 17+ and Maven):
 #
-#   bash jmh/run.sh                 # short default: ~5 min on 2 cores, 1M links, key operations
+#   bash jmh/run.sh                 # short default: ~6 min on 2 cores, 1M links, key operations, engine rows
 #   bash jmh/run.sh --help          # all options (sizes, operations, implementations, --full, --alloc, ...)
 #   bash jmh/run.sh --no-build ...  # reuse the jars already built
 #   bash jmh/run.sh --concurrency   # ConcurrentReadBench instead: thread-safe reads (rel.ints()) vs the raw index,

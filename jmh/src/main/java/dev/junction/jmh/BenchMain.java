@@ -44,7 +44,7 @@ public final class BenchMain {
             "contains", "bulkBuild");
     /**
      * In the short default run (no --ops/--impls/--full), bulkBuild runs only for these: a single-shot build of
-     * the slower peers costs seconds per shot and would blow the five-minute budget.
+     * the slower peers costs seconds per shot and would blow the few-minute budget.
      */
     static final Set<String> DEFAULT_BULK_IMPLS = Set.of("junction", "junction-typed", "csr", "fastutil");
     private static final List<String> BOXED = List.of("guava", "jgrapht");
