@@ -387,59 +387,44 @@ class PowerCutTest {
 
     // ---- the scenarios ------------------------------------------------------------------------------------------
 
-    @Test
-    void everyCommitInANewNestedDirectory() throws Exception {
-        Tally t = new Tally("everyCommit, 1 thread, new nested directory");
+    /**
+     * One scenario: {@code rounds} seeded runs of the workload ({@code threads} committing {@code steps} steps each,
+     * a checkpoint every {@code checkpointEvery} commits or none), each explored at every moment in STRICT mode.
+     */
+    private void scenario(String label, int seedStep, SyncPolicy policy, int threads, int steps, int checkpointEvery)
+            throws Exception {
+        Tally t = new Tally(label);
         for (int round = 0; round < rounds; round++) {
-            Random rnd = new Random(seed + round);
-            Run run = workload(SyncPolicy.everyCommit(), 1, 24, 0);
-            explore(t, run.moments(), run.mustHave(new int[1]), RecoveryMode.STRICT, rnd);
+            Random rnd = new Random(seed + (long) seedStep * round);
+            Run run = workload(policy, threads, steps, checkpointEvery);
+            explore(t, run.moments(), run.mustHave(new int[threads]), RecoveryMode.STRICT, rnd);
         }
         finish(t);
+    }
+
+    @Test
+    void everyCommitInANewNestedDirectory() throws Exception {
+        scenario("everyCommit, 1 thread, new nested directory", 1, SyncPolicy.everyCommit(), 1, 24, 0);
     }
 
     @Test
     void groupCommitWithFourThreads() throws Exception {
-        Tally t = new Tally("groupCommit(0), 4 threads");
-        for (int round = 0; round < rounds; round++) {
-            Random rnd = new Random(seed + 31 * round);
-            Run run = workload(SyncPolicy.groupCommit(Duration.ZERO), 4, 10, 0);
-            explore(t, run.moments(), run.mustHave(new int[4]), RecoveryMode.STRICT, rnd);
-        }
-        finish(t);
+        scenario("groupCommit(0), 4 threads", 31, SyncPolicy.groupCommit(Duration.ZERO), 4, 10, 0);
     }
 
     @Test
     void groupCommitWithAWindowAndFourThreads() throws Exception {
-        Tally t = new Tally("groupCommit(1 ms), 4 threads");
-        for (int round = 0; round < rounds; round++) {
-            Random rnd = new Random(seed + 53 * round);
-            Run run = workload(SyncPolicy.groupCommit(Duration.ofMillis(1)), 4, 10, 0);
-            explore(t, run.moments(), run.mustHave(new int[4]), RecoveryMode.STRICT, rnd);
-        }
-        finish(t);
+        scenario("groupCommit(1 ms), 4 threads", 53, SyncPolicy.groupCommit(Duration.ofMillis(1)), 4, 10, 0);
     }
 
     @Test
     void checkpointsWithEveryCommit() throws Exception {
-        Tally t = new Tally("everyCommit, 1 thread, checkpoint every 6 commits");
-        for (int round = 0; round < rounds; round++) {
-            Random rnd = new Random(seed + 37 * round);
-            Run run = workload(SyncPolicy.everyCommit(), 1, 20, 6);
-            explore(t, run.moments(), run.mustHave(new int[1]), RecoveryMode.STRICT, rnd);
-        }
-        finish(t);
+        scenario("everyCommit, 1 thread, checkpoint every 6 commits", 37, SyncPolicy.everyCommit(), 1, 20, 6);
     }
 
     @Test
     void checkpointsRacingGroupCommit() throws Exception {
-        Tally t = new Tally("groupCommit(0), 3 threads, checkpoints racing them");
-        for (int round = 0; round < rounds; round++) {
-            Random rnd = new Random(seed + 41 * round);
-            Run run = workload(SyncPolicy.groupCommit(Duration.ZERO), 3, 8, 4);
-            explore(t, run.moments(), run.mustHave(new int[3]), RecoveryMode.STRICT, rnd);
-        }
-        finish(t);
+        scenario("groupCommit(0), 3 threads, checkpoints racing them", 41, SyncPolicy.groupCommit(Duration.ZERO), 3, 8, 4);
     }
 
     /**
