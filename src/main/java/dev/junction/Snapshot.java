@@ -192,7 +192,8 @@ public final class Snapshot {
         List<Part> parts = new ArrayList<>();
         for (TableData t : c.tables) {
             parts.add(new Part(t.kind == PersistenceFormat.TABLE_LONGS ? "long table" : "table", t.name,
-                    t.ids.length, "next id " + t.highWater + ", " + t.free.length + " free"));
+                    t.ids.length, "next id " + t.highWater + ", " + (t.neverReuse ? "ids never reused"
+                            : t.free.length + " free")));
         }
         for (RelationData r : c.relations) {
             String kind = switch (r.kind) {
@@ -204,7 +205,8 @@ public final class Snapshot {
         }
         for (AssociationData a : c.associations) {
             parts.add(new Part("association table", a.name, a.rows.ids.length, join(ends(a.left, a.right),
-                    a.pairs.lefts.length + " pairs", columns(a.columns))));
+                    a.pairs.lefts.length + " pairs", a.rows.neverReuse ? "row ids never reused" : "",
+                    columns(a.columns))));
         }
         List<String> classes = new ArrayList<>();
         for (ValueClasses.Entry e : c.classes) classes.add(e.name + " (" + e.kindName() + ")");
