@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.junction.AssociationTable;
-import dev.junction.Junction;
-import dev.junction.LongTable;
+import dev.junction.CustomerOrders;
 import dev.junction.RowColumn;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -34,11 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SqlAssociationTest {
 
     /** Customers × products with an order table: quantity, price, gift flag and a note per row. */
-    static final class Shop {
-        final Junction db = Junction.create();
-        final LongTable customers = db.longTable("customers");
-        final LongTable products = db.longTable("products");
-        final AssociationTable<Long, Long> orders = db.associationTable("orders", customers, products);
+    static final class Shop extends CustomerOrders {
         final RowColumn.OfLong id = orders.longColumn("id", 0);
         final RowColumn.OfInt qty = orders.intColumn("qty", 1);
         final RowColumn.OfDouble price = orders.doubleColumn("price", 0);
