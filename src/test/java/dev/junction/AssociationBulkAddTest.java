@@ -25,11 +25,7 @@ class AssociationBulkAddTest {
     Path dir;
 
     /** Customers c0..c(n-1), products p0..p(m-1), an association table with an int and an object column. */
-    static final class Shop {
-        final Junction db = Junction.create();
-        final LongTable customers = db.longTable("customers");
-        final LongTable products = db.longTable("products");
-        final AssociationTable<Long, Long> orders = db.associationTable("orders", customers, products);
+    static final class Shop extends CustomerOrders {
         final RowColumn.OfInt quantity = orders.intColumn("quantity", 1);
         final RowColumn.OfObject<String> note = orders.objectColumn("note", String.class, null);
 

@@ -51,11 +51,45 @@ class PgErrorsTest {
         }
     }
 
+    /** A started replica of {@code pairs} and a connection to write to its database; closes all three. */
+    private record Session(Pairs e, PgReplica r, Connection c, Statement st) implements AutoCloseable {
+        /** On {@code database}, whose {@code pairs} table exists; the slot is named as the database. */
+        static Session start(PgServer pg, String database) throws Exception {
+            Pairs e = new Pairs();
+            PgReplica r = e.replica(pg, database, database);
+            Connection c = null;
+            try {
+                c = pg.connect(database);
+                Session s = new Session(e, r, c, c.createStatement());
+                r.start();
+                return s;
+            } catch (Exception | Error x) {
+                if (c != null) c.close(); // and its statement
+                r.close();
+                throw x;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (r; c; st) { // closed in reverse: the statement, the connection, the replica
+            }
+        }
+    }
+
     private static PgReplicaException awaitFailure(PgReplica r) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (r.state() != PgReplica.State.FAILED && System.nanoTime() < deadline) Thread.sleep(10);
         assertEquals(PgReplica.State.FAILED, r.state(), r.toString());
         return r.failure();
+    }
+
+    /** Waits for {@code r} to stop; its exception must name the table {@code pairs} and say each of {@code says}. */
+    private static PgReplicaException assertStops(PgReplica r, String... says) throws InterruptedException {
+        PgReplicaException x = awaitFailure(r);
+        assertEquals("public.pairs", x.table());
+        for (String s : says) assertTrue(x.getMessage().contains(s), "'" + s + "' missing from: " + x.getMessage());
+        return x;
     }
 
     private static long lsn(Connection c) throws Exception {
@@ -73,27 +107,22 @@ class PgErrorsTest {
     @Test
     void nullKeyStopsTheReplicaBeforeAnyOfItsTransaction(PgServer pg) throws Exception {
         pairsTable(pg, "err_null");
-        Pairs e = new Pairs();
-        try (PgReplica r = e.replica(pg, "err_null", "err_null"); Connection c = pg.connect("err_null");
-             Statement st = c.createStatement()) {
-            r.start();
-            st.execute("INSERT INTO pairs VALUES (2, 2, 4)");
-            assertTrue(r.awaitPosition(lsn(c), Duration.ofSeconds(10)));
-            String before = e.dump();
-            long stayed = r.position();
-            c.setAutoCommit(false);
-            st.execute("INSERT INTO pairs VALUES (3, 3, 9)"); // fine, but in the failing transaction
-            st.execute("INSERT INTO pairs VALUES (4, NULL, 5)");
-            c.commit();
-            PgReplicaException x = awaitFailure(r);
-            assertEquals("public.pairs", x.table());
+        try (Session s = Session.start(pg, "err_null")) {
+            s.st().execute("INSERT INTO pairs VALUES (2, 2, 4)");
+            assertTrue(s.r().awaitPosition(lsn(s.c()), Duration.ofSeconds(10)));
+            String before = s.e().dump();
+            long stayed = s.r().position();
+            s.c().setAutoCommit(false);
+            s.st().execute("INSERT INTO pairs VALUES (3, 3, 9)"); // fine, but in the failing transaction
+            s.st().execute("INSERT INTO pairs VALUES (4, NULL, 5)");
+            s.c().commit();
+            PgReplicaException x = assertStops(s.r(), "NULL key");
             assertEquals("(a=4, b=NULL)", x.key());
             assertNotEquals(0, x.lsn());
-            assertTrue(x.getMessage().contains("NULL key"), x.getMessage());
             assertTrue(x.getMessage().contains(PgReplica.formatLsn(x.lsn())), x.getMessage());
-            assertEquals(before, e.dump(), "the engine stays at the last applied transaction");
-            assertEquals(stayed, r.position());
-            assertThrows(PgReplicaException.class, () -> r.awaitPosition(Long.MAX_VALUE, Duration.ofSeconds(1)));
+            assertEquals(before, s.e().dump(), "the engine stays at the last applied transaction");
+            assertEquals(stayed, s.r().position());
+            assertThrows(PgReplicaException.class, () -> s.r().awaitPosition(Long.MAX_VALUE, Duration.ofSeconds(1)));
         }
     }
 
@@ -132,17 +161,11 @@ class PgErrorsTest {
     @Test
     void valueThatDoesNotFitItsColumnStopsTheReplica(PgServer pg) throws Exception {
         pairsTable(pg, "err_value");
-        Pairs e = new Pairs();
-        try (PgReplica r = e.replica(pg, "err_value", "err_value"); Connection c = pg.connect("err_value");
-             Statement st = c.createStatement()) {
-            r.start();
-            String before = e.dump();
-            st.execute("UPDATE pairs SET n = 1099511627776 WHERE a = 1 AND b = 2"); // 2^40 into an int column
-            PgReplicaException x = awaitFailure(r);
-            assertEquals("public.pairs", x.table());
-            assertEquals("(a=1, b=2)", x.key());
-            assertTrue(x.getMessage().contains("does not fit") && x.getMessage().contains("'n'"), x.getMessage());
-            assertEquals(before, e.dump());
+        try (Session s = Session.start(pg, "err_value")) {
+            String before = s.e().dump();
+            s.st().execute("UPDATE pairs SET n = 1099511627776 WHERE a = 1 AND b = 2"); // 2^40 into an int column
+            assertEquals("(a=1, b=2)", assertStops(s.r(), "does not fit", "'n'").key());
+            assertEquals(before, s.e().dump());
         }
     }
 
@@ -151,16 +174,11 @@ class PgErrorsTest {
         pg.createDatabase("err_key");
         pg.sql("err_key", "CREATE TABLE pairs (a text, b bigint, n bigint, PRIMARY KEY (a, b))",
                 "INSERT INTO pairs VALUES ('7', 1, 1)");
-        Pairs e = new Pairs(); // a LongTable takes text keys that are integers
-        try (PgReplica r = e.replica(pg, "err_key", "err_key"); Connection c = pg.connect("err_key");
-             Statement st = c.createStatement()) {
-            r.start();
-            assertEquals("{7-1=1}", e.dump());
-            st.execute("INSERT INTO pairs VALUES ('x7', 2, 2)");
-            PgReplicaException x = awaitFailure(r);
-            assertEquals("(a=x7, b=2)", x.key());
-            assertTrue(x.getMessage().contains("not mapped"), x.getMessage());
-            assertEquals("{7-1=1}", e.dump());
+        try (Session s = Session.start(pg, "err_key")) { // a LongTable takes text keys that are integers
+            assertEquals("{7-1=1}", s.e().dump());
+            s.st().execute("INSERT INTO pairs VALUES ('x7', 2, 2)");
+            assertEquals("(a=x7, b=2)", assertStops(s.r(), "not mapped").key());
+            assertEquals("{7-1=1}", s.e().dump());
         }
     }
 
@@ -181,39 +199,27 @@ class PgErrorsTest {
     @Test
     void alteredTableStopsTheReplicaWhenTheMappingNoLongerFits(PgServer pg) throws Exception {
         pairsTable(pg, "err_alter");
-        Pairs e = new Pairs();
-        try (PgReplica r = e.replica(pg, "err_alter", "err_alter"); Connection c = pg.connect("err_alter");
-             Statement st = c.createStatement()) {
-            r.start();
+        try (Session s = Session.start(pg, "err_alter")) {
             // a column the mapping does not use: fine
-            st.execute("ALTER TABLE pairs ADD COLUMN comment text");
-            st.execute("INSERT INTO pairs VALUES (2, 1, 3, 'hello')");
-            assertTrue(r.awaitPosition(lsn(c), Duration.ofSeconds(10)));
-            assertEquals("{1-1=1, 1-2=2, 2-1=3}", e.dump());
+            s.st().execute("ALTER TABLE pairs ADD COLUMN comment text");
+            s.st().execute("INSERT INTO pairs VALUES (2, 1, 3, 'hello')");
+            assertTrue(s.r().awaitPosition(lsn(s.c()), Duration.ofSeconds(10)));
+            assertEquals("{1-1=1, 1-2=2, 2-1=3}", s.e().dump());
             // a mapped column changes type: the next change of the table stops the replica
-            st.execute("ALTER TABLE pairs ALTER COLUMN n TYPE text");
-            st.execute("INSERT INTO pairs VALUES (3, 1, 'x', NULL)");
-            PgReplicaException x = awaitFailure(r);
-            assertEquals("public.pairs", x.table());
-            assertNotEquals(0, x.lsn());
-            assertTrue(x.getMessage().contains("column n is text") && x.getMessage().contains("altered"),
-                    x.getMessage());
-            assertEquals("{1-1=1, 1-2=2, 2-1=3}", e.dump());
+            s.st().execute("ALTER TABLE pairs ALTER COLUMN n TYPE text");
+            s.st().execute("INSERT INTO pairs VALUES (3, 1, 'x', NULL)");
+            assertNotEquals(0, assertStops(s.r(), "column n is text", "altered").lsn());
+            assertEquals("{1-1=1, 1-2=2, 2-1=3}", s.e().dump());
         }
     }
 
     @Test
     void droppedTableStopsTheReplica(PgServer pg) throws Exception {
         pairsTable(pg, "err_drop");
-        Pairs e = new Pairs();
-        try (PgReplica r = e.replica(pg, "err_drop", "err_drop"); Connection c = pg.connect("err_drop");
-             Statement st = c.createStatement()) {
-            r.start();
-            st.execute("DROP TABLE pairs");
-            PgReplicaException x = awaitFailure(r);
-            assertEquals("public.pairs", x.table());
-            assertTrue(x.getMessage().contains("was dropped"), x.getMessage());
-            assertEquals("{1-1=1, 1-2=2}", e.dump());
+        try (Session s = Session.start(pg, "err_drop")) {
+            s.st().execute("DROP TABLE pairs");
+            assertStops(s.r(), "was dropped");
+            assertEquals("{1-1=1, 1-2=2}", s.e().dump());
         }
     }
 
@@ -266,13 +272,10 @@ class PgErrorsTest {
             assertTrue(x.getMessage().contains("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"pairs\""),
                     x.getMessage());
         }
-        Pairs e2 = new Pairs();
-        try (PgReplica r = e2.replica(pg, "err_pub", "err_pub"); Connection c = pg.connect("err_pub");
-             Statement st = c.createStatement()) {
-            r.start(); // createPublication(true)
-            st.execute("INSERT INTO pairs VALUES (1, 2, 3)");
-            assertTrue(r.awaitPosition(lsn(c), Duration.ofSeconds(10)));
-            assertEquals("{1-2=3}", e2.dump());
+        try (Session s = Session.start(pg, "err_pub")) { // createPublication(true)
+            s.st().execute("INSERT INTO pairs VALUES (1, 2, 3)");
+            assertTrue(s.r().awaitPosition(lsn(s.c()), Duration.ofSeconds(10)));
+            assertEquals("{1-2=3}", s.e().dump());
         }
     }
 

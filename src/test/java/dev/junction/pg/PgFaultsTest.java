@@ -47,6 +47,81 @@ class PgFaultsTest {
         return Long.getLong("junction.pg.seed", System.nanoTime());
     }
 
+    /** A scenario's name and seed, for its messages: the seed reruns it. */
+    private static String where(String scenario, long seed) {
+        return "PgFaultsTest " + scenario + ", seed " + seed + " (rerun: -Djunction.pg.seed=" + seed + ")";
+    }
+
+    /** What a scenario does to PostgreSQL or to its replicas while the writers run. */
+    @FunctionalInterface
+    private interface Fault {
+        void strike() throws Exception;
+    }
+
+    /** Runs {@code fault} while two writers seeded with {@code seed} write to {@code db}; returns their counts. */
+    private static String whileWriting(PgServer pg, String db, long seed, Fault fault) throws Exception {
+        Workload.Background writers = new Workload.Background(pg, db, seed, 2);
+        String counts;
+        try {
+            fault.strike();
+        } finally {
+            counts = writers.stop();
+        }
+        return counts;
+    }
+
+    /** Counts the connections {@code r} loses into {@code disconnects}. */
+    private static void countDisconnects(PgReplica r, AtomicInteger disconnects) {
+        r.addListener(new PgReplica.Listener() {
+            @Override
+            public void disconnected(Throwable cause, Duration retryIn) {
+                disconnects.incrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Two replicas of the workload's schema in one database, one in memory and one journaled, as the fault scenarios
+     * run them; closing drops their slots.
+     */
+    private final class TwoReplicas implements AutoCloseable {
+        final PgServer pg;
+        final String db;
+        final long seed = seed();
+        final String where;
+        final List<String> slots;
+        final List<Workload.Engine> engines = List.of(new Workload.Engine(), new Workload.Engine());
+        final List<PgReplica> replicas;
+        final Random rnd;
+
+        TwoReplicas(PgServer pg, String scenario, String db, String memorySlot, String journalSlot) throws Exception {
+            this.pg = pg;
+            this.db = db;
+            where = where(scenario, seed);
+            Workload.createSchema(pg, db);
+            slots = List.of(memorySlot, journalSlot);
+            replicas = List.of(engines.get(0).replica(pg, db, memorySlot, null),
+                    engines.get(1).replica(pg, db, journalSlot, dir.resolve("journal")));
+            rnd = new Random(seed);
+        }
+
+        /** Starts the replicas, then runs {@code fault} while the writers write; returns the writers' counts. */
+        String startAndStrike(Fault fault) throws Exception {
+            for (PgReplica r : replicas) r.start();
+            return whileWriting(pg, db, seed, fault);
+        }
+
+        /** Each replica reaches PostgreSQL's position and equals it; {@code detail} goes into the messages. */
+        void assertEqualToPostgres(String detail) throws Exception {
+            assertEqual(pg, db, where + " (" + detail + ")", engines, replicas);
+        }
+
+        @Override
+        public void close() {
+            for (PgReplica r : replicas) r.closeAndDropSlot();
+        }
+    }
+
     /** Waits for the replicas to reach PostgreSQL's position and compares each with PostgreSQL. */
     private static void assertEqual(PgServer pg, String db, String where, List<Workload.Engine> engines,
                                     List<PgReplica> replicas) throws Exception {
@@ -66,15 +141,13 @@ class PgFaultsTest {
     @Test
     void killedReplicaResumesFromItsJournal(PgServer pg) throws Exception {
         long seed = seed();
-        String where = "PgFaultsTest kill, seed " + seed + " (rerun: -Djunction.pg.seed=" + seed + ")";
+        String where = where("kill", seed);
         String db = "faults_kill";
         Workload.createSchema(pg, db);
         Path journal = dir.resolve("journal");
         int kills = Integer.getInteger("junction.pg.kills", 3);
         Random rnd = new Random(seed);
-        Workload.Background writers = new Workload.Background(pg, db, seed, 2);
-        String counts;
-        try {
+        String counts = whileWriting(pg, db, seed, () -> {
             for (int k = 0; k < kills; k++) {
                 Process child = startChild(pg.url(db), "faults_kill", journal);
                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
@@ -97,9 +170,7 @@ class PgFaultsTest {
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
                 System.out.println(where + ": killed the replica at about " + PgReplica.formatLsn(at));
             }
-        } finally {
-            counts = writers.stop();
-        }
+        });
         // the last state the child left, resumed in this JVM
         Workload.Engine e = new Workload.Engine();
         PgReplica r = e.replica(pg, db, "faults_kill", journal);
@@ -128,150 +199,105 @@ class PgFaultsTest {
 
     @Test
     void serverCrashesAndRestartsMidStream(PgServer pg) throws Exception {
-        long seed = seed();
-        String where = "PgFaultsTest restart, seed " + seed + " (rerun: -Djunction.pg.seed=" + seed + ")";
-        String db = "faults_restart";
-        Workload.createSchema(pg, db);
-        List<Workload.Engine> engines = List.of(new Workload.Engine(), new Workload.Engine());
-        List<PgReplica> replicas = List.of(engines.get(0).replica(pg, db, "restart_mem", null),
-                engines.get(1).replica(pg, db, "restart_journal", dir.resolve("journal")));
-        AtomicInteger disconnects = new AtomicInteger();
-        Random rnd = new Random(seed);
-        try {
-            for (PgReplica r : replicas) {
-                r.addListener(new PgReplica.Listener() {
-                    @Override
-                    public void disconnected(Throwable cause, Duration retryIn) {
-                        disconnects.incrementAndGet();
-                    }
-                });
-                r.start();
-            }
-            Workload.Background writers = new Workload.Background(pg, db, seed, 2);
-            String counts;
-            try {
+        try (TwoReplicas t = new TwoReplicas(pg, "restart", "faults_restart", "restart_mem", "restart_journal")) {
+            AtomicInteger disconnects = new AtomicInteger();
+            for (PgReplica r : t.replicas) countDisconnects(r, disconnects);
+            String counts = t.startAndStrike(() -> {
                 for (int i = 0; i < 2; i++) {
-                    Thread.sleep(300 + rnd.nextInt(500));
+                    Thread.sleep(300 + t.rnd.nextInt(500));
                     pg.stop(i == 0); // a crash (immediate: recovery at start), then a fast shutdown
-                    Thread.sleep(100 + rnd.nextInt(300));
+                    Thread.sleep(100 + t.rnd.nextInt(300));
                     pg.startAgain();
                 }
                 Thread.sleep(500);
-            } finally {
-                counts = writers.stop();
+            });
+            t.assertEqualToPostgres(counts);
+            for (PgReplica r : t.replicas) {
+                assertEquals(PgReplica.State.STREAMING, r.state(), t.where);
+                assertEquals(1, r.copies(), t.where + ": " + r + " copied again instead of resuming");
             }
-            assertEqual(pg, db, where + " (" + counts + ")", engines, replicas);
-            for (PgReplica r : replicas) {
-                assertEquals(PgReplica.State.STREAMING, r.state(), where);
-                assertEquals(1, r.copies(), where + ": " + r + " copied again instead of resuming");
-            }
-            assertTrue(disconnects.get() >= 4, where + ": each replica should have lost its connection twice, heard "
+            assertTrue(disconnects.get() >= 4, t.where + ": each replica should have lost its connection twice, heard "
                     + disconnects.get());
-        } finally {
-            for (PgReplica r : replicas) r.closeAndDropSlot();
         }
     }
 
     @Test
     void terminatedConnectionsAreResumed(PgServer pg) throws Exception {
-        long seed = seed();
-        String where = "PgFaultsTest terminate, seed " + seed + " (rerun: -Djunction.pg.seed=" + seed + ")";
-        String db = "faults_terminate";
-        Workload.createSchema(pg, db);
-        List<Workload.Engine> engines = List.of(new Workload.Engine(), new Workload.Engine());
-        List<PgReplica> replicas = List.of(engines.get(0).replica(pg, db, "term_mem", null),
-                engines.get(1).replica(pg, db, "term_journal", dir.resolve("journal")));
-        Random rnd = new Random(seed);
-        int terminated = 0;
-        try {
-            for (PgReplica r : replicas) r.start();
-            Workload.Background writers = new Workload.Background(pg, db, seed, 2);
-            String counts;
-            try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
-                for (int i = 0; i < 6; i++) {
-                    Thread.sleep(150 + rnd.nextInt(300));
-                    try (ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(active_pid) FROM "
-                            + "pg_replication_slots WHERE slot_name IN ('term_mem', 'term_journal') AND active")) {
-                        while (rs.next()) if (rs.getBoolean(1)) terminated++;
+        try (TwoReplicas t = new TwoReplicas(pg, "terminate", "faults_terminate", "term_mem", "term_journal")) {
+            AtomicInteger terminated = new AtomicInteger();
+            String counts = t.startAndStrike(() -> {
+                try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+                    for (int i = 0; i < 6; i++) {
+                        Thread.sleep(150 + t.rnd.nextInt(300));
+                        try (ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(active_pid) FROM "
+                                + "pg_replication_slots WHERE slot_name IN ('term_mem', 'term_journal') AND active")) {
+                            while (rs.next()) if (rs.getBoolean(1)) terminated.incrementAndGet();
+                        }
                     }
                 }
-            } finally {
-                counts = writers.stop();
-            }
-            assertTrue(terminated >= 6, where + ": terminated only " + terminated + " connections");
-            assertEqual(pg, db, where + " (" + counts + ", " + terminated + " replication connections terminated)",
-                    engines, replicas);
-            for (PgReplica r : replicas) assertEquals(1, r.copies(), where + ": " + r + " copied again");
-        } finally {
-            for (PgReplica r : replicas) r.closeAndDropSlot();
+            });
+            assertTrue(terminated.get() >= 6, t.where + ": terminated only " + terminated + " connections");
+            t.assertEqualToPostgres(counts + ", " + terminated + " replication connections terminated");
+            for (PgReplica r : t.replicas) assertEquals(1, r.copies(), t.where + ": " + r + " copied again");
         }
     }
 
     @Test
     void droppedSlotMeansACopyAndALogLine(PgServer pg) throws Exception {
-        long seed = seed();
-        String where = "PgFaultsTest drop slot, seed " + seed + " (rerun: -Djunction.pg.seed=" + seed + ")";
-        String db = "faults_slot";
-        Workload.createSchema(pg, db);
-        List<Workload.Engine> engines = List.of(new Workload.Engine(), new Workload.Engine());
-        List<String> slots = List.of("slot_mem", "slot_journal");
-        List<PgReplica> replicas = List.of(engines.get(0).replica(pg, db, slots.get(0), null),
-                engines.get(1).replica(pg, db, slots.get(1), dir.resolve("journal")));
-        List<String> log = new CopyOnWriteArrayList<>();
-        Logger jul = Logger.getLogger(PgReplica.class.getName());
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                log.add(r.getMessage());
-            }
+        try (TwoReplicas t = new TwoReplicas(pg, "drop slot", "faults_slot", "slot_mem", "slot_journal")) {
+            List<String> log = new CopyOnWriteArrayList<>();
+            Logger jul = Logger.getLogger(PgReplica.class.getName());
+            Handler h = new Handler() {
+                @Override
+                public void publish(LogRecord r) {
+                    log.add(r.getMessage());
+                }
 
-            @Override
-            public void flush() {
-            }
+                @Override
+                public void flush() {
+                }
 
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(h);
-        try {
-            for (PgReplica r : replicas) r.start();
-            Workload.Background writers = new Workload.Background(pg, db, seed, 2);
-            String counts;
-            try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
-                Thread.sleep(500);
-                for (String slot : slots) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                    while (true) {
-                        st.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '"
-                                + slot + "' AND active");
-                        try {
-                            st.execute("SELECT pg_drop_replication_slot('" + slot + "')");
-                            break;
-                        } catch (java.sql.SQLException e) {
-                            if (System.nanoTime() > deadline) throw e;
-                            Thread.sleep(2);
+                @Override
+                public void close() {
+                }
+            };
+            jul.addHandler(h);
+            try {
+                String counts = t.startAndStrike(() -> {
+                    try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
+                        Thread.sleep(500);
+                        for (String slot : t.slots) {
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                            while (true) {
+                                st.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE "
+                                        + "slot_name = '" + slot + "' AND active");
+                                try {
+                                    st.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+                                    break;
+                                } catch (java.sql.SQLException e) {
+                                    if (System.nanoTime() > deadline) throw e;
+                                    Thread.sleep(2);
+                                }
+                            }
                         }
+                        for (PgReplica r : t.replicas) {
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                            while (r.copies() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+                            assertEquals(2, r.copies(), t.where + ": " + r + " did not copy again after its slot was "
+                                    + "dropped");
+                        }
+                        Thread.sleep(300);
                     }
+                });
+                t.assertEqualToPostgres(counts);
+                for (String slot : t.slots) {
+                    assertTrue(log.stream().anyMatch(m -> m.contains("slot " + slot) && m.contains("copying")
+                            && m.contains("does not exist")), t.where + ": no log line says why " + slot
+                            + " copied again: " + log);
                 }
-                for (PgReplica r : replicas) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (r.copies() < 2 && System.nanoTime() < deadline) Thread.sleep(20);
-                    assertEquals(2, r.copies(), where + ": " + r + " did not copy again after its slot was dropped");
-                }
-                Thread.sleep(300);
             } finally {
-                counts = writers.stop();
+                jul.removeHandler(h);
             }
-            assertEqual(pg, db, where + " (" + counts + ")", engines, replicas);
-            for (String slot : slots) {
-                assertTrue(log.stream().anyMatch(m -> m.contains("slot " + slot) && m.contains("copying")
-                        && m.contains("does not exist")), where + ": no log line says why " + slot + " copied again: "
-                        + log);
-            }
-        } finally {
-            jul.removeHandler(h);
-            for (PgReplica r : replicas) r.closeAndDropSlot();
         }
     }
 
@@ -291,12 +317,7 @@ class PgFaultsTest {
         try (PgReplica r = PgReplica.builder(engine, pg.url(db)).user(PgServer.SUPERUSER).slot("faults_large")
                 .publication("pub").reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(500))
                 .relation("big", big, "a", "b", PgReplica.column("v", v)).build()) {
-            r.addListener(new PgReplica.Listener() {
-                @Override
-                public void disconnected(Throwable cause, Duration retryIn) {
-                    disconnects.incrementAndGet();
-                }
-            });
+            countDisconnects(r, disconnects);
             r.start();
             Thread reader = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {

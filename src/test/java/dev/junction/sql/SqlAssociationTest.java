@@ -1,5 +1,6 @@
 package dev.junction.sql;
 
+import static dev.junction.sql.SqlRelationsTest.assertThrowsSaying;
 import static dev.junction.sql.SqlRelationsTest.exec;
 import static dev.junction.sql.SqlRelationsTest.open;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.junction.AssociationTable;
-import dev.junction.Junction;
-import dev.junction.LongTable;
+import dev.junction.CustomerOrders;
 import dev.junction.RowColumn;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -33,11 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SqlAssociationTest {
 
     /** Customers × products with an order table: quantity, price, gift flag and a note per row. */
-    static final class Shop {
-        final Junction db = Junction.create();
-        final LongTable customers = db.longTable("customers");
-        final LongTable products = db.longTable("products");
-        final AssociationTable<Long, Long> orders = db.associationTable("orders", customers, products);
+    static final class Shop extends CustomerOrders {
         final RowColumn.OfLong id = orders.longColumn("id", 0);
         final RowColumn.OfInt qty = orders.intColumn("qty", 1);
         final RowColumn.OfDouble price = orders.doubleColumn("price", 0);
@@ -52,6 +48,10 @@ class SqlAssociationTest {
 
         SqlRelations.AssociationMapping<Long, Long> byId(String table) {
             return byPair(table).withRowKey("id", id);
+        }
+
+        SqlRelations.AssociationMapping<Long, Long> mapping(String table, boolean withId) {
+            return withId ? byId(table) : byPair(table);
         }
 
         /** The rows as text, without the engine's row ids: customer, product, [id,] qty, price, gift, note. */
@@ -99,6 +99,24 @@ class SqlAssociationTest {
                 + " qty INT NOT NULL CHECK (qty >= 0), price DOUBLE, gift BOOLEAN, note VARCHAR(50))");
     }
 
+    /**
+     * A database with the table {@code orders} keyed by a generated id, holding {@code rows}, each given as
+     * {@code (customer, product, qty, price, gift, note)}.
+     */
+    private static Connection openOrdersById(String db, String... rows) throws SQLException {
+        Connection c = open(db);
+        try {
+            createById(c, db, "orders");
+            for (String row : rows) {
+                exec(c, "INSERT INTO orders (customer_id, product_id, qty, price, gift, note) VALUES " + row);
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "h2"})
     void pairKeyedRoundTripCountsInsertsDeletesAndUpdates(String db) throws SQLException {
@@ -123,19 +141,14 @@ class SqlAssociationTest {
                     SqlRelations.Save.REPLACE));
             assertEquals(s.dump(false), dumpSql(c, "orders", false));
 
-            Shop again = new Shop();
-            SqlRelations.load(c, again.orders, again.byPair("orders"));
-            assertEquals(s.dump(false), again.dump(false));
+            assertReadsBackTheSame(c, s, false);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "h2"})
     void surrogateKeyedRowsGetGeneratedKeysWrittenBack(String db) throws SQLException {
-        try (Connection c = open(db)) {
-            createById(c, db, "orders");
-            exec(c, "INSERT INTO orders (customer_id, product_id, qty, price, gift, note) VALUES (1, 10, 2, 1.5, FALSE, 'x')",
-                    "INSERT INTO orders (customer_id, product_id, qty, price, gift, note) VALUES (1, 10, 3, 1.5, FALSE, 'y')");
+        try (Connection c = openOrdersById(db, "(1, 10, 2, 1.5, FALSE, 'x')", "(1, 10, 3, 1.5, FALSE, 'y')")) {
             Shop s = new Shop();
             assertEquals(2, SqlRelations.load(c, s.orders, s.byId("orders")), "one pair, two rows");
             assertEquals(1, s.orders.pairs().size());
@@ -155,10 +168,15 @@ class SqlAssociationTest {
             assertEquals(new SqlRelations.Result(0, 0, 0),
                     SqlRelations.save(c, s.orders, s.byId("orders"), SqlRelations.Save.DIFFERENCE));
 
-            Shop again = new Shop();
-            SqlRelations.load(c, again.orders, again.byId("orders"));
-            assertEquals(s.dump(true), again.dump(true));
+            assertReadsBackTheSame(c, s, true);
         }
+    }
+
+    /** A fresh engine loaded from {@code orders} equals {@code s}: what was saved reads back the same. */
+    private static void assertReadsBackTheSame(Connection c, Shop s, boolean withId) throws SQLException {
+        Shop again = new Shop();
+        SqlRelations.load(c, again.orders, again.mapping("orders", withId));
+        assertEquals(s.dump(withId), again.dump(withId));
     }
 
     /**
@@ -178,8 +196,8 @@ class SqlAssociationTest {
                 for (int step = 0; step < 40; step++) {
                     for (int k = rnd.nextInt(6); k > 0; k--) edit(s, rnd, withId);
                     Map<String, String> before = byIdentity(dumpSql(c, "orders", withId), withId);
-                    SqlRelations.Result r = SqlRelations.save(c, s.orders,
-                            withId ? s.byId("orders") : s.byPair("orders"), SqlRelations.Save.DIFFERENCE);
+                    SqlRelations.Result r = SqlRelations.save(c, s.orders, s.mapping("orders", withId),
+                            SqlRelations.Save.DIFFERENCE);
                     Map<String, String> after = byIdentity(dumpSql(c, "orders", withId), withId);
                     assertEquals(s.dump(withId), dumpSql(c, "orders", withId), ctx + ", step " + step);
                     long ins = after.keySet().stream().filter(k -> !before.containsKey(k)).count();
@@ -227,10 +245,7 @@ class SqlAssociationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "h2"})
     void aFailingSaveLeavesTheDatabaseAndTheEngineAsTheyWere(String db) throws SQLException {
-        try (Connection c = open(db)) {
-            createById(c, db, "orders");
-            exec(c, "INSERT INTO orders (customer_id, product_id, qty, price, gift, note) VALUES (1, 10, 2, 1, FALSE, 'x')",
-                    "INSERT INTO orders (customer_id, product_id, qty, price, gift, note) VALUES (2, 10, 2, 1, FALSE, 'y')");
+        try (Connection c = openOrdersById(db, "(1, 10, 2, 1, FALSE, 'x')", "(2, 10, 2, 1, FALSE, 'y')")) {
             Shop s = new Shop();
             SqlRelations.load(c, s.orders, s.byId("orders"));
             s.orders.remove(s.orders.rowsOf(2L, 10L)[0]);             // a delete,
@@ -283,46 +298,29 @@ class SqlAssociationTest {
             Shop s = new Shop();
             s.customers.add(99L);
 
-            exec(c, "INSERT INTO loose VALUES (2, 2, NULL, 1, 0, FALSE, NULL)");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> SqlRelations.load(c, s.orders, s.byPair("loose")));
-            assertTrue(e.getMessage().contains("'orders'") && e.getMessage().contains("loose")
-                    && e.getMessage().contains("row 2") && e.getMessage().contains("NULL")
-                    && e.getMessage().contains("product_id"), e.getMessage());
-            assertUnchanged(s);
-
-            exec(c, "DELETE FROM loose WHERE id = 2", "INSERT INTO loose VALUES (3, 1, 10, 4, 0, FALSE, NULL)");
-            e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, s.orders, s.byPair("loose")));
-            assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("twice"), e.getMessage());
-            assertUnchanged(s);
-
-            exec(c, "UPDATE loose SET id = 1");
-            e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, s.orders, s.byId("loose")));
-            assertTrue(e.getMessage().contains("row key 1") && e.getMessage().contains("twice"), e.getMessage());
-            assertUnchanged(s);
-
-            exec(c, "UPDATE loose SET id = 0 WHERE qty = 4");
-            e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, s.orders, s.byId("loose")));
-            assertTrue(e.getMessage().contains("row key 0") && e.getMessage().contains("default"), e.getMessage());
-            assertUnchanged(s);
-
-            exec(c, "UPDATE loose SET id = NULL WHERE qty = 4");
-            e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, s.orders, s.byId("loose")));
-            assertTrue(e.getMessage().contains("NULL") && e.getMessage().contains("row key column id"), e.getMessage());
-            assertUnchanged(s);
-
-            exec(c, "UPDATE loose SET id = 2, qty = 2000000000000 WHERE qty = 4");
-            e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, s.orders, s.byId("loose")));
-            assertTrue(e.getMessage().contains("column qty") && e.getMessage().contains("does not fit row column 'qty'"),
-                    e.getMessage());
-            assertUnchanged(s);
+            // each step makes the table bad in one more way, and the load is refused naming it, changing nothing
+            List<BadLoad> steps = List.of(
+                    new BadLoad(List.of("INSERT INTO loose VALUES (2, 2, NULL, 1, 0, FALSE, NULL)"), s.byPair("loose"),
+                            "'orders'", "loose", "row 2", "NULL", "product_id"),
+                    new BadLoad(List.of("DELETE FROM loose WHERE id = 2",
+                            "INSERT INTO loose VALUES (3, 1, 10, 4, 0, FALSE, NULL)"), s.byPair("loose"), "row 2", "twice"),
+                    new BadLoad(List.of("UPDATE loose SET id = 1"), s.byId("loose"), "row key 1", "twice"),
+                    new BadLoad(List.of("UPDATE loose SET id = 0 WHERE qty = 4"), s.byId("loose"), "row key 0", "default"),
+                    new BadLoad(List.of("UPDATE loose SET id = NULL WHERE qty = 4"), s.byId("loose"), "NULL",
+                            "row key column id"),
+                    new BadLoad(List.of("UPDATE loose SET id = 2, qty = 2000000000000 WHERE qty = 4"), s.byId("loose"),
+                            "column qty", "does not fit row column 'qty'"));
+            for (BadLoad step : steps) {
+                exec(c, step.changes().toArray(String[]::new));
+                assertThrowsSaying("after " + step.changes(), IllegalArgumentException.class,
+                        () -> SqlRelations.load(c, s.orders, step.mapping()), step.says());
+                assertUnchanged(s);
+            }
 
             // an unknown SQL column: the driver's error, naming what was loaded; and on save, nothing written
             SqlRelations.AssociationMapping<Long, Long> unknown = s.byPair("loose").withColumn("nope", s.orders
                     .longColumn("nope", 0));
-            SQLException missing = assertThrows(SQLException.class, () -> SqlRelations.load(c, s.orders, unknown));
-            assertTrue(missing.getMessage().contains("'orders'") && missing.getMessage().contains("loose"),
-                    missing.getMessage());
+            assertThrowsSaying(SQLException.class, () -> SqlRelations.load(c, s.orders, unknown), "'orders'", "loose");
             assertUnchanged(s);
             s.orders.add(1L, 10L);
             TreeSet<String> before = dumpSql(c, "loose", true);
@@ -334,7 +332,7 @@ class SqlAssociationTest {
             // a pair with two rows cannot go to a table keyed by the pair
             int r1 = s.orders.rowsOf(1L, 10L)[0];
             int r2 = s.orders.add(1L, 10L);
-            e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> SqlRelations.save(c, s.orders, s.byPair("loose"), SqlRelations.Save.REPLACE));
             assertTrue(e.getMessage().contains("rows " + r1 + " and " + r2) && e.getMessage().contains("(1, 10)"),
                     e.getMessage());
@@ -360,6 +358,10 @@ class SqlAssociationTest {
             assertThrows(IllegalArgumentException.class, () -> s.byPair("loose").withColumn("other_qty", s.qty));
             assertThrows(IllegalArgumentException.class, () -> s.byId("loose").withRowKey("id2", s.id));
         }
+    }
+
+    /** Changes that make the table bad, and what the refusal of the next load must say. */
+    private record BadLoad(List<String> changes, SqlRelations.AssociationMapping<Long, Long> mapping, String... says) {
     }
 
     private static void assertUnchanged(Shop s) {

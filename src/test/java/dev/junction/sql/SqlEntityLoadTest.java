@@ -1,5 +1,6 @@
 package dev.junction.sql;
 
+import static dev.junction.sql.SqlRelationsTest.assertThrowsSaying;
 import static dev.junction.sql.SqlRelationsTest.exec;
 import static dev.junction.sql.SqlRelationsTest.open;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -65,12 +66,8 @@ class SqlEntityLoadTest {
             exec(c, "CREATE TABLE author_tag2 (author_id BIGINT, tag_id BIGINT)", "INSERT INTO author_tag2 VALUES (10, 5)",
                     "INSERT INTO author_tag2 VALUES (40, 5)");
             Relation<Author, Long> other = j.relation("other", authors, tags);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, other,
-                    SqlRelations.mapping("author_tag2", "author_id", "tag_id",
-                            SqlRelations.Keys.keyed(authors, Long.class), SqlRelations.Keys.longs()), null));
-            assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("author_id")
-                    && e.getMessage().contains("40"), e.getMessage());
-            assertEquals(0, other.size());
+            assertLoadRefused(c, other, SqlRelations.mapping("author_tag2", "author_id", "tag_id",
+                    SqlRelations.Keys.keyed(authors, Long.class), SqlRelations.Keys.longs()), "row 2", "author_id", "40");
         }
     }
 
@@ -92,28 +89,20 @@ class SqlEntityLoadTest {
 
             exec(c, "INSERT INTO t VALUES ('1.5', 'z')");
             Relation<Long, String> rel2 = j.relation("rel2", ls, names);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> SqlRelations.load(c, rel2, m, null));
-            assertTrue(e.getMessage().contains("row 3") && e.getMessage().contains("column a")
-                    && e.getMessage().contains("1.5") && e.getMessage().contains("whole number"), e.getMessage());
-            assertEquals(0, rel2.size());
+            assertLoadRefused(c, rel2, m, "row 3", "column a", "1.5", "whole number");
 
             // Integer keys past the int range; a key column of an integer type holding text (SQLite only)
             exec(c, "CREATE TABLE big (a BIGINT, b VARCHAR(20))", "INSERT INTO big VALUES (3000000000, 'x')");
             Table<Integer> ints = j.table("ints");
             Relation<Integer, String> rel3 = j.relation("rel3", ints, names);
-            e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, rel3, SqlRelations.mapping(
-                    "big", "a", "b", SqlRelations.Keys.of(Integer.class, i -> i, i -> i),
-                    SqlRelations.Keys.of(String.class, s -> s, s -> s)), null));
-            assertTrue(e.getMessage().contains("row 1") && e.getMessage().contains("column a"), e.getMessage());
+            assertLoadRefused(c, rel3, SqlRelations.mapping("big", "a", "b",
+                    SqlRelations.Keys.of(Integer.class, i -> i, i -> i), SqlRelations.Keys.of(String.class, s -> s, s -> s)),
+                    "row 1", "column a");
             if (db.equals("sqlite")) {
                 exec(c, "INSERT INTO big VALUES ('abc', 'y')");
                 Relation<Long, String> rel4 = j.relation("rel4", ls, names);
-                e = assertThrows(IllegalArgumentException.class, () -> SqlRelations.load(c, rel4,
-                        SqlRelations.mapping("big", "a", "b", SqlRelations.Keys.longs(),
-                                SqlRelations.Keys.of(String.class, s -> s, s -> s)), null));
-                assertTrue(e.getMessage().contains("row 2") && e.getMessage().contains("abc"), e.getMessage());
-                assertEquals(0, rel4.size());
+                assertLoadRefused(c, rel4, SqlRelations.mapping("big", "a", "b", SqlRelations.Keys.longs(),
+                        SqlRelations.Keys.of(String.class, s -> s, s -> s)), "row 2", "abc");
             }
         }
     }
@@ -177,6 +166,13 @@ class SqlEntityLoadTest {
             assertEquals(3, SqlRelations.loadKeys(c, ids, "author", "id"));
             assertEquals(4, authors.size());
         }
+    }
+
+    /** Loading {@code rel} through {@code m} is refused, saying each of {@code fragments}, and links nothing. */
+    private static <L, R> void assertLoadRefused(Connection c, Relation<L, R> rel, SqlRelations.Mapping<L, R> m,
+                                                 String... fragments) {
+        assertThrowsSaying(IllegalArgumentException.class, () -> SqlRelations.load(c, rel, m, null), fragments);
+        assertEquals(0, rel.size(), "a refused load links nothing");
     }
 
     private static void assertUnchanged(KeyedTable<Author, Long> authors, LongTable ids) {

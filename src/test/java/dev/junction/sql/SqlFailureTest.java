@@ -1,8 +1,8 @@
 package dev.junction.sql;
 
+import static dev.junction.sql.SqlRelationsTest.assertThrowsSaying;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.junction.ChangeListener;
 import dev.junction.Junction;
@@ -52,12 +52,27 @@ class SqlFailureTest {
         c.commit(); c.setAutoCommit(true);
     }
 
+    /** An engine with the relation {@code rel} from the long table {@code l} to the long table {@code r}. */
+    record TwoTables(Junction db, LongTable l, LongTable r, Relation<Long, Long> rel) {
+        static TwoTables empty() {
+            Junction db = Junction.create();
+            LongTable l = db.longTable("l"), r = db.longTable("r");
+            return new TwoTables(db, l, r, db.relation("rel", l, r));
+        }
+
+        /** Holding the one link 1-1, which the save tests write. */
+        static TwoTables linkedOneToOne() {
+            TwoTables t = empty();
+            t.l.add(1L); t.r.add(1L); t.rel.link(1L, 1L);
+            return t;
+        }
+    }
+
     @Test void listenersNeverHearAFailedLoad() throws Exception {
-        Junction db = Junction.create();
-        LongTable l = db.longTable("l"), r = db.longTable("r");
-        Relation<Long, Long> rel = db.relation("rel", l, r);
+        TwoTables two = TwoTables.empty();
+        Relation<Long, Long> rel = two.rel();
         AtomicInteger linked = new AtomicInteger(), added = new AtomicInteger();
-        db.addListener(new ChangeListener() {
+        two.db().addListener(new ChangeListener() {
             @Override public void linked(Relation<?, ?> x, int a, int b) { linked.incrementAndGet(); }
             @Override public void added(Table<?> t, int id, Object e) { added.incrementAndGet(); }
         });
@@ -71,10 +86,9 @@ class SqlFailureTest {
 
     // another thread reading during a load sees none of it; a failed load leaves nothing
     @Test void otherThreadsSeeNothingOfAFailedLoadAndItLeavesNothing() throws Exception {
-        Junction db = Junction.create();
-        LongTable l = db.longTable("l"), r = db.longTable("r");
-        Relation<Long, Long> rel = db.relation("rel", l, r);
-        l.add(-5L); r.add(-5L);
+        TwoTables two = TwoTables.empty();
+        Relation<Long, Long> rel = two.rel();
+        two.l().add(-5L); two.r().add(-5L);
         AtomicLong seen = new AtomicLong(-1);
         try (Connection c = sqlite()) {
             fill(c, 10_001, "INSERT INTO t VALUES (NULL, 1)");
@@ -88,30 +102,23 @@ class SqlFailureTest {
         assertEquals(0, seen.get(), "another thread saw part of a load");
         rel.link(-5L, -5L); // the writer lock is free again, and the failed load left nothing behind
         assertEquals(1, rel.size());
-        assertEquals(1, l.size(), "only the entity that was there before");
+        assertEquals(1, two.l().size(), "only the entity that was there before");
     }
 
     @Test void aFailedSaveInsideTheCallersTransactionLeavesTheCallersWork() throws Exception {
-        Junction db = Junction.create();
-        LongTable l = db.longTable("l"), r = db.longTable("r");
-        Relation<Long, Long> rel = db.relation("rel", l, r);
-        l.add(1L); r.add(1L); rel.link(1L, 1L);
+        Relation<Long, Long> rel = TwoTables.linkedOneToOne().rel();
         try (Connection c = h2()) {
             exec(c, "CREATE TABLE t (a BIGINT, b BIGINT, PRIMARY KEY (a, b))", "CREATE TABLE other (x INT)",
                     "INSERT INTO t VALUES (1, 1)");
             c.setAutoCommit(false);
             exec(c, "INSERT INTO other VALUES (42)"); // caller's uncommitted work
             assertThrows(SQLException.class, () -> SqlRelations.save(c, rel, m("t"), SqlRelations.Save.INSERT));
-            long n = count(c, "SELECT COUNT(*) FROM other");
-            assertEquals(1, n, "save rolled back the caller's own uncommitted work");
+            assertEquals(1, count(c, "SELECT COUNT(*) FROM other"), "save rolled back the caller's own uncommitted work");
         }
     }
 
     @Test void anErrorInTheMiddleOfASaveCommitsNothing() throws Exception {
-        Junction db = Junction.create();
-        LongTable l = db.longTable("l"), r = db.longTable("r");
-        Relation<Long, Long> rel = db.relation("rel", l, r);
-        l.add(1L); r.add(1L); rel.link(1L, 1L);
+        Relation<Long, Long> rel = TwoTables.linkedOneToOne().rel();
         try (Connection real = h2()) {
             exec(real, "CREATE TABLE t (a BIGINT, b BIGINT)", "INSERT INTO t VALUES (7, 7)", "INSERT INTO t VALUES (8, 8)");
             Connection c = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
@@ -123,31 +130,24 @@ class SqlFailureTest {
                     });
             assertThrows(OutOfMemoryError.class, () -> SqlRelations.save(c, rel, m("t"), SqlRelations.Save.REPLACE));
             try (Connection other = DriverManager.getConnection(real.getMetaData().getURL())) {
-                long n = count(other, "SELECT COUNT(*) FROM t");
-                assertEquals(2, n, "the DELETE of REPLACE was committed though the save failed");
+                assertEquals(2, count(other, "SELECT COUNT(*) FROM t"),
+                        "the DELETE of REPLACE was committed though the save failed");
             }
         }
     }
 
     @Test void differenceRefusesANullKeyInTheTableAndWritesNothing() throws Exception {
-        Junction db = Junction.create();
-        LongTable l = db.longTable("l"), r = db.longTable("r");
-        Relation<Long, Long> rel = db.relation("rel", l, r);
-        l.add(1L); r.add(1L); rel.link(1L, 1L);
+        Relation<Long, Long> rel = TwoTables.linkedOneToOne().rel();
         try (Connection c = sqlite()) {
             exec(c, "CREATE TABLE t (a BIGINT, b BIGINT)", "INSERT INTO t VALUES (NULL, 3)");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> SqlRelations.save(c, rel, m("t"), SqlRelations.Save.DIFFERENCE));
-            assertTrue(e.getMessage().contains("NULL") && e.getMessage().contains("row 1"), e.getMessage());
+            assertThrowsSaying(IllegalArgumentException.class,
+                    () -> SqlRelations.save(c, rel, m("t"), SqlRelations.Save.DIFFERENCE), "NULL", "row 1");
             assertEquals(1, count(c, "SELECT COUNT(*) FROM t"), "nothing written");
         }
     }
 
     @Test void differenceRepairsDuplicatedRowsAndMatchesKeysOfOtherTypesByValue() throws Exception {
-        Junction db = Junction.create();
-        LongTable l = db.longTable("l"), r = db.longTable("r");
-        Relation<Long, Long> rel = db.relation("rel", l, r);
-        l.add(1L); r.add(1L); rel.link(1L, 1L);
+        Relation<Long, Long> rel = TwoTables.linkedOneToOne().rel();
         try (Connection c = sqlite()) {
             exec(c, "CREATE TABLE t (a BIGINT, b BIGINT)", "INSERT INTO t VALUES (1, 1)", "INSERT INTO t VALUES (1, 1)");
             SqlRelations.save(c, rel, m("t"), SqlRelations.Save.DIFFERENCE);

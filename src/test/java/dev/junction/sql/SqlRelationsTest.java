@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,6 +36,22 @@ class SqlRelationsTest {
         try (Statement st = c.createStatement()) {
             for (String q : sql) st.execute(q);
         }
+    }
+
+    /** Asserts that {@code action} throws a {@code type} whose message holds each of {@code fragments}. */
+    static <X extends Throwable> X assertThrowsSaying(Class<X> type, Executable action, String... fragments) {
+        return assertThrowsSaying(null, type, action, fragments);
+    }
+
+    /** As above; {@code context} (may be null) names the case in a failure. */
+    static <X extends Throwable> X assertThrowsSaying(String context, Class<X> type, Executable action,
+                                                     String... fragments) {
+        X x = assertThrows(type, action, context);
+        String where = context == null ? "" : context + ": ";
+        for (String f : fragments) {
+            assertTrue(x.getMessage().contains(f), where + "'" + f + "' missing from: " + x.getMessage());
+        }
+        return x;
     }
 
     static TreeSet<String> rows(Connection c, String q) throws SQLException {
