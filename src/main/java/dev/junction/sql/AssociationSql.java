@@ -79,8 +79,8 @@ final class AssociationSql {
             try (Statement st = connection.createStatement()) {
                 st.setFetchSize(SqlSupport.BATCH);
                 try (ResultSet rs = SqlSupport.query(st, select(m), what)) {
-                    EndReader<L> ls = new EndReader<>(assoc.leftTable(), m.left, rs, 1, m.leftColumn, what);
-                    EndReader<R> rsr = new EndReader<>(assoc.rightTable(), m.right, rs, 2, m.rightColumn, what);
+                    EndReader<L> ls = EndReader.of(assoc.leftTable(), m.left, rs, 1, m.leftColumn, what);
+                    EndReader<R> rsr = EndReader.of(assoc.rightTable(), m.right, rs, 2, m.rightColumn, what);
                     while (SqlSupport.next(rs, what, row)) {
                         row++;
                         int l = ls.id(row);

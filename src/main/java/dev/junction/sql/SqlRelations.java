@@ -623,9 +623,9 @@ public final class SqlRelations {
         try (Statement st = connection.createStatement()) {
             st.setFetchSize(BATCH);
             try (ResultSet rs = SqlSupport.query(st, m.select(), what)) {
-                EndReader<L> lefts = new EndReader<>(rel.leftTable(), m.left, rs, 1,
+                EndReader<L> lefts = EndReader.of(rel.leftTable(), m.left, rs, 1,
                         m.query != null ? "column 1" : m.leftColumn, what);
-                EndReader<R> rights = new EndReader<>(rel.rightTable(), m.right, rs, 2,
+                EndReader<R> rights = EndReader.of(rel.rightTable(), m.right, rs, 2,
                         m.query != null ? "column 2" : m.rightColumn, what);
                 int[] ls = new int[BATCH];
                 int[] rsIds = new int[BATCH];
@@ -657,26 +657,18 @@ public final class SqlRelations {
 
     /**
      * Reads one key column of the current row as the id of its entity, adding the entity to its table if it is
-     * missing: through {@code getLong} for a {@link LongTable} whose keys are the entities and an integer column.
+     * missing: through {@code getLong} for a {@link LongTable} whose keys are the entities and an integer column
+     * ({@code longs}, else null).
      */
-    static final class EndReader<E> {
-        private final Table<E> table;
-        private final Keys<E, ?> keys;
-        private final ResultSet rs;
-        private final int column;
-        private final String name;
-        private final String what;
-        private final LongTable longs;
+    record EndReader<E>(Table<E> table, Keys<E, ?> keys, ResultSet rs, int column, String name, String what,
+                        LongTable longs) {
 
-        EndReader(Table<E> table, Keys<E, ?> keys, ResultSet rs, int column, String name, String what)
+        /** The reader of column {@code column} ({@code name}) of {@code rs}; {@code what} prefixes messages. */
+        static <E> EndReader<E> of(Table<E> table, Keys<E, ?> keys, ResultSet rs, int column, String name, String what)
                 throws SQLException {
-            this.table = table;
-            this.keys = keys;
-            this.rs = rs;
-            this.column = column;
-            this.name = name;
-            this.what = what;
-            this.longs = keys.longIdentity && table instanceof LongTable lt && SqlSupport.integral(rs, column) ? lt : null;
+            LongTable longs = keys.longIdentity && table instanceof LongTable lt && SqlSupport.integral(rs, column)
+                    ? lt : null;
+            return new EndReader<>(table, keys, rs, column, name, what, longs);
         }
 
         int id(long row) throws SQLException {
