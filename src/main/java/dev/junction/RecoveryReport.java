@@ -12,8 +12,18 @@ import java.util.Objects;
  * dropped in either {@link RecoveryMode} and reported with {@link Dropped#acknowledged()} false. Only
  * {@link RecoveryMode#POINT_IN_TIME} drops bytes that were forced, reported with {@link Dropped#acknowledged()}
  * true.
+ *
+ * @param mode the mode the directory was opened in
+ * @param snapshotGeneration the generation of the snapshot that was loaded, or -1 if the directory held none
+ * @param journalsRead how many journals were read (including ones dropped in part)
+ * @param recordsReplayed how many journal records were replayed as transactions
+ * @param dropped what was dropped, in file order; empty if every byte was replayed
+ * @param setAside the damaged journals kept under a new name ({@code journal-N.log.damaged}), never read again
+ * @param rewritten whether recovery wrote the recovered state as a new snapshot and started a new journal (after
+ *        dropping forced bytes, or to replace a journal of an older format version)
  */
-public final class RecoveryReport {
+public record RecoveryReport(RecoveryMode mode, long snapshotGeneration, int journalsRead, long recordsReplayed,
+                             List<Dropped> dropped, List<Path> setAside, boolean rewritten) {
 
     /**
      * Bytes of a journal that recovery did not replay.
@@ -43,48 +53,11 @@ public final class RecoveryReport {
         }
     }
 
-    private final RecoveryMode mode;
-    private final long snapshot;
-    private final int journals;
-    private final long records;
-    private final List<Dropped> dropped;
-    private final List<Path> setAside;
-    private final boolean rewritten;
-
-    RecoveryReport(RecoveryMode mode, long snapshot, int journals, long records, List<Dropped> dropped,
-            List<Path> setAside, boolean rewritten) {
-        this.mode = mode;
-        this.snapshot = snapshot;
-        this.journals = journals;
-        this.records = records;
-        this.dropped = List.copyOf(dropped);
-        this.setAside = List.copyOf(setAside);
-        this.rewritten = rewritten;
-    }
-
-    /** The mode the directory was opened in. */
-    public RecoveryMode mode() {
-        return mode;
-    }
-
-    /** The generation of the snapshot that was loaded, or -1 if the directory held none. */
-    public long snapshotGeneration() {
-        return snapshot;
-    }
-
-    /** How many journals were read (including ones dropped in part). */
-    public int journalsRead() {
-        return journals;
-    }
-
-    /** How many journal records were replayed as transactions. */
-    public long recordsReplayed() {
-        return records;
-    }
-
-    /** What was dropped, in file order; empty if every byte was replayed. */
-    public List<Dropped> dropped() {
-        return dropped;
+    /** Checks the mode and copies the lists. */
+    public RecoveryReport {
+        Objects.requireNonNull(mode, "mode");
+        dropped = List.copyOf(dropped);
+        setAside = List.copyOf(setAside);
     }
 
     /** Whether anything was dropped. */
@@ -103,23 +76,11 @@ public final class RecoveryReport {
         return false;
     }
 
-    /** The damaged journals kept under a new name ({@code journal-N.log.damaged}), never read again. */
-    public List<Path> setAside() {
-        return setAside;
-    }
-
-    /**
-     * Whether recovery wrote the recovered state as a new snapshot and started a new journal (after dropping
-     * forced bytes, or to replace a journal of an older format version).
-     */
-    public boolean rewritten() {
-        return rewritten;
-    }
-
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("recovery (" + mode + "): snapshot " + (snapshot < 0 ? "none" : snapshot)
-                + ", " + journals + " journal" + (journals == 1 ? "" : "s") + ", " + records + " records replayed");
+        StringBuilder b = new StringBuilder("recovery (" + mode + "): snapshot "
+                + (snapshotGeneration < 0 ? "none" : snapshotGeneration) + ", " + journalsRead + " journal"
+                + (journalsRead == 1 ? "" : "s") + ", " + recordsReplayed + " records replayed");
         if (dropped.isEmpty()) {
             b.append(", nothing dropped");
         }

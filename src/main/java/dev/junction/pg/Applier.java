@@ -143,34 +143,31 @@ final class Applier implements Pgoutput.Handler {
 
     @Override
     public void insert(int relationId, Fields row) {
-        Part p = part(relationId);
-        if (p == null) return;
-        try {
-            p.insert(row, p.streamLayout);
-        } catch (Part.RowError e) {
-            throw replica.rowFailure(p, e, txLsn);
-        }
-        changes++;
+        apply(Change.INSERT, relationId, null, row);
     }
 
     @Override
     public void update(int relationId, Fields old, Fields row) {
-        Part p = part(relationId);
-        if (p == null) return;
-        try {
-            p.update(old, row, p.streamLayout);
-        } catch (Part.RowError e) {
-            throw replica.rowFailure(p, e, txLsn);
-        }
-        changes++;
+        apply(Change.UPDATE, relationId, old, row);
     }
 
     @Override
     public void delete(int relationId, Fields old) {
+        apply(Change.DELETE, relationId, old, null);
+    }
+
+    private enum Change { INSERT, UPDATE, DELETE }
+
+    /** Applies a row change to its part (none if the table is not mapped); a row the part refuses stops the replica. */
+    private void apply(Change change, int relationId, Fields old, Fields row) {
         Part p = part(relationId);
         if (p == null) return;
         try {
-            p.delete(old, p.streamLayout);
+            switch (change) {
+                case INSERT -> p.insert(row, p.streamLayout);
+                case UPDATE -> p.update(old, row, p.streamLayout);
+                case DELETE -> p.delete(old, p.streamLayout);
+            }
         } catch (Part.RowError e) {
             throw replica.rowFailure(p, e, txLsn);
         }

@@ -77,21 +77,10 @@ final class AssociationPart extends Part {
         return ids.longs ? ids.get(longId(f, l)) : ids.get(objectId(f, l));
     }
 
-    private int entity(TableKeys t, int k, Fields f, Layout l) {
-        try {
-            return t.idOrAdd(l.readers[k], f, l.pos[k]);
-        } catch (TextValues.BadValue e) {
-            throw error(f, l, "key column " + keyColumns[k] + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw error(f, l, "key column " + keyColumns[k] + ": table '" + t.table.name() + "' does not take "
-                    + f.show(l.pos[k]) + ": " + e);
-        }
-    }
-
     /** Adds a Junction row for {@code f} (entities, id value, column values) and maps its id. */
     private void addRow(Fields f, Layout l, boolean carried) {
-        int lid = entity(left, 1, f, l);
-        int rid = entity(right, 2, f, l);
+        int lid = entityOrAdd(left, 1, f, l);
+        int rid = entityOrAdd(right, 2, f, l);
         int row = table.addByIds(lid, rid);
         try {
             id.setRow(row, l.readers[0], f, l.pos[0]);
@@ -109,8 +98,7 @@ final class AssociationPart extends Part {
     @Override
     void insert(Fields row, Layout l) {
         if (rowOf(row, l) >= 0) {
-            throw error(row, l, "is inserted but " + junctionName() + " already has a row of that id: the replica and "
-                    + "PostgreSQL disagree");
+            throw contradiction(row, l, "is inserted but " + junctionName() + " already has a row of that id");
         }
         addRow(row, l, false);
     }
@@ -120,13 +108,13 @@ final class AssociationPart extends Part {
         Fields before = old != null ? old : row;
         int r = rowOf(before, l);
         if (r < 0) {
-            throw error(row, l, "is updated but " + junctionName() + " has no row of id " + before.show(l.pos[0])
-                    + ": the replica and PostgreSQL disagree");
+            throw contradiction(row, l, "is updated but " + junctionName() + " has no row of id "
+                    + before.show(l.pos[0]));
         }
         boolean exists = table.contains(r);
         boolean sameId = old == null || old.sameValue(l.pos[0], row, l.pos[0]);
-        int lid = entity(left, 1, row, l);
-        int rid = entity(right, 2, row, l);
+        int lid = entityOrAdd(left, 1, row, l);
+        int rid = entityOrAdd(right, 2, row, l);
         if (exists && table.leftIdOf(r) == lid && table.rightIdOf(r) == rid) {
             if (!sameId) {
                 if (rowOf(row, l) >= 0) {
@@ -148,8 +136,7 @@ final class AssociationPart extends Part {
             }
             table.remove(r);
         } else if (!cascaded.remove(r)) {
-            throw error(row, l, "is updated but its row is not in " + junctionName() + ": the replica and PostgreSQL "
-                    + "disagree");
+            throw contradiction(row, l, "is updated but its row is not in " + junctionName());
         } else if (carry) {
             throw error(row, l, "moves to another pair without sending a TOASTed value, and its old row was deleted "
                     + "with an entity earlier in the transaction");
@@ -168,14 +155,12 @@ final class AssociationPart extends Part {
     void delete(Fields old, Layout l) {
         int r = rowOf(old, l);
         if (r < 0) {
-            throw error(old, l, "is deleted but " + junctionName() + " has no row of that id: the replica and "
-                    + "PostgreSQL disagree");
+            throw contradiction(old, l, "is deleted but " + junctionName() + " has no row of that id");
         }
         if (table.contains(r)) {
             table.remove(r);
         } else if (!cascaded.remove(r)) {
-            throw error(old, l, "is deleted but its row is not in " + junctionName() + ": the replica and PostgreSQL "
-                    + "disagree");
+            throw contradiction(old, l, "is deleted but its row is not in " + junctionName());
         }
         unmap(old, l);
     }
@@ -242,7 +227,7 @@ final class AssociationPart extends Part {
     void rebuildIds() {
         ids.clear();
         ids.forget();
-        RowColumn c = id.rowColumn();
+        RowColumn c = id.rowColumn;
         for (int lid : left.table.ids()) {
             for (int r : table.rowsOfLeftId(lid).toIntArray()) {
                 if (ids.longs) {

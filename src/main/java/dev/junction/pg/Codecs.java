@@ -26,117 +26,70 @@ final class Codecs {
     }
 
     static void registerAll(Junction db) {
-        db.registerCodec(new ValueCodec<UUID>() {
-            @Override
-            public Class<UUID> type() {
-                return UUID.class;
-            }
+        db.registerCodec(new Codec<>(UUID.class, (v, out) -> {
+            out.writeLong(v.getMostSignificantBits());
+            out.writeLong(v.getLeastSignificantBits());
+        }, in -> new UUID(in.readLong(), in.readLong())));
+        db.registerCodec(new Codec<>(Instant.class, (v, out) -> {
+            out.writeLong(v.getEpochSecond());
+            out.writeInt(v.getNano());
+        }, in -> Instant.ofEpochSecond(in.readLong(), in.readInt())));
+        db.registerCodec(new Codec<>(OffsetDateTime.class, (v, out) -> {
+            out.writeLong(v.toEpochSecond());
+            out.writeInt(v.getNano());
+            out.writeInt(v.getOffset().getTotalSeconds());
+        }, in -> {
+            long s = in.readLong();
+            int n = in.readInt();
+            ZoneOffset o = ZoneOffset.ofTotalSeconds(in.readInt());
+            return OffsetDateTime.ofInstant(Instant.ofEpochSecond(s, n), o);
+        }));
+        db.registerCodec(new Codec<>(LocalDateTime.class, (v, out) -> {
+            out.writeLong(v.toEpochSecond(ZoneOffset.UTC));
+            out.writeInt(v.getNano());
+        }, in -> LocalDateTime.ofEpochSecond(in.readLong(), in.readInt(), ZoneOffset.UTC)));
+        db.registerCodec(new Codec<>(LocalDate.class, (v, out) -> out.writeLong(v.toEpochDay()),
+                in -> LocalDate.ofEpochDay(in.readLong())));
+        db.registerCodec(new Codec<>(BigDecimal.class, (v, out) -> {
+            byte[] b = v.unscaledValue().toByteArray();
+            out.writeInt(v.scale());
+            out.writeInt(b.length);
+            out.write(b);
+        }, in -> {
+            int scale = in.readInt();
+            int n = in.readInt();
+            if (n < 1 || n > 1 << 20) throw new IOException("a BigDecimal of " + n + " bytes");
+            byte[] b = new byte[n];
+            in.readFully(b);
+            return new BigDecimal(new BigInteger(b), scale);
+        }));
+    }
 
-            @Override
-            public void write(UUID v, DataOutput out) throws IOException {
-                out.writeLong(v.getMostSignificantBits());
-                out.writeLong(v.getLeastSignificantBits());
-            }
+    /** {@link ValueCodec#write}, as a lambda. */
+    @FunctionalInterface
+    private interface Writer<T> {
+        void write(T value, DataOutput out) throws IOException;
+    }
 
-            @Override
-            public UUID read(DataInput in) throws IOException {
-                return new UUID(in.readLong(), in.readLong());
-            }
-        });
-        db.registerCodec(new ValueCodec<Instant>() {
-            @Override
-            public Class<Instant> type() {
-                return Instant.class;
-            }
+    /** {@link ValueCodec#read}, as a lambda. */
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(DataInput in) throws IOException;
+    }
 
-            @Override
-            public void write(Instant v, DataOutput out) throws IOException {
-                out.writeLong(v.getEpochSecond());
-                out.writeInt(v.getNano());
-            }
+    /**
+     * A codec made of its class and two lambdas, so that each codec above is only its format. The file names the
+     * value's class, never the codec's, so how a codec is built does not reach the bytes.
+     */
+    private record Codec<T>(Class<T> type, Writer<T> writer, Reader<T> reader) implements ValueCodec<T> {
+        @Override
+        public void write(T value, DataOutput out) throws IOException {
+            writer.write(value, out);
+        }
 
-            @Override
-            public Instant read(DataInput in) throws IOException {
-                return Instant.ofEpochSecond(in.readLong(), in.readInt());
-            }
-        });
-        db.registerCodec(new ValueCodec<OffsetDateTime>() {
-            @Override
-            public Class<OffsetDateTime> type() {
-                return OffsetDateTime.class;
-            }
-
-            @Override
-            public void write(OffsetDateTime v, DataOutput out) throws IOException {
-                out.writeLong(v.toEpochSecond());
-                out.writeInt(v.getNano());
-                out.writeInt(v.getOffset().getTotalSeconds());
-            }
-
-            @Override
-            public OffsetDateTime read(DataInput in) throws IOException {
-                long s = in.readLong();
-                int n = in.readInt();
-                ZoneOffset o = ZoneOffset.ofTotalSeconds(in.readInt());
-                return OffsetDateTime.ofInstant(Instant.ofEpochSecond(s, n), o);
-            }
-        });
-        db.registerCodec(new ValueCodec<LocalDateTime>() {
-            @Override
-            public Class<LocalDateTime> type() {
-                return LocalDateTime.class;
-            }
-
-            @Override
-            public void write(LocalDateTime v, DataOutput out) throws IOException {
-                out.writeLong(v.toEpochSecond(ZoneOffset.UTC));
-                out.writeInt(v.getNano());
-            }
-
-            @Override
-            public LocalDateTime read(DataInput in) throws IOException {
-                return LocalDateTime.ofEpochSecond(in.readLong(), in.readInt(), ZoneOffset.UTC);
-            }
-        });
-        db.registerCodec(new ValueCodec<LocalDate>() {
-            @Override
-            public Class<LocalDate> type() {
-                return LocalDate.class;
-            }
-
-            @Override
-            public void write(LocalDate v, DataOutput out) throws IOException {
-                out.writeLong(v.toEpochDay());
-            }
-
-            @Override
-            public LocalDate read(DataInput in) throws IOException {
-                return LocalDate.ofEpochDay(in.readLong());
-            }
-        });
-        db.registerCodec(new ValueCodec<BigDecimal>() {
-            @Override
-            public Class<BigDecimal> type() {
-                return BigDecimal.class;
-            }
-
-            @Override
-            public void write(BigDecimal v, DataOutput out) throws IOException {
-                byte[] b = v.unscaledValue().toByteArray();
-                out.writeInt(v.scale());
-                out.writeInt(b.length);
-                out.write(b);
-            }
-
-            @Override
-            public BigDecimal read(DataInput in) throws IOException {
-                int scale = in.readInt();
-                int n = in.readInt();
-                if (n < 1 || n > 1 << 20) throw new IOException("a BigDecimal of " + n + " bytes");
-                byte[] b = new byte[n];
-                in.readFully(b);
-                return new BigDecimal(new BigInteger(b), scale);
-            }
-        });
+        @Override
+        public T read(DataInput in) throws IOException {
+            return reader.read(in);
+        }
     }
 }

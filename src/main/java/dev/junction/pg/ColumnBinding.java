@@ -13,12 +13,18 @@ abstract class ColumnBinding {
     final String pgColumn;
     final String junctionName;
     final Class<?> type;
+    /** The link column, or null for a row column. */
+    final LinkColumn<?, ?> linkColumn;
+    /** The row column, or null for a link column. */
+    final RowColumn rowColumn;
     private Object carried;
 
-    ColumnBinding(String pgColumn, String junctionName, Class<?> type) {
+    private ColumnBinding(String pgColumn, LinkColumn<?, ?> linkColumn, RowColumn rowColumn) {
         this.pgColumn = pgColumn;
-        this.junctionName = junctionName;
-        this.type = type;
+        this.linkColumn = linkColumn;
+        this.rowColumn = rowColumn;
+        this.junctionName = linkColumn != null ? linkColumn.name() : rowColumn.name();
+        this.type = linkColumn != null ? linkColumn.type() : rowColumn.type();
     }
 
     static ColumnBinding of(String pgColumn, LinkColumn<?, ?> c) {
@@ -29,23 +35,39 @@ abstract class ColumnBinding {
         return new Row(pgColumn, c);
     }
 
-    /** The link column, or null for a row column. */
-    abstract LinkColumn<?, ?> linkColumn();
+    // a binding serves links or rows: each subclass overrides one half, the other half refuses
 
-    /** The row column, or null for a link column. */
-    abstract RowColumn rowColumn();
+    void setLink(int left, int right, ValueReader r, Fields f, int i) {
+        throw noLinks();
+    }
 
-    abstract void setLink(int left, int right, ValueReader r, Fields f, int i);
+    Object getLink(int left, int right) {
+        throw noLinks();
+    }
 
-    abstract void setRow(int row, ValueReader r, Fields f, int i);
+    void putLink(int left, int right, Object v) {
+        throw noLinks();
+    }
 
-    abstract Object getLink(int left, int right);
+    void setRow(int row, ValueReader r, Fields f, int i) {
+        throw noRows();
+    }
 
-    abstract Object getRow(int row);
+    Object getRow(int row) {
+        throw noRows();
+    }
 
-    abstract void putLink(int left, int right, Object v);
+    void putRow(int row, Object v) {
+        throw noRows();
+    }
 
-    abstract void putRow(int row, Object v);
+    private static IllegalStateException noLinks() {
+        return new IllegalStateException("a row column has no links");
+    }
+
+    private static IllegalStateException noRows() {
+        return new IllegalStateException("a link column has no rows");
+    }
 
     void carryLink(int left, int right) {
         carried = getLink(left, right);
@@ -62,126 +84,72 @@ abstract class ColumnBinding {
     /** A link column of a relation. */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final class Link extends ColumnBinding {
-        private final LinkColumn<?, ?> column;
 
         Link(String pg, LinkColumn<?, ?> column) {
-            super(pg, column.name(), column.type());
-            this.column = column;
-        }
-
-        @Override
-        LinkColumn<?, ?> linkColumn() {
-            return column;
-        }
-
-        @Override
-        RowColumn rowColumn() {
-            return null;
+            super(pg, column, null);
         }
 
         @Override
         void setLink(int l, int r, ValueReader reader, Fields f, int i) {
-            if (column instanceof LinkColumn.OfLong c) c.setByIds(l, r, reader.readLong(f, i));
-            else if (column instanceof LinkColumn.OfInt c) c.setByIds(l, r, reader.readInt(f, i));
-            else if (column instanceof LinkColumn.OfDouble c) c.setByIds(l, r, reader.readDouble(f, i));
-            else if (column instanceof LinkColumn.OfBoolean c) c.setByIds(l, r, reader.readBoolean(f, i));
-            else ((LinkColumn.OfObject) column).setByIds(l, r, reader.readObject(f, i, type));
-        }
-
-        @Override
-        void setRow(int row, ValueReader r, Fields f, int i) {
-            throw new IllegalStateException("a link column has no rows");
+            if (linkColumn instanceof LinkColumn.OfLong c) c.setByIds(l, r, reader.readLong(f, i));
+            else if (linkColumn instanceof LinkColumn.OfInt c) c.setByIds(l, r, reader.readInt(f, i));
+            else if (linkColumn instanceof LinkColumn.OfDouble c) c.setByIds(l, r, reader.readDouble(f, i));
+            else if (linkColumn instanceof LinkColumn.OfBoolean c) c.setByIds(l, r, reader.readBoolean(f, i));
+            else ((LinkColumn.OfObject) linkColumn).setByIds(l, r, reader.readObject(f, i, type));
         }
 
         @Override
         Object getLink(int l, int r) {
-            if (column instanceof LinkColumn.OfLong c) return c.getByIds(l, r);
-            if (column instanceof LinkColumn.OfInt c) return c.getByIds(l, r);
-            if (column instanceof LinkColumn.OfDouble c) return c.getByIds(l, r);
-            if (column instanceof LinkColumn.OfBoolean c) return c.getByIds(l, r);
-            return ((LinkColumn.OfObject) column).getByIds(l, r);
-        }
-
-        @Override
-        Object getRow(int row) {
-            throw new IllegalStateException("a link column has no rows");
+            if (linkColumn instanceof LinkColumn.OfLong c) return c.getByIds(l, r);
+            if (linkColumn instanceof LinkColumn.OfInt c) return c.getByIds(l, r);
+            if (linkColumn instanceof LinkColumn.OfDouble c) return c.getByIds(l, r);
+            if (linkColumn instanceof LinkColumn.OfBoolean c) return c.getByIds(l, r);
+            return ((LinkColumn.OfObject) linkColumn).getByIds(l, r);
         }
 
         @Override
         void putLink(int l, int r, Object v) {
-            if (column instanceof LinkColumn.OfLong c) c.setByIds(l, r, (Long) v);
-            else if (column instanceof LinkColumn.OfInt c) c.setByIds(l, r, (Integer) v);
-            else if (column instanceof LinkColumn.OfDouble c) c.setByIds(l, r, (Double) v);
-            else if (column instanceof LinkColumn.OfBoolean c) c.setByIds(l, r, (Boolean) v);
-            else ((LinkColumn.OfObject) column).setByIds(l, r, v);
-        }
-
-        @Override
-        void putRow(int row, Object v) {
-            throw new IllegalStateException("a link column has no rows");
+            if (linkColumn instanceof LinkColumn.OfLong c) c.setByIds(l, r, (Long) v);
+            else if (linkColumn instanceof LinkColumn.OfInt c) c.setByIds(l, r, (Integer) v);
+            else if (linkColumn instanceof LinkColumn.OfDouble c) c.setByIds(l, r, (Double) v);
+            else if (linkColumn instanceof LinkColumn.OfBoolean c) c.setByIds(l, r, (Boolean) v);
+            else ((LinkColumn.OfObject) linkColumn).setByIds(l, r, v);
         }
     }
 
     /** A row column of an association table. */
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final class Row extends ColumnBinding {
-        private final RowColumn column;
 
         Row(String pg, RowColumn column) {
-            super(pg, column.name(), column.type());
-            this.column = column;
-        }
-
-        @Override
-        LinkColumn<?, ?> linkColumn() {
-            return null;
-        }
-
-        @Override
-        RowColumn rowColumn() {
-            return column;
-        }
-
-        @Override
-        void setLink(int l, int r, ValueReader reader, Fields f, int i) {
-            throw new IllegalStateException("a row column has no links");
+            super(pg, null, column);
         }
 
         @Override
         void setRow(int row, ValueReader reader, Fields f, int i) {
-            if (column instanceof RowColumn.OfLong c) c.set(row, reader.readLong(f, i));
-            else if (column instanceof RowColumn.OfInt c) c.set(row, reader.readInt(f, i));
-            else if (column instanceof RowColumn.OfDouble c) c.set(row, reader.readDouble(f, i));
-            else if (column instanceof RowColumn.OfBoolean c) c.set(row, reader.readBoolean(f, i));
-            else ((RowColumn.OfObject) column).set(row, reader.readObject(f, i, type));
-        }
-
-        @Override
-        Object getLink(int l, int r) {
-            throw new IllegalStateException("a row column has no links");
+            if (rowColumn instanceof RowColumn.OfLong c) c.set(row, reader.readLong(f, i));
+            else if (rowColumn instanceof RowColumn.OfInt c) c.set(row, reader.readInt(f, i));
+            else if (rowColumn instanceof RowColumn.OfDouble c) c.set(row, reader.readDouble(f, i));
+            else if (rowColumn instanceof RowColumn.OfBoolean c) c.set(row, reader.readBoolean(f, i));
+            else ((RowColumn.OfObject) rowColumn).set(row, reader.readObject(f, i, type));
         }
 
         @Override
         Object getRow(int row) {
-            if (column instanceof RowColumn.OfLong c) return c.get(row);
-            if (column instanceof RowColumn.OfInt c) return c.get(row);
-            if (column instanceof RowColumn.OfDouble c) return c.get(row);
-            if (column instanceof RowColumn.OfBoolean c) return c.get(row);
-            return ((RowColumn.OfObject) column).get(row);
-        }
-
-        @Override
-        void putLink(int l, int r, Object v) {
-            throw new IllegalStateException("a row column has no links");
+            if (rowColumn instanceof RowColumn.OfLong c) return c.get(row);
+            if (rowColumn instanceof RowColumn.OfInt c) return c.get(row);
+            if (rowColumn instanceof RowColumn.OfDouble c) return c.get(row);
+            if (rowColumn instanceof RowColumn.OfBoolean c) return c.get(row);
+            return ((RowColumn.OfObject) rowColumn).get(row);
         }
 
         @Override
         void putRow(int row, Object v) {
-            if (column instanceof RowColumn.OfLong c) c.set(row, (Long) v);
-            else if (column instanceof RowColumn.OfInt c) c.set(row, (Integer) v);
-            else if (column instanceof RowColumn.OfDouble c) c.set(row, (Double) v);
-            else if (column instanceof RowColumn.OfBoolean c) c.set(row, (Boolean) v);
-            else ((RowColumn.OfObject) column).set(row, v);
+            if (rowColumn instanceof RowColumn.OfLong c) c.set(row, (Long) v);
+            else if (rowColumn instanceof RowColumn.OfInt c) c.set(row, (Integer) v);
+            else if (rowColumn instanceof RowColumn.OfDouble c) c.set(row, (Double) v);
+            else if (rowColumn instanceof RowColumn.OfBoolean c) c.set(row, (Boolean) v);
+            else ((RowColumn.OfObject) rowColumn).set(row, v);
         }
     }
 }

@@ -26,32 +26,12 @@ final class EntityPart extends Part {
         return "table '" + keys.table.name() + "'";
     }
 
-    private int idOf(Fields f, Layout l) {
-        try {
-            return keys.idOf(l.readers[0], f, l.pos[0]);
-        } catch (TextValues.BadValue e) {
-            throw error(f, l, "key column " + keyColumns[0] + ": " + e.getMessage());
-        }
-    }
-
-    private int add(Fields f, Layout l) {
-        try {
-            return keys.idOrAdd(l.readers[0], f, l.pos[0]);
-        } catch (TextValues.BadValue e) {
-            throw error(f, l, "key column " + keyColumns[0] + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw error(f, l, "key column " + keyColumns[0] + ": " + junctionName() + " does not take "
-                    + f.show(l.pos[0]) + ": " + e);
-        }
-    }
-
     @Override
     void insert(Fields row, Layout l) {
-        if (idOf(row, l) >= 0) {
-            throw error(row, l, "is inserted but " + junctionName() + " already has that key: the replica and "
-                    + "PostgreSQL disagree");
+        if (existingEntity(keys, 0, row, l) >= 0) {
+            throw contradiction(row, l, "is inserted but " + junctionName() + " already has that key");
         }
-        add(row, l);
+        entityOrAdd(keys, 0, row, l);
     }
 
     @Override
@@ -59,18 +39,16 @@ final class EntityPart extends Part {
         if (old != null && !sameKeys(old, row, l)) {
             delete(old, l);
             insert(row, l);
-        } else if (idOf(row, l) < 0) {
-            throw error(row, l, "is updated but " + junctionName() + " does not have that key: the replica and "
-                    + "PostgreSQL disagree");
+        } else if (existingEntity(keys, 0, row, l) < 0) {
+            throw contradiction(row, l, "is updated but " + junctionName() + " does not have that key");
         }
     }
 
     @Override
     void delete(Fields old, Layout l) {
-        int id = idOf(old, l);
+        int id = existingEntity(keys, 0, old, l);
         if (id < 0) {
-            throw error(old, l, "is deleted but " + junctionName() + " does not have that key: the replica and "
-                    + "PostgreSQL disagree");
+            throw contradiction(old, l, "is deleted but " + junctionName() + " does not have that key");
         }
         remove(id);
     }
@@ -119,7 +97,7 @@ final class EntityPart extends Part {
     }
 
     void copyRow(Fields row, Layout l) {
-        int id = add(row, l);
+        int id = entityOrAdd(keys, 0, row, l);
         if (seen != null) seen.add(id);
         copied++;
     }

@@ -123,47 +123,68 @@ abstract class Part {
         return new RowError(describeKey(f, l), message);
     }
 
+    /** The error of a change that the replica's state contradicts ({@code what}: how, naming the row's fate). */
+    final RowError contradiction(Fields f, Layout l, String what) {
+        return error(f, l, what + ": the replica and PostgreSQL disagree");
+    }
+
+    /** The id of the entity of key column {@code k} in {@code t}, which is added if it has no such entity. */
+    final int entityOrAdd(TableKeys t, int k, Fields f, Layout l) {
+        try {
+            return t.idOrAdd(l.readers[k], f, l.pos[k]);
+        } catch (TextValues.BadValue e) {
+            throw keyError(f, l, k, e);
+        } catch (RuntimeException e) {
+            throw error(f, l, "key column " + keyColumns[k] + ": table '" + t.table.name() + "' does not take "
+                    + f.show(l.pos[k]) + ": " + e);
+        }
+    }
+
+    /** The id of the entity of key column {@code k} in {@code t}, or -1 if it has none. */
+    final int existingEntity(TableKeys t, int k, Fields f, Layout l) {
+        try {
+            return t.idOf(l.readers[k], f, l.pos[k]);
+        } catch (TextValues.BadValue e) {
+            throw keyError(f, l, k, e);
+        }
+    }
+
+    private RowError keyError(Fields f, Layout l, int k, TextValues.BadValue e) {
+        return error(f, l, "key column " + keyColumns[k] + ": " + e.getMessage());
+    }
+
     /**
      * Sets the link's values from a row; an unchanged TOASTed value is skipped ({@code skipUnchanged}) or takes the
      * value carried over from the link's old key.
      */
     final void setLinkValues(int left, int right, Fields f, Layout l, boolean skipUnchanged) {
-        ColumnBinding[] bs = bindings();
-        int k = keyColumns().length;
-        for (int j = 0; j < bs.length; j++) {
-            int i = l.pos[k + j];
-            if (f.isUnchanged(i)) {
-                if (skipUnchanged) continue;
-                bs[j].putLink(left, right, bs[j].carried());
-                continue;
-            }
-            try {
-                bs[j].setLink(left, right, l.readers[k + j], f, i);
-            } catch (TextValues.BadValue e) {
-                throw error(f, l, "column " + bs[j].pgColumn + " (" + l.readers[k + j] + ") = " + f.show(i)
-                        + " does not fit link column '" + bs[j].junctionName + "' (" + bs[j].type.getSimpleName()
-                        + "): " + e.getMessage());
-            }
-        }
+        setValues(true, left, right, f, l, skipUnchanged);
     }
 
     /** Sets the row's values, as {@link #setLinkValues} does for a link. */
     final void setRowValues(int row, Fields f, Layout l, boolean skipUnchanged) {
+        setValues(false, row, -1, f, l, skipUnchanged);
+    }
+
+    /** Sets the values of the link {@code (a, b)} if {@code link}, else of row {@code a}. */
+    private void setValues(boolean link, int a, int b, Fields f, Layout l, boolean skipUnchanged) {
         ColumnBinding[] bs = bindings();
         int k = keyColumns().length;
         for (int j = 0; j < bs.length; j++) {
             int i = l.pos[k + j];
             if (f.isUnchanged(i)) {
                 if (skipUnchanged) continue;
-                bs[j].putRow(row, bs[j].carried());
+                if (link) bs[j].putLink(a, b, bs[j].carried());
+                else bs[j].putRow(a, bs[j].carried());
                 continue;
             }
             try {
-                bs[j].setRow(row, l.readers[k + j], f, i);
+                if (link) bs[j].setLink(a, b, l.readers[k + j], f, i);
+                else bs[j].setRow(a, l.readers[k + j], f, i);
             } catch (TextValues.BadValue e) {
                 throw error(f, l, "column " + bs[j].pgColumn + " (" + l.readers[k + j] + ") = " + f.show(i)
-                        + " does not fit row column '" + bs[j].junctionName + "' (" + bs[j].type.getSimpleName()
-                        + "): " + e.getMessage());
+                        + " does not fit " + (link ? "link" : "row") + " column '" + bs[j].junctionName + "' ("
+                        + bs[j].type.getSimpleName() + "): " + e.getMessage());
             }
         }
     }

@@ -44,43 +44,12 @@ final class RelationPart extends Part {
         return "relation '" + relation.name() + "'";
     }
 
-    private int leftId(Fields f, Layout l) {
-        try {
-            return left.idOrAdd(l.readers[0], f, l.pos[0]);
-        } catch (TextValues.BadValue e) {
-            throw error(f, l, "key column " + keyColumns[0] + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw error(f, l, "key column " + keyColumns[0] + ": table '" + left.table.name() + "' does not take "
-                    + f.show(l.pos[0]) + ": " + e);
-        }
-    }
-
-    private int rightId(Fields f, Layout l) {
-        try {
-            return right.idOrAdd(l.readers[1], f, l.pos[1]);
-        } catch (TextValues.BadValue e) {
-            throw error(f, l, "key column " + keyColumns[1] + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw error(f, l, "key column " + keyColumns[1] + ": table '" + right.table.name() + "' does not take "
-                    + f.show(l.pos[1]) + ": " + e);
-        }
-    }
-
-    private int existing(TableKeys t, int k, Fields f, Layout l) {
-        try {
-            return t.idOf(l.readers[k], f, l.pos[k]);
-        } catch (TextValues.BadValue e) {
-            throw error(f, l, "key column " + keyColumns[k] + ": " + e.getMessage());
-        }
-    }
-
     @Override
     void insert(Fields row, Layout l) {
-        int lid = leftId(row, l);
-        int rid = rightId(row, l);
+        int lid = entityOrAdd(left, 0, row, l);
+        int rid = entityOrAdd(right, 1, row, l);
         if (!ints.link(lid, rid)) {
-            throw error(row, l, "is inserted but the pair is already linked in " + junctionName()
-                    + ": the replica and PostgreSQL disagree");
+            throw contradiction(row, l, "is inserted but the pair is already linked in " + junctionName());
         }
         setLinkValues(lid, rid, row, l, false);
     }
@@ -88,18 +57,17 @@ final class RelationPart extends Part {
     @Override
     void update(Fields old, Fields row, Layout l) {
         if (old == null || sameKeys(old, row, l)) {
-            int lid = existing(left, 0, row, l);
-            int rid = existing(right, 1, row, l);
+            int lid = existingEntity(left, 0, row, l);
+            int rid = existingEntity(right, 1, row, l);
             if (lid < 0 || rid < 0 || !ints.contains(lid, rid)) {
-                throw error(row, l, "is updated but the pair is not linked in " + junctionName()
-                        + ": the replica and PostgreSQL disagree");
+                throw contradiction(row, l, "is updated but the pair is not linked in " + junctionName());
             }
             setLinkValues(lid, rid, row, l, true);
             return;
         }
         boolean carry = anyUnchanged(row, l);
-        int olid = existing(left, 0, old, l);
-        int orid = existing(right, 1, old, l);
+        int olid = existingEntity(left, 0, old, l);
+        int orid = existingEntity(right, 1, old, l);
         if (carry) {
             if (olid < 0 || orid < 0 || !ints.contains(olid, orid)) {
                 throw error(row, l, "changes its key from " + describeKey(old, l) + " without sending a TOASTed value, "
@@ -111,18 +79,18 @@ final class RelationPart extends Part {
             }
         }
         unlinkOrCascaded(old, l, olid, orid);
-        int lid = leftId(row, l);
-        int rid = rightId(row, l);
+        int lid = entityOrAdd(left, 0, row, l);
+        int rid = entityOrAdd(right, 1, row, l);
         if (!ints.link(lid, rid)) {
-            throw error(row, l, "is the new key of an updated row (old key " + describeKey(old, l) + "), but the pair "
-                    + "is already linked in " + junctionName() + ": the replica and PostgreSQL disagree");
+            throw contradiction(row, l, "is the new key of an updated row (old key " + describeKey(old, l)
+                    + "), but the pair is already linked in " + junctionName());
         }
         setLinkValues(lid, rid, row, l, false);
     }
 
     @Override
     void delete(Fields old, Layout l) {
-        unlinkOrCascaded(old, l, existing(left, 0, old, l), existing(right, 1, old, l));
+        unlinkOrCascaded(old, l, existingEntity(left, 0, old, l), existingEntity(right, 1, old, l));
     }
 
     /** Unlinks the pair of {@code old}; if Junction already dropped it with an entity of this transaction, consumes that. */
@@ -135,8 +103,7 @@ final class RelationPart extends Part {
                 if (a >= 0 && b >= 0 && cascaded.remove(pair(a, b))) return;
             }
         }
-        throw error(old, l, "is deleted but the pair is not linked in " + junctionName()
-                + ": the replica and PostgreSQL disagree");
+        throw contradiction(old, l, "is deleted but the pair is not linked in " + junctionName());
     }
 
     private int removedId(TableKeys t, int k, Fields f, Layout l) {
@@ -210,8 +177,8 @@ final class RelationPart extends Part {
     }
 
     void copyRow(Fields row, Layout l) {
-        batchLefts[batched] = leftId(row, l);
-        batchRights[batched] = rightId(row, l);
+        batchLefts[batched] = entityOrAdd(left, 0, row, l);
+        batchRights[batched] = entityOrAdd(right, 1, row, l);
         int k = keyColumns.length;
         for (int j = 0; j < bindings.length; j++) {
             int i = l.pos[k + j];
@@ -263,7 +230,7 @@ final class RelationPart extends Part {
 
         ValueBatch(ColumnBinding binding, int n) {
             this.binding = binding;
-            this.column = binding.linkColumn();
+            this.column = binding.linkColumn;
             Class<?> t = binding.type;
             if (t == long.class) longs = new long[n];
             else if (t == int.class) intVals = new int[n];

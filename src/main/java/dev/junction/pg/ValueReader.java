@@ -135,53 +135,52 @@ final class ValueReader {
         return new BadValue("NULL does not fit " + what);
     }
 
+    private BadValue doesNotFit(String what) {
+        return new BadValue("a " + typeName + " does not fit " + what);
+    }
+
+    /** An integer or numeric value as a long; a numeric with a fraction is refused. */
+    private long integral(byte[] b, int o, int n) {
+        return family == Family.INTEGER ? TextValues.parseLong(b, o, n) : TextValues.parseIntegralNumeric(b, o, n);
+    }
+
     long readLong(Fields f, int i) {
         if (f.isNull(i)) throw nullValue("a long column");
         byte[] b = f.buf;
         int o = f.off[i];
         int n = f.len[i];
         return switch (family) {
-            case INTEGER -> TextValues.parseLong(b, o, n);
-            case NUMERIC -> TextValues.parseIntegralNumeric(b, o, n);
-            case TIMESTAMPTZ -> TextValues.parseEpochMicros(b, o, n, true);
-            case TIMESTAMP -> TextValues.parseEpochMicros(b, o, n, false);
+            case INTEGER, NUMERIC -> integral(b, o, n);
+            case TIMESTAMPTZ, TIMESTAMP -> TextValues.parseEpochMicros(b, o, n, family == Family.TIMESTAMPTZ);
             case DATE -> TextValues.parseEpochDay(b, o, n);
-            default -> throw new BadValue("a " + typeName + " does not fit a long column");
+            default -> throw doesNotFit("a long column");
         };
     }
 
     int readInt(Fields f, int i) {
         if (f.isNull(i)) throw nullValue("an int column");
-        byte[] b = f.buf;
-        int o = f.off[i];
-        int n = f.len[i];
-        return switch (family) {
-            case INTEGER -> TextValues.toInt(TextValues.parseLong(b, o, n), b, o, n);
-            case NUMERIC -> TextValues.toInt(TextValues.parseIntegralNumeric(b, o, n), b, o, n);
-            case DATE -> TextValues.parseEpochDay(b, o, n);
-            default -> throw new BadValue("a " + typeName + " does not fit an int column");
+        return switch (family) { // the long value, if it fits (an epoch day always does)
+            case INTEGER, NUMERIC, DATE -> TextValues.toInt(readLong(f, i), f.buf, f.off[i], f.len[i]);
+            default -> throw doesNotFit("an int column");
         };
     }
 
     double readDouble(Fields f, int i) {
         if (f.isNull(i)) throw nullValue("a double column");
-        byte[] b = f.buf;
-        int o = f.off[i];
-        int n = f.len[i];
         return switch (family) {
             case INTEGER -> {
-                long v = TextValues.parseLong(b, o, n);
+                long v = TextValues.parseLong(f.buf, f.off[i], f.len[i]);
                 if (Math.abs(v) > (1L << 53)) throw new BadValue(v + " is not exact as a double");
                 yield v;
             }
-            case NUMERIC, FLOAT -> TextValues.parseDouble(b, o, n);
-            default -> throw new BadValue("a " + typeName + " does not fit a double column");
+            case NUMERIC, FLOAT -> TextValues.parseDouble(f.buf, f.off[i], f.len[i]);
+            default -> throw doesNotFit("a double column");
         };
     }
 
     boolean readBoolean(Fields f, int i) {
         if (f.isNull(i)) throw nullValue("a boolean column");
-        if (family != Family.BOOL) throw new BadValue("a " + typeName + " does not fit a boolean column");
+        if (family != Family.BOOL) throw doesNotFit("a boolean column");
         return TextValues.parseBoolean(f.buf, f.off[i], f.len[i]);
     }
 
@@ -226,14 +225,12 @@ final class ValueReader {
 
     /** A key for a {@code LongTable}. */
     long readLongKey(Fields f, int i) {
-        if (f.isNull(i)) throw new BadValue("NULL key");
-        if (f.isUnchanged(i)) throw new BadValue("key not sent (an unchanged TOASTed value)");
+        requireKey(f, i);
         byte[] b = f.buf;
         int o = f.off[i];
         int n = f.len[i];
         return switch (family) {
-            case INTEGER -> TextValues.parseLong(b, o, n);
-            case NUMERIC -> TextValues.parseIntegralNumeric(b, o, n);
+            case INTEGER, NUMERIC -> integral(b, o, n);
             case TEXT -> {
                 try {
                     yield TextValues.parseLong(b, o, n);
@@ -248,17 +245,19 @@ final class ValueReader {
 
     /** A key for an object table: Long, String or UUID. */
     Object readObjectKey(Fields f, int i) {
-        if (f.isNull(i)) throw new BadValue("NULL key");
-        if (f.isUnchanged(i)) throw new BadValue("key not sent (an unchanged TOASTed value)");
-        byte[] b = f.buf;
-        int o = f.off[i];
-        int n = f.len[i];
+        requireKey(f, i);
         return switch (family) {
-            case INTEGER -> TextValues.parseLong(b, o, n);
-            case TEXT -> TextValues.str(b, o, n);
-            case UUID -> TextValues.parseUuid(b, o, n);
+            case INTEGER -> TextValues.parseLong(f.buf, f.off[i], f.len[i]);
+            case TEXT -> TextValues.str(f.buf, f.off[i], f.len[i]);
+            case UUID -> TextValues.parseUuid(f.buf, f.off[i], f.len[i]);
             default -> throw new BadValue("a " + typeName + " key does not fit an object table");
         };
+    }
+
+    /** A key must be sent and not NULL. */
+    private static void requireKey(Fields f, int i) {
+        if (f.isNull(i)) throw new BadValue("NULL key");
+        if (f.isUnchanged(i)) throw new BadValue("key not sent (an unchanged TOASTed value)");
     }
 
     @Override

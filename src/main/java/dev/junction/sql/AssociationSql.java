@@ -79,8 +79,8 @@ final class AssociationSql {
             try (Statement st = connection.createStatement()) {
                 st.setFetchSize(SqlSupport.BATCH);
                 try (ResultSet rs = SqlSupport.query(st, select(m), what)) {
-                    EndReader<L> ls = new EndReader<>(assoc.leftTable(), m.left, rs, 1, m.leftColumn, what);
-                    EndReader<R> rsr = new EndReader<>(assoc.rightTable(), m.right, rs, 2, m.rightColumn, what);
+                    EndReader<L> ls = EndReader.of(assoc.leftTable(), m.left, rs, 1, m.leftColumn, what);
+                    EndReader<R> rsr = EndReader.of(assoc.rightTable(), m.right, rs, 2, m.rightColumn, what);
                     while (SqlSupport.next(rs, what, row)) {
                         row++;
                         int l = ls.id(row);
@@ -137,26 +137,18 @@ final class AssociationSql {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void setAll(RowColumn col, int[] rows, List<Object> vs) {
-        int n = rows.length;
-        if (col instanceof RowColumn.OfLong c) {
-            long[] a = new long[n];
-            for (int i = 0; i < n; i++) a[i] = (Long) vs.get(i);
-            c.setAll(rows, a);
-        } else if (col instanceof RowColumn.OfInt c) {
-            int[] a = new int[n];
-            for (int i = 0; i < n; i++) a[i] = (Integer) vs.get(i);
-            c.setAll(rows, a);
-        } else if (col instanceof RowColumn.OfDouble c) {
-            double[] a = new double[n];
-            for (int i = 0; i < n; i++) a[i] = (Double) vs.get(i);
-            c.setAll(rows, a);
-        } else if (col instanceof RowColumn.OfBoolean c) {
-            boolean[] a = new boolean[n];
-            for (int i = 0; i < n; i++) a[i] = (Boolean) vs.get(i);
-            c.setAll(rows, a);
-        } else {
-            ((RowColumn.OfObject) col).setAll(rows, vs.toArray());
-        }
+        if (col instanceof RowColumn.OfLong c) c.setAll(rows, vs.stream().mapToLong(v -> (Long) v).toArray());
+        else if (col instanceof RowColumn.OfInt c) c.setAll(rows, vs.stream().mapToInt(v -> (Integer) v).toArray());
+        else if (col instanceof RowColumn.OfDouble c) c.setAll(rows, vs.stream().mapToDouble(v -> (Double) v).toArray());
+        else if (col instanceof RowColumn.OfBoolean c) c.setAll(rows, booleans(vs));
+        else ((RowColumn.OfObject) col).setAll(rows, vs.toArray());
+    }
+
+    /** The values unboxed ({@code java.util.stream} has no boolean stream). */
+    private static boolean[] booleans(List<Object> vs) {
+        boolean[] a = new boolean[vs.size()];
+        for (int i = 0; i < a.length; i++) a[i] = (Boolean) vs.get(i);
+        return a;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -32,7 +32,7 @@ final class EntitySql {
             try (Statement st = connection.createStatement()) {
                 st.setFetchSize(SqlSupport.BATCH);
                 try (ResultSet rs = SqlSupport.query(st, sql, what)) {
-                    SqlRelations.EndReader<Long> keys = mapper != null ? null : new SqlRelations.EndReader<>(
+                    SqlRelations.EndReader<Long> keys = mapper != null ? null : SqlRelations.EndReader.of(
                             (LongTable) table, SqlRelations.Keys.longs(), rs, 1, keyColumn, what);
                     while (SqlSupport.next(rs, what, row)) {
                         row++;

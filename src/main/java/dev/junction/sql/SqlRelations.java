@@ -265,29 +265,44 @@ public final class SqlRelations {
     }
 
     /**
+     * What a relation's and an association table's mappings both start from: a SQL table of pairs, its left and
+     * right key columns, and how their keys become entities.
+     */
+    static class PairTable<L, R> {
+        final String table;
+        final String leftColumn;
+        final String rightColumn;
+        final Keys<L, ?> left;
+        final Keys<R, ?> right;
+
+        PairTable(String table, String leftColumn, String rightColumn, Keys<L, ?> left, Keys<R, ?> right) {
+            this.table = table;
+            this.leftColumn = leftColumn;
+            this.rightColumn = rightColumn;
+            this.left = left;
+            this.right = right;
+        }
+
+        /** The table, key columns and keys of {@code pairs} (for a mapping's copies). */
+        PairTable(PairTable<L, R> pairs) {
+            this(pairs.table, pairs.leftColumn, pairs.rightColumn, pairs.left, pairs.right);
+        }
+    }
+
+    /**
      * Where a relation lives in SQL and how keys become entities. Immutable; {@code with...} returns a copy.
      *
      * @param <L> left entities
      * @param <R> right entities
      */
-    public static final class Mapping<L, R> {
-        final String table;
+    public static final class Mapping<L, R> extends PairTable<L, R> {
         final String query;
-        final String leftColumn;
-        final String rightColumn;
-        final Keys<L, ?> left;
-        final Keys<R, ?> right;
         final List<ColumnMapping> columns;
         final boolean create;
 
-        Mapping(String table, String query, String leftColumn, String rightColumn, Keys<L, ?> left, Keys<R, ?> right,
-                List<ColumnMapping> columns, boolean create) {
-            this.table = table;
+        Mapping(PairTable<L, R> pairs, String query, List<ColumnMapping> columns, boolean create) {
+            super(pairs);
             this.query = query;
-            this.leftColumn = leftColumn;
-            this.rightColumn = rightColumn;
-            this.left = left;
-            this.right = right;
             this.columns = List.copyOf(columns);
             this.create = create;
         }
@@ -307,7 +322,7 @@ public final class SqlRelations {
             }
             List<ColumnMapping> cs = new ArrayList<>(columns);
             cs.add(new ColumnMapping(sqlColumn, column));
-            return new Mapping<>(table, query, leftColumn, rightColumn, left, right, cs, create);
+            return new Mapping<>(this, query, cs, create);
         }
 
         /**
@@ -318,13 +333,12 @@ public final class SqlRelations {
          * @throws NullPointerException if {@code sql} is null
          */
         public Mapping<L, R> fromQuery(String sql) {
-            return new Mapping<>(table, Objects.requireNonNull(sql, "query is null"), leftColumn, rightColumn, left,
-                    right, columns, create);
+            return new Mapping<>(this, Objects.requireNonNull(sql, "query is null"), columns, create);
         }
 
         /** Saving creates the table if it is not there (keys as {@code BIGINT} or {@code VARCHAR}, a composite key). */
         public Mapping<L, R> create() {
-            return new Mapping<>(table, query, leftColumn, rightColumn, left, right, columns, true);
+            return new Mapping<>(this, query, columns, true);
         }
 
         String select() {
@@ -354,8 +368,8 @@ public final class SqlRelations {
         if (leftColumn.equalsIgnoreCase(rightColumn)) {
             throw new IllegalArgumentException("table " + table + ": left and right key column are both " + leftColumn);
         }
-        return new Mapping<>(table, null, leftColumn, rightColumn, Objects.requireNonNull(left, "left keys are null"),
-                Objects.requireNonNull(right, "right keys are null"), List.of(), false);
+        return new Mapping<>(new PairTable<>(table, leftColumn, rightColumn, Objects.requireNonNull(left,
+                "left keys are null"), Objects.requireNonNull(right, "right keys are null")), null, List.of(), false);
     }
 
     /** A row column carried by a SQL column. */
@@ -387,23 +401,14 @@ public final class SqlRelations {
      * @param <L> left entities
      * @param <R> right entities
      */
-    public static final class AssociationMapping<L, R> {
-        final String table;
-        final String leftColumn;
-        final String rightColumn;
-        final Keys<L, ?> left;
-        final Keys<R, ?> right;
+    public static final class AssociationMapping<L, R> extends PairTable<L, R> {
         final String rowKeyColumn;
         final RowColumn.OfLong rowKey;
         final List<RowColumnMapping> columns;
 
-        AssociationMapping(String table, String leftColumn, String rightColumn, Keys<L, ?> left, Keys<R, ?> right,
-                           String rowKeyColumn, RowColumn.OfLong rowKey, List<RowColumnMapping> columns) {
-            this.table = table;
-            this.leftColumn = leftColumn;
-            this.rightColumn = rightColumn;
-            this.left = left;
-            this.right = right;
+        AssociationMapping(PairTable<L, R> pairs, String rowKeyColumn, RowColumn.OfLong rowKey,
+                           List<RowColumnMapping> columns) {
+            super(pairs);
             this.rowKeyColumn = rowKeyColumn;
             this.rowKey = rowKey;
             this.columns = List.copyOf(columns);
@@ -420,7 +425,7 @@ public final class SqlRelations {
             checkNew(sqlColumn, column);
             List<RowColumnMapping> cs = new ArrayList<>(columns);
             cs.add(new RowColumnMapping(sqlColumn, column));
-            return new AssociationMapping<>(table, leftColumn, rightColumn, left, right, rowKeyColumn, rowKey, cs);
+            return new AssociationMapping<>(this, rowKeyColumn, rowKey, cs);
         }
 
         /**
@@ -436,7 +441,7 @@ public final class SqlRelations {
                 throw new IllegalArgumentException("table " + table + ": the row key is already column " + rowKeyColumn);
             }
             checkNew(sqlColumn, column);
-            return new AssociationMapping<>(table, leftColumn, rightColumn, left, right, sqlColumn, column, columns);
+            return new AssociationMapping<>(this, sqlColumn, column, columns);
         }
 
         private void checkNew(String sqlColumn, RowColumn column) {
@@ -466,7 +471,7 @@ public final class SqlRelations {
                                                                      String rightColumn, Keys<L, ?> left,
                                                                      Keys<R, ?> right) {
         Mapping<L, R> m = mapping(table, leftColumn, rightColumn, left, right); // the same checks
-        return new AssociationMapping<>(m.table, m.leftColumn, m.rightColumn, m.left, m.right, null, null, List.of());
+        return new AssociationMapping<>(m, null, null, List.of());
     }
 
     /**
@@ -618,9 +623,9 @@ public final class SqlRelations {
         try (Statement st = connection.createStatement()) {
             st.setFetchSize(BATCH);
             try (ResultSet rs = SqlSupport.query(st, m.select(), what)) {
-                EndReader<L> lefts = new EndReader<>(rel.leftTable(), m.left, rs, 1,
+                EndReader<L> lefts = EndReader.of(rel.leftTable(), m.left, rs, 1,
                         m.query != null ? "column 1" : m.leftColumn, what);
-                EndReader<R> rights = new EndReader<>(rel.rightTable(), m.right, rs, 2,
+                EndReader<R> rights = EndReader.of(rel.rightTable(), m.right, rs, 2,
                         m.query != null ? "column 2" : m.rightColumn, what);
                 int[] ls = new int[BATCH];
                 int[] rsIds = new int[BATCH];
@@ -652,26 +657,18 @@ public final class SqlRelations {
 
     /**
      * Reads one key column of the current row as the id of its entity, adding the entity to its table if it is
-     * missing: through {@code getLong} for a {@link LongTable} whose keys are the entities and an integer column.
+     * missing: through {@code getLong} for a {@link LongTable} whose keys are the entities and an integer column
+     * ({@code longs}, else null).
      */
-    static final class EndReader<E> {
-        private final Table<E> table;
-        private final Keys<E, ?> keys;
-        private final ResultSet rs;
-        private final int column;
-        private final String name;
-        private final String what;
-        private final LongTable longs;
+    record EndReader<E>(Table<E> table, Keys<E, ?> keys, ResultSet rs, int column, String name, String what,
+                        LongTable longs) {
 
-        EndReader(Table<E> table, Keys<E, ?> keys, ResultSet rs, int column, String name, String what)
+        /** The reader of column {@code column} ({@code name}) of {@code rs}; {@code what} prefixes messages. */
+        static <E> EndReader<E> of(Table<E> table, Keys<E, ?> keys, ResultSet rs, int column, String name, String what)
                 throws SQLException {
-            this.table = table;
-            this.keys = keys;
-            this.rs = rs;
-            this.column = column;
-            this.name = name;
-            this.what = what;
-            this.longs = keys.longIdentity && table instanceof LongTable lt && SqlSupport.integral(rs, column) ? lt : null;
+            LongTable longs = keys.longIdentity && table instanceof LongTable lt && SqlSupport.integral(rs, column)
+                    ? lt : null;
+            return new EndReader<>(table, keys, rs, column, name, what, longs);
         }
 
         int id(long row) throws SQLException {
