@@ -9,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.junction.index.RawIndexFixture.KindUnderTest;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#bipartite(String)}, plus what is particular to two id spaces. */
+@KindUnderTest(IntRelation.Kind.BIPARTITE)
 class BipartiteRelationTest extends RawIndexFixture implements IntRelationContracts {
-
-    BipartiteRelationTest() {
-        super(IntRelation.Kind.BIPARTITE);
-    }
 
     @Test
     void theTwoIdSpacesAreIndependent() {

@@ -9,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.junction.index.RawIndexFixture.KindUnderTest;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#directed(String)}, plus follow semantics over one id space. */
+@KindUnderTest(IntRelation.Kind.DIRECTED)
 class DirectedRelationTest extends RawIndexFixture implements IntRelationContracts {
-
-    DirectedRelationTest() {
-        super(IntRelation.Kind.DIRECTED);
-    }
 
     @Test
     void followingIsOneWay() {

@@ -11,16 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.junction.index.RawIndexFixture.KindUnderTest;
 import it.unimi.dsi.fastutil.ints.IntIterator;
 import java.util.ConcurrentModificationException;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#symmetric(String)}, plus friendship semantics. */
+@KindUnderTest(IntRelation.Kind.SYMMETRIC)
 class SymmetricRelationTest extends RawIndexFixture implements IntRelationContracts {
-
-    SymmetricRelationTest() {
-        super(IntRelation.Kind.SYMMETRIC);
-    }
 
     @Test
     void linkMakesEachTheOthersFriend() {
