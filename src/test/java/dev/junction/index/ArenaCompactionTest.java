@@ -16,24 +16,43 @@ import org.junit.jupiter.api.Test;
  */
 class ArenaCompactionTest {
 
+    // The randomized tests drive an index and its reference model from one seeded source (a new instance per test).
+    private final AdjacencyIndex index = new AdjacencyIndex();
+    private final RelationModel model = new RelationModel(IntRelation.Kind.BIPARTITE);
+    private long seed;
+    private Random rnd;
+
+    /** Seeds {@link #rnd}: with {@code defaultSeed}, or the one given by {@code -Djunction.fuzz.seed} to replay it. */
+    private void seed(long defaultSeed) {
+        seed = Long.getLong("junction.fuzz.seed", defaultSeed);
+        rnd = new Random(seed);
+    }
+
+    /**
+     * Links {@code (id, x)} in the index through its two steps ({@code prepare}, then {@code insertAt} at the rank
+     * it returned) and in the model; returns whether the index found the pair already present.
+     */
+    private boolean linkInBoth(int id, int x) {
+        int rank = index.prepare(id, x);
+        if (rank == AdjacencyIndex.PRESENT) {
+            return true;
+        }
+        index.insertAt(id, x, rank);
+        model.link(id, x);
+        return false;
+    }
+
     /** Random links and unlinks over small sets, with a forced compaction every few hundred steps. */
     @Test
     void compactionPreservesEverySet() {
-        long seed = Long.getLong("junction.fuzz.seed", 77L);
-        Random rnd = new Random(seed);
-        AdjacencyIndex index = new AdjacencyIndex();
-        RelationModel model = new RelationModel(IntRelation.Kind.BIPARTITE);
+        seed(77L);
         int ops = Integer.getInteger("junction.fuzz.ops", 20000);
         for (int step = 0; step < ops; step++) {
             int id = rnd.nextInt(300);
             int x = rnd.nextInt(rnd.nextBoolean() ? 40 : 5000);
             if (rnd.nextInt(3) > 0) {
-                int rank = index.prepare(id, x);
-                assertEquals(model.contains(id, x), rank == AdjacencyIndex.PRESENT, "seed=" + seed + " step=" + step);
-                if (rank != AdjacencyIndex.PRESENT) {
-                    index.insertAt(id, x, rank);
-                    model.link(id, x);
-                }
+                boolean inModel = model.contains(id, x);
+                assertEquals(inModel, linkInBoth(id, x), "seed=" + seed + " step=" + step);
             } else {
                 assertEquals(model.unlink(id, x), index.remove(id, x), "seed=" + seed + " step=" + step);
             }
@@ -57,10 +76,7 @@ class ArenaCompactionTest {
      */
     @Test
     void compactionReleasesOldChunksAndReusesTheirIndices() {
-        long seed = Long.getLong("junction.fuzz.seed", 4711L);
-        Random rnd = new Random(seed);
-        AdjacencyIndex index = new AdjacencyIndex();
-        RelationModel model = new RelationModel(IntRelation.Kind.BIPARTITE);
+        seed(4711L);
         int entities = 20_000;
         for (int phase = 0; phase < 4; phase++) {
             boolean grow = phase % 2 == 0;
@@ -68,11 +84,7 @@ class ArenaCompactionTest {
                 int id = rnd.nextInt(entities);
                 int x = rnd.nextInt(grow ? 100_000 : 40);
                 if (grow || rnd.nextInt(8) == 0) {
-                    int rank = index.prepare(id, x);
-                    if (rank != AdjacencyIndex.PRESENT) {
-                        index.insertAt(id, x, rank);
-                        model.link(id, x);
-                    }
+                    linkInBoth(id, x);
                 } else {
                     for (int y : model.rightsOf(id).toArray(new Integer[0])) {
                         if (rnd.nextInt(4) > 0) {
@@ -99,7 +111,6 @@ class ArenaCompactionTest {
     /** A symmetric link prepares one index twice; a compaction triggered by the second must keep the first. */
     @Test
     void compactionBetweenTwoReservationsKeepsTheFirst() {
-        AdjacencyIndex index = new AdjacencyIndex();
         for (int i = 0; i < 7; i++) {
             index.insertAt(1, i, index.prepare(1, i));
         }

@@ -11,6 +11,7 @@ import it.unimi.dsi.fastutil.ints.IntIterator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -130,19 +131,21 @@ public interface BadInputContract extends RelationFixture {
     default void nullArgumentsThrowNullPointerNamingTheRelationAndChangeNothing() {
         IntRelation rel = fixture();
         String before = fullSnapshot(rel);
-        assertNpe(rel, "replaceRights(1, null)", () -> rel.replaceRights(1, null));
-        assertNpe(rel, "replaceRights(5, null) of an unseen id", () -> rel.replaceRights(5, null));
-        assertNpe(rel, "replaceLefts(10, null)", () -> rel.replaceLefts(10, null));
-        assertNpe(rel, "replaceLefts(12, null) of an unseen id", () -> rel.replaceLefts(12, null));
-        assertNpe(rel, "forEachRight(1, null)", () -> rel.forEachRight(1, null));
-        assertNpe(rel, "forEachRight(5, null) of an unseen id", () -> rel.forEachRight(5, null));
-        assertNpe(rel, "forEachLeft(10, null)", () -> rel.forEachLeft(10, null));
-        assertNpe(rel, "forEachLeft(12, null) of an unseen id", () -> rel.forEachLeft(12, null));
-        assertNpe(rel, "copyRightsTo(1, null)", () -> rel.copyRightsTo(1, null));
-        assertNpe(rel, "copyRightsTo(5, null) of an unseen id", () -> rel.copyRightsTo(5, null));
-        assertNpe(rel, "copyLeftsTo(10, null)", () -> rel.copyLeftsTo(10, null));
-        assertNpe(rel, "copyLeftsTo(12, null) of an unseen id", () -> rel.copyLeftsTo(12, null));
+        // each method with an id of the fixture and an unseen one of its side: lefts 1 and 5, rights 10 and 12
+        assertNpeForSeenAndUnseenId(rel, "replaceRights", 1, 5, (r, id) -> r.replaceRights(id, null));
+        assertNpeForSeenAndUnseenId(rel, "replaceLefts", 10, 12, (r, id) -> r.replaceLefts(id, null));
+        assertNpeForSeenAndUnseenId(rel, "forEachRight", 1, 5, (r, id) -> r.forEachRight(id, null));
+        assertNpeForSeenAndUnseenId(rel, "forEachLeft", 10, 12, (r, id) -> r.forEachLeft(id, null));
+        assertNpeForSeenAndUnseenId(rel, "copyRightsTo", 1, 5, (r, id) -> r.copyRightsTo(id, null));
+        assertNpeForSeenAndUnseenId(rel, "copyLeftsTo", 10, 12, (r, id) -> r.copyLeftsTo(id, null));
         assertEquals(before, fullSnapshot(rel));
+    }
+
+    /** {@code method(seen, null)} and {@code method(unseen, null) of an unseen id}, each through {@link #assertNpe}. */
+    private static void assertNpeForSeenAndUnseenId(IntRelation rel, String method, int seen, int unseen,
+            ObjIntConsumer<IntRelation> callWithNull) {
+        assertNpe(rel, method + "(" + seen + ", null)", () -> callWithNull.accept(rel, seen));
+        assertNpe(rel, method + "(" + unseen + ", null) of an unseen id", () -> callWithNull.accept(rel, unseen));
     }
 
     private static void assertNpe(IntRelation rel, String what, Executable call) {

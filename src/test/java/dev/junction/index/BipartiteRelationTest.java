@@ -3,21 +3,18 @@ package dev.junction.index;
 import static dev.junction.index.RelationAssertions.forEachLefts;
 import static dev.junction.index.RelationAssertions.lefts;
 import static dev.junction.index.RelationAssertions.rights;
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.junction.index.RawIndexFixture.KindUnderTest;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#bipartite(String)}, plus what is particular to two id spaces. */
-class BipartiteRelationTest extends RawIndexFixture implements ModelFuzzContract, LinkSemanticsContract,
-        LargeDegreeContract, BadInputContract, ReadOnlyViewContract, FailFastContract, BulkLoadContract,
-        EmptyRelationContract {
-
-    BipartiteRelationTest() {
-        super(IntRelation.Kind.BIPARTITE);
-    }
+@KindUnderTest(IntRelation.Kind.BIPARTITE)
+class BipartiteRelationTest extends RawIndexFixture implements IntRelationContracts {
 
     @Test
     void theTwoIdSpacesAreIndependent() {
@@ -40,10 +37,7 @@ class BipartiteRelationTest extends RawIndexFixture implements ModelFuzzContract
 
     @Test
     void removeLeftAndRemoveRightOfTheSameIdAreDifferent() {
-        IntRelation rel = IntRelation.bipartite("ab");
-        rel.link(3, 4);
-        rel.link(4, 3);
-        rel.link(3, 3);
+        IntRelation rel = withLinks(IntRelation.bipartite("ab"), 3, 4, 4, 3, 3, 3);
         assertEquals(2, rel.removeLeft(3)); // (3,4), (3,3)
         assertArrayEquals(new int[] {4}, forEachLefts(rel, 3));
         assertEquals(1L, rel.size());

@@ -4,6 +4,7 @@ import static dev.junction.index.RelationAssertions.lefts;
 import static dev.junction.index.RelationAssertions.rights;
 import static dev.junction.index.RelationAssertions.snapshot;
 import static dev.junction.index.RelationAssertions.sortedArray;
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -172,9 +173,7 @@ public interface BulkLoadContract extends RelationFixture {
 
     @Test
     default void bulkLoadInvalidatesIteratorsOfTouchedEntitiesOnly() {
-        IntRelation rel = newRelation("bulk_ff");
-        rel.link(1, 10);
-        rel.link(2, 11);
+        IntRelation rel = withLinks(newRelation("bulk_ff"), 1, 10, 2, 11);
         IntIterator touched = rel.rightsOf(1).iterator();
         IntIterator untouched = rel.rightsOf(2).iterator();
         rel.linkAll(new int[] {1, 3}, new int[] {12, 13});

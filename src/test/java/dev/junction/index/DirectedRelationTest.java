@@ -1,22 +1,20 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.assertSelfLinkCountsOnce;
 import static dev.junction.index.RelationAssertions.lefts;
 import static dev.junction.index.RelationAssertions.rights;
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.junction.index.RawIndexFixture.KindUnderTest;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#directed(String)}, plus follow semantics over one id space. */
-class DirectedRelationTest extends RawIndexFixture implements ModelFuzzContract, LinkSemanticsContract,
-        LargeDegreeContract, BadInputContract, ReadOnlyViewContract, FailFastContract, BulkLoadContract,
-        EmptyRelationContract {
-
-    DirectedRelationTest() {
-        super(IntRelation.Kind.DIRECTED);
-    }
+@KindUnderTest(IntRelation.Kind.DIRECTED)
+class DirectedRelationTest extends RawIndexFixture implements IntRelationContracts {
 
     @Test
     void followingIsOneWay() {
@@ -39,11 +37,7 @@ class DirectedRelationTest extends RawIndexFixture implements ModelFuzzContract,
 
     @Test
     void followersAreTheLefts() {
-        IntRelation follows = IntRelation.directed("followers");
-        follows.link(10, 1);
-        follows.link(30, 1);
-        follows.link(20, 1);
-        follows.link(1, 40);
+        IntRelation follows = withLinks(IntRelation.directed("followers"), 10, 1, 30, 1, 20, 1, 1, 40);
         assertArrayEquals(new int[] {10, 20, 30}, lefts(follows, 1));
         assertEquals(3, follows.degreeOfRight(1), "follower count");
         assertEquals(1, follows.degreeOfLeft(1), "following count");
@@ -51,11 +45,7 @@ class DirectedRelationTest extends RawIndexFixture implements ModelFuzzContract,
 
     @Test
     void removeLeftRemovesOnlyOutgoingLinks() {
-        IntRelation follows = IntRelation.directed("outgoing");
-        follows.link(1, 2);
-        follows.link(1, 3);
-        follows.link(2, 1);
-        follows.link(3, 1);
+        IntRelation follows = withLinks(IntRelation.directed("outgoing"), 1, 2, 1, 3, 2, 1, 3, 1);
         assertEquals(2, follows.removeLeft(1));
         assertArrayEquals(new int[] {2, 3}, lefts(follows, 1), "followers of 1 stay");
         assertArrayEquals(new int[0], rights(follows, 1));
@@ -68,13 +58,7 @@ class DirectedRelationTest extends RawIndexFixture implements ModelFuzzContract,
     @Test
     void selfFollowIsOneLinkSeenFromBothSides() {
         IntRelation follows = IntRelation.directed("self");
-        assertTrue(follows.link(4, 4));
-        assertFalse(follows.link(4, 4));
-        assertEquals(1L, follows.size());
-        assertArrayEquals(new int[] {4}, rights(follows, 4));
-        assertArrayEquals(new int[] {4}, lefts(follows, 4));
-        assertEquals(1, follows.degreeOfLeft(4));
-        assertEquals(1, follows.degreeOfRight(4));
+        assertSelfLinkCountsOnce(follows, 4);
         follows.link(4, 5);
         assertEquals(2, follows.removeLeft(4));
         assertArrayEquals(new int[0], lefts(follows, 4));

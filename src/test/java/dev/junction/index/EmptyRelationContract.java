@@ -1,5 +1,6 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,9 +47,7 @@ public interface EmptyRelationContract extends RelationFixture {
 
     @Test
     default void unlinkingTheLastLinkLeavesEmptyEntities() {
-        IntRelation rel = newRelation("emptied");
-        rel.link(3, 4);
-        rel.link(70_000, 2_000_000_000);
+        IntRelation rel = withLinks(newRelation("emptied"), 3, 4, 70_000, 2_000_000_000);
         rel.unlink(3, 4);
         rel.removeLeft(70_000);
         assertEmptyFor(rel, 3, 4, 70_000, 2_000_000_000);

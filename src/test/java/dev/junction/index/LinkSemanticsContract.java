@@ -9,6 +9,7 @@ import static dev.junction.index.RelationAssertions.ints;
 import static dev.junction.index.RelationAssertions.lefts;
 import static dev.junction.index.RelationAssertions.rights;
 import static dev.junction.index.RelationAssertions.sortedArray;
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,9 +79,7 @@ public interface LinkSemanticsContract extends RelationFixture {
 
     @Test
     default void containsSeesExactlyTheLinkedPairs() {
-        IntRelation rel = newRelation("contains");
-        rel.link(1, 10);
-        rel.link(2, 11);
+        IntRelation rel = withLinks(newRelation("contains"), 1, 10, 2, 11);
         assertTrue(rel.contains(1, 10));
         assertTrue(rel.contains(2, 11));
         assertFalse(rel.contains(1, 11));
@@ -90,11 +89,7 @@ public interface LinkSemanticsContract extends RelationFixture {
 
     @Test
     default void removeLeftReturnsCountAndClearsTheOtherSide() {
-        IntRelation rel = newRelation("removeLeft");
-        rel.link(1, 10);
-        rel.link(1, 11);
-        rel.link(1, 12);
-        rel.link(2, 10);
+        IntRelation rel = withLinks(newRelation("removeLeft"), 1, 10, 1, 11, 1, 12, 2, 10);
         assertEquals(3, rel.removeLeft(1));
         assertEquals(1L, rel.size());
         assertRights(rel, 1, ints());
@@ -109,11 +104,7 @@ public interface LinkSemanticsContract extends RelationFixture {
 
     @Test
     default void removeRightReturnsCountAndClearsTheOtherSide() {
-        IntRelation rel = newRelation("removeRight");
-        rel.link(1, 10);
-        rel.link(2, 10);
-        rel.link(3, 10);
-        rel.link(2, 11);
+        IntRelation rel = withLinks(newRelation("removeRight"), 1, 10, 2, 10, 3, 10, 2, 11);
         assertEquals(3, rel.removeRight(10));
         assertEquals(1L, rel.size());
         assertLefts(rel, 10, ints());
@@ -142,10 +133,7 @@ public interface LinkSemanticsContract extends RelationFixture {
 
     @Test
     default void replaceRightsMakesTheGivenSetTheWholeSet() {
-        IntRelation rel = newRelation("replaceRights");
-        rel.link(1, 10);
-        rel.link(1, 11);
-        rel.link(2, 11);
+        IntRelation rel = withLinks(newRelation("replaceRights"), 1, 10, 1, 11, 2, 11);
         assertTrue(rel.replaceRights(1, ints(12, 11, 12, 13, 13)), "duplicates count once");
         assertRights(rel, 1, ints(11, 12, 13));
         assertLefts(rel, 10, ints());
@@ -171,10 +159,7 @@ public interface LinkSemanticsContract extends RelationFixture {
 
     @Test
     default void replaceLeftsMakesTheGivenSetTheWholeSet() {
-        IntRelation rel = newRelation("replaceLefts");
-        rel.link(1, 10);
-        rel.link(2, 10);
-        rel.link(2, 11);
+        IntRelation rel = withLinks(newRelation("replaceLefts"), 1, 10, 2, 10, 2, 11);
         assertTrue(rel.replaceLefts(10, ints(3, 2, 3)));
         assertLefts(rel, 10, ints(2, 3));
         assertRights(rel, 1, ints());
@@ -245,10 +230,7 @@ public interface LinkSemanticsContract extends RelationFixture {
 
     @Test
     default void degreesFollowEveryChange() {
-        IntRelation rel = newRelation("degrees");
-        rel.link(1, 10);
-        rel.link(1, 11);
-        rel.link(2, 11);
+        IntRelation rel = withLinks(newRelation("degrees"), 1, 10, 1, 11, 2, 11);
         assertEquals(2, rel.degreeOfLeft(1));
         assertEquals(1, rel.degreeOfLeft(2));
         assertEquals(1, rel.degreeOfRight(10));

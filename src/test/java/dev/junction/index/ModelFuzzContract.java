@@ -240,19 +240,26 @@ public interface ModelFuzzContract extends RelationFixture {
         }
 
         void doLink(int l, int r) {
-            touched.add(l);
-            touched.add(r);
-            op = "link(" + l + ", " + r + ")";
-            assertEquals(model.link(l, r), rel.link(l, r), ctx);
-            checkPair(l, r);
+            doPairOp("link", l, r, model::link, rel::link);
         }
 
         void doUnlink(int l, int r) {
+            doPairOp("unlink", l, r, model::unlink, rel::unlink);
+        }
+
+        /** {@code link} or {@code unlink} of one pair: the model and the relation must answer alike. */
+        private void doPairOp(String name, int l, int r, PairOp onModel, PairOp onRelation) {
             touched.add(l);
             touched.add(r);
-            op = "unlink(" + l + ", " + r + ")";
-            assertEquals(model.unlink(l, r), rel.unlink(l, r), ctx);
+            op = name + "(" + l + ", " + r + ")";
+            assertEquals(onModel.apply(l, r), onRelation.apply(l, r), ctx);
             checkPair(l, r);
+        }
+
+        /** {@code link} or {@code unlink}, of the model or of the relation under test. */
+        @FunctionalInterface
+        private interface PairOp {
+            boolean apply(int left, int right);
         }
 
         /** removeLeft ({@code ofLeft}) or removeRight of an id, then the sets of it and of its former partners. */

@@ -1,12 +1,31 @@
 package dev.junction.index;
 
-/** The fixture of the raw index's test classes: a new {@link IntRelation} of the kind each class tests. */
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The fixture of the raw index's test classes: a new {@link IntRelation} of the kind each class names with
+ * {@link KindUnderTest} (declared once on the class, as {@link ModelFuzzContract.FuzzSeeds} declares seeds).
+ */
 abstract class RawIndexFixture implements RelationFixture {
+
+    /** On a subclass: the kind of relation its tests and contracts run on. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface KindUnderTest {
+        IntRelation.Kind value();
+    }
 
     private final IntRelation.Kind kind;
 
-    RawIndexFixture(IntRelation.Kind kind) {
-        this.kind = kind;
+    RawIndexFixture() {
+        KindUnderTest declared = getClass().getAnnotation(KindUnderTest.class);
+        if (declared == null) {
+            throw new IllegalStateException(getClass().getName() + " does not declare its @KindUnderTest");
+        }
+        this.kind = declared.value();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.junction.index;
 
 import static dev.junction.index.RelationAssertions.snapshot;
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -17,10 +18,7 @@ import org.junit.jupiter.api.function.Executable;
 public interface ReadOnlyViewContract extends RelationFixture {
 
     private IntRelation fixture() {
-        IntRelation rel = newRelation("read_only");
-        rel.link(1, 10);
-        rel.link(1, 11);
-        rel.link(2, 10);
+        IntRelation rel = withLinks(newRelation("read_only"), 1, 10, 1, 11, 2, 10);
         for (int r = 100; r < 5_100; r++) { // a large set too
             rel.link(3, r);
         }
@@ -73,9 +71,7 @@ public interface ReadOnlyViewContract extends RelationFixture {
     /** A view prints its ids like a {@code List} (as the typed views print their entities), not like fastutil's sets. */
     @Test
     default void viewsPrintTheirIdsLikeAList() {
-        IntRelation rel = newRelation("printed");
-        rel.link(1, 10);
-        rel.link(1, 11);
+        IntRelation rel = withLinks(newRelation("printed"), 1, 10, 1, 11);
         assertEquals("[10, 11]", rel.rightsOf(1).toString());
         assertEquals("[1]", rel.leftsOf(11).toString());
         assertEquals("[]", rel.rightsOf(7).toString());

@@ -2,6 +2,8 @@ package dev.junction.index;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntIterator;
@@ -52,6 +54,20 @@ final class RelationAssertions {
         return values;
     }
 
+    /**
+     * Links {@code rel}'s pairs {@code (leftsAndRights[0], leftsAndRights[1])}, {@code (leftsAndRights[2],
+     * leftsAndRights[3])}, ... in that order, as a test's starting state, and returns {@code rel}.
+     */
+    static IntRelation withLinks(IntRelation rel, int... leftsAndRights) {
+        if (leftsAndRights.length % 2 != 0) {
+            throw new IllegalArgumentException("an odd number of ids: " + Arrays.toString(leftsAndRights));
+        }
+        for (int i = 0; i < leftsAndRights.length; i += 2) {
+            rel.link(leftsAndRights[i], leftsAndRights[i + 1]);
+        }
+        return rel;
+    }
+
     static int[] sortedArray(Collection<Integer> values) {
         int[] out = new int[values.size()];
         int i = 0;
@@ -62,6 +78,20 @@ final class RelationAssertions {
             Arrays.sort(out);
         }
         return out;
+    }
+
+    /**
+     * Links {@code id} to itself twice on a relation that does not hold it yet: the first link is new, the second
+     * is not, and the one link is seen once from each side (size 1, degree 1 each way, {@code {id}} both ways).
+     */
+    static void assertSelfLinkCountsOnce(IntRelation rel, int id) {
+        assertTrue(rel.link(id, id), "first self-link");
+        assertFalse(rel.link(id, id), "second self-link");
+        assertEquals(1L, rel.size());
+        assertArrayEquals(new int[] {id}, rights(rel, id));
+        assertArrayEquals(new int[] {id}, lefts(rel, id));
+        assertEquals(1, rel.degreeOfLeft(id));
+        assertEquals(1, rel.degreeOfRight(id));
     }
 
     /** Asserts the full observable content of one left's rights: views, iteration order, copies, degree. */

@@ -1,5 +1,6 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,11 +84,8 @@ class SwapContentsTest {
 
     @Test
     void openIteratorsFailFastAfterASwap() {
-        IntRelation a = IntRelation.bipartite("a");
-        IntRelation b = IntRelation.bipartite("b");
-        a.link(1, 2);
-        a.link(1, 3);
-        b.link(1, 9);
+        IntRelation a = withLinks(IntRelation.bipartite("a"), 1, 2, 1, 3);
+        IntRelation b = withLinks(IntRelation.bipartite("b"), 1, 9);
         var it = a.rightsOf(1).iterator();
         it.nextInt();
         a.swapContents(b);
@@ -124,14 +122,8 @@ class SwapContentsTest {
      */
     @Test
     void iteratorsFailFastAfterASwapEvenWhenEntityCountersCoincide() {
-        IntRelation a = IntRelation.bipartite("a");
-        IntRelation b = IntRelation.bipartite("b");
-        a.link(1, 2);
-        a.link(1, 3);
-        a.link(1, 4);
-        b.link(1, 7);
-        b.link(1, 8);
-        b.link(1, 9);
+        IntRelation a = withLinks(IntRelation.bipartite("a"), 1, 2, 1, 3, 1, 4);
+        IntRelation b = withLinks(IntRelation.bipartite("b"), 1, 7, 1, 8, 1, 9);
         it.unimi.dsi.fastutil.ints.IntIterator it = a.rightsOf(1).iterator();
         org.junit.jupiter.api.Assertions.assertEquals(2, it.nextInt());
         a.swapContents(b);

@@ -1,26 +1,24 @@
 package dev.junction.index;
 
+import static dev.junction.index.RelationAssertions.assertSelfLinkCountsOnce;
 import static dev.junction.index.RelationAssertions.drain;
 import static dev.junction.index.RelationAssertions.lefts;
 import static dev.junction.index.RelationAssertions.rights;
+import static dev.junction.index.RelationAssertions.withLinks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.junction.index.RawIndexFixture.KindUnderTest;
 import it.unimi.dsi.fastutil.ints.IntIterator;
 import java.util.ConcurrentModificationException;
 import org.junit.jupiter.api.Test;
 
 /** Every contract for {@link IntRelation#symmetric(String)}, plus friendship semantics. */
-class SymmetricRelationTest extends RawIndexFixture implements ModelFuzzContract, LinkSemanticsContract,
-        LargeDegreeContract, BadInputContract, ReadOnlyViewContract, FailFastContract, BulkLoadContract,
-        EmptyRelationContract {
-
-    SymmetricRelationTest() {
-        super(IntRelation.Kind.SYMMETRIC);
-    }
+@KindUnderTest(IntRelation.Kind.SYMMETRIC)
+class SymmetricRelationTest extends RawIndexFixture implements IntRelationContracts {
 
     @Test
     void linkMakesEachTheOthersFriend() {
@@ -42,9 +40,7 @@ class SymmetricRelationTest extends RawIndexFixture implements ModelFuzzContract
 
     @Test
     void unlinkEitherWayRemovesBoth() {
-        IntRelation friends = IntRelation.symmetric("unfriend");
-        friends.link(1, 2);
-        friends.link(3, 1);
+        IntRelation friends = withLinks(IntRelation.symmetric("unfriend"), 1, 2, 3, 1);
         assertTrue(friends.unlink(2, 1));
         assertFalse(friends.unlink(1, 2));
         assertFalse(friends.contains(1, 2));
@@ -58,13 +54,7 @@ class SymmetricRelationTest extends RawIndexFixture implements ModelFuzzContract
     @Test
     void selfLinkCountsOnce() {
         IntRelation friends = IntRelation.symmetric("self");
-        assertTrue(friends.link(3, 3));
-        assertFalse(friends.link(3, 3));
-        assertEquals(1L, friends.size());
-        assertEquals(1, friends.degreeOfLeft(3));
-        assertEquals(1, friends.degreeOfRight(3));
-        assertArrayEquals(new int[] {3}, rights(friends, 3));
-        assertArrayEquals(new int[] {3}, lefts(friends, 3));
+        assertSelfLinkCountsOnce(friends, 3);
         friends.link(3, 4);
         assertEquals(2L, friends.size());
         assertEquals(2, friends.removeLeft(3), "self-link counts once in the removed count");
@@ -77,10 +67,7 @@ class SymmetricRelationTest extends RawIndexFixture implements ModelFuzzContract
 
     @Test
     void removeLeftIsRemoveRight() {
-        IntRelation friends = IntRelation.symmetric("remove");
-        friends.link(1, 2);
-        friends.link(1, 3);
-        friends.link(4, 1);
+        IntRelation friends = withLinks(IntRelation.symmetric("remove"), 1, 2, 1, 3, 4, 1);
         assertEquals(3, friends.removeRight(1));
         assertEquals(0L, friends.size());
         friends.link(1, 2);
@@ -109,9 +96,7 @@ class SymmetricRelationTest extends RawIndexFixture implements ModelFuzzContract
 
     @Test
     void linkFromTheOtherEndFailsTheOwnersIterator() {
-        IntRelation friends = IntRelation.symmetric("ff");
-        friends.link(1, 2);
-        friends.link(1, 3);
+        IntRelation friends = withLinks(IntRelation.symmetric("ff"), 1, 2, 1, 3);
         IntIterator it = friends.rightsOf(1).iterator();
         it.nextInt();
         friends.link(7, 1); // changes 1's links although 1 is the second argument
