@@ -295,27 +295,11 @@ class AssociationTableTest {
     @Test
     void listenersHearThePairsNotTheInternalParts() {
         List<String> heard = new ArrayList<>();
-        db.addListener(new ChangeListener() {
-            @Override
-            public void linked(Relation<?, ?> relation, int left, int right) {
-                heard.add("link " + relation.name() + " " + (relation == orders.pairs()));
-            }
-
-            @Override
-            public void unlinked(Relation<?, ?> relation, int left, int right) {
-                heard.add("unlink " + relation.name());
-            }
-
-            @Override
-            public void added(Table<?> table, int id, Object entity) {
-                heard.add("add " + table.name() + " " + entity);
-            }
-
-            @Override
-            public void removed(Table<?> table, int id, Object entity) {
-                heard.add("remove " + table.name() + " " + entity);
-            }
-        });
+        db.addListener(new LambdaListener()
+                .linked((relation, left, right) -> heard.add("link " + relation.name() + " " + (relation == orders.pairs())))
+                .unlinked((relation, left, right) -> heard.add("unlink " + relation.name()))
+                .added((table, id, entity) -> heard.add("add " + table.name() + " " + entity))
+                .removed((table, id, entity) -> heard.add("remove " + table.name() + " " + entity)));
         int r = orders.add("ann", "mug");
         orders.add("ann", "mug");
         orders.remove(r);
@@ -330,13 +314,7 @@ class AssociationTableTest {
      */
     @Test
     void randomOperationsAgainstAListOfRows() {
-        long seed = Long.getLong("junction.rows.seed", System.nanoTime());
-        int ops = Integer.getInteger("junction.rows.ops", 3000);
-        try {
-            runRandom(seed, ops);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed=" + seed + " (rerun: -Djunction.rows.seed=" + seed + ")", e);
-        }
+        RandomModelTest.run("junction.rows", 3000, this::runRandom);
     }
 
     /** A row of the model. */
@@ -346,8 +324,7 @@ class AssociationTableTest {
     private void runRandom(long seed, int ops) {
         Random rnd = new Random(seed);
         List<Row> model = new ArrayList<>();
-        List<Row> saved = null;
-        Transaction t = null;
+        RandomModelTest.ModelTransaction<List<Row>> t = new RandomModelTest.ModelTransaction<>(db, ArrayList::new);
         int n = 6;
         for (int step = 0; step < ops; step++) {
             String c = "c" + rnd.nextInt(n);
@@ -385,21 +362,14 @@ class AssociationTableTest {
             } else if (op < 73) {
                 products.remove(p);
                 model.removeIf(x -> x.product().equals(p));
-            } else if (op < 78 && t == null) {
-                t = db.begin();
-                saved = new ArrayList<>(model);
-            } else if (op < 88 && t != null) {
-                if (rnd.nextBoolean()) {
-                    t.commit();
-                } else {
-                    t.rollback();
-                    model = saved;
-                }
-                t = null;
+            } else if (op < 78 && !t.isOpen()) {
+                t.begin(model);
+            } else if (op < 88 && t.isOpen()) {
+                model = t.end(rnd.nextBoolean(), model);
             }
             check(model, n, step);
         }
-        if (t != null) t.rollback();
+        if (t.isOpen()) t.end(false, model);
     }
 
     private void check(List<Row> model, int n, int step) {

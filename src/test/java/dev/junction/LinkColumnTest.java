@@ -296,20 +296,17 @@ class LinkColumnTest {
      */
     @Test
     void randomOperationsAgainstAMapOfPairsToValues() {
-        long seed = Long.getLong("junction.columns.seed", System.nanoTime());
-        int ops = Integer.getInteger("junction.columns.ops", 4000);
-        try {
-            runRandom(seed, ops);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed=" + seed + " (rerun: -Djunction.columns.seed=" + seed + ")", e);
-        }
+        RandomModelTest.run("junction.columns", 4000, this::runRandom);
     }
 
     private void runRandom(long seed, int ops) {
         Random rnd = new Random(seed);
         Map<Long, long[]> model = new HashMap<>(); // (l << 32 | r) -> {grade, enrolled}
-        Map<Long, long[]> saved = null;
-        Transaction t = null;
+        RandomModelTest.ModelTransaction<Map<Long, long[]>> t = new RandomModelTest.ModelTransaction<>(db, m -> {
+            Map<Long, long[]> saved = new HashMap<>();
+            for (Map.Entry<Long, long[]> e : m.entrySet()) saved.put(e.getKey(), e.getValue().clone());
+            return saved;
+        });
         int n = 12;
         for (int i = 0; i < n; i++) {
             students.add("s" + i);
@@ -347,22 +344,14 @@ class LinkColumnTest {
             } else if (op < 75) {
                 enrollment.link(s, c);
                 model.putIfAbsent(key, new long[] {0, -1});
-            } else if (op < 80 && t == null) {
-                t = db.begin();
-                saved = new HashMap<>();
-                for (Map.Entry<Long, long[]> e : model.entrySet()) saved.put(e.getKey(), e.getValue().clone());
-            } else if (op < 90 && t != null) {
-                if (rnd.nextBoolean()) {
-                    t.commit();
-                } else {
-                    t.rollback();
-                    model = saved;
-                }
-                t = null;
+            } else if (op < 80 && !t.isOpen()) {
+                t.begin(model);
+            } else if (op < 90 && t.isOpen()) {
+                model = t.end(rnd.nextBoolean(), model);
             }
             check(model, n, step);
         }
-        if (t != null) t.commit();
+        if (t.isOpen()) t.end(true, model);
         check(model, n, ops);
     }
 

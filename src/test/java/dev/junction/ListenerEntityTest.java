@@ -196,17 +196,9 @@ class ListenerEntityTest {
     @Test
     void inPlaceWritesCarryTheirEntitiesAndIntOnlyListenersStillHearEverything() {
         List<String> ints = new ArrayList<>();
-        db.addListener(new ChangeListener() {
-            @Override
-            public void linked(Relation<?, ?> r, int left, int right) {
-                ints.add("link " + r.name() + " " + left + " " + right);
-            }
-
-            @Override
-            public void unlinked(Relation<?, ?> r, int left, int right) {
-                ints.add("unlink " + r.name() + " " + left + " " + right);
-            }
-        });
+        db.addListener(new LambdaListener()
+                .linked((r, left, right) -> ints.add("link " + r.name() + " " + left + " " + right))
+                .unlinked((r, left, right) -> ints.add("unlink " + r.name() + " " + left + " " + right)));
         int frank = authors.idOf("frank");
         int dune = books.idOf(DUNE);
         wrote.unlink("frank", DUNE); // outside a transaction, both ends present: in place
