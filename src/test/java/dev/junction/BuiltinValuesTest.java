@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.junction.CraftedFileTest.Section;
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -291,22 +289,8 @@ class BuiltinValuesTest {
 
     // ---- registered codecs first ------------------------------------------------------------------------
 
-    static final ValueCodec<UUID> UUID_AS_TEXT = new ValueCodec<>() {
-        @Override
-        public Class<UUID> type() {
-            return UUID.class;
-        }
-
-        @Override
-        public void write(UUID value, DataOutput out) throws IOException {
-            out.writeUTF(value.toString());
-        }
-
-        @Override
-        public UUID read(DataInput in) throws IOException {
-            return UUID.fromString(in.readUTF());
-        }
-    };
+    static final ValueCodec<UUID> UUID_AS_TEXT = TestCodecs.of(UUID.class, (value, out) -> out.writeUTF(value.toString()),
+            in -> UUID.fromString(in.readUTF()));
 
     @Test
     void aRegisteredCodecTakesPrecedenceOverTheBuiltIn() throws IOException {
