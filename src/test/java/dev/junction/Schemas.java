@@ -41,6 +41,12 @@ public final class Schemas {
         }
     }
 
+    /** The symmetric relation {@code relation} over the string table {@code table} of a new engine. */
+    public static Relation<String, String> symmetric(String relation, String table) {
+        Junction db = Junction.create();
+        return db.symmetric(relation, db.table(table));
+    }
+
     /** {@code relation} between the long tables {@code left} and {@code right} of a new engine. */
     public static Longs longs(String relation, String left, String right) {
         return longs(Junction.create(), relation, left, right);

@@ -161,11 +161,9 @@ class TableTest {
 
     @Test
     void tableIteratorIsFailFastAndItsRemoveDeletesTheEntity() {
-        Junction db = Junction.create();
-        Table<String> t = db.table("t");
-        Relation<String, String> r = db.symmetric("friends", t);
-        r.link("a", "b");
-        r.link("b", "c");
+        Relation<String, String> r = Schemas.symmetric("friends", "t");
+        Table<String> t = r.leftTable();
+        Schemas.link(r, "a", "b", "b", "c");
         Iterator<String> it = t.iterator();
         assertEquals("a", it.next());
         t.add("d");
