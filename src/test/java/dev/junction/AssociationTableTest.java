@@ -16,7 +16,6 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,28 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class AssociationTableTest {
 
-    Junction db;
-    Table<String> customers;
-    Table<String> products;
-    AssociationTable<String, String> orders;
-    RowColumn.OfInt quantity;
-    RowColumn.OfDouble unitPrice;
-    RowColumn.OfLong at; // epoch seconds
-    RowColumn.OfObject<String> channel;
-    RowColumn.OfBoolean paid;
-
-    @BeforeEach
-    void setUp() {
-        db = Junction.create();
-        customers = db.table("customers");
-        products = db.table("products");
-        orders = db.associationTable("orders", customers, products);
-        quantity = orders.intColumn("quantity", 1);
-        unitPrice = orders.doubleColumn("unit_price", 0.0);
-        at = orders.longColumn("at", 0L);
-        channel = orders.objectColumn("channel", String.class, "web");
-        paid = orders.booleanColumn("paid", false);
-    }
+    // the schema as initialized fields: JUnit makes a new instance, so a new engine, for every test
+    final Junction db = Junction.create();
+    final Table<String> customers = db.table("customers");
+    final Table<String> products = db.table("products");
+    final AssociationTable<String, String> orders = db.associationTable("orders", customers, products);
+    final RowColumn.OfInt quantity = orders.intColumn("quantity", 1);
+    final RowColumn.OfDouble unitPrice = orders.doubleColumn("unit_price", 0.0);
+    final RowColumn.OfLong at = orders.longColumn("at", 0L); // epoch seconds
+    final RowColumn.OfObject<String> channel = orders.objectColumn("channel", String.class, "web");
+    final RowColumn.OfBoolean paid = orders.booleanColumn("paid", false);
 
     @Test
     void manyRowsPerPairEachWithItsOwnValues() {
@@ -295,11 +282,11 @@ class AssociationTableTest {
     @Test
     void listenersHearThePairsNotTheInternalParts() {
         List<String> heard = new ArrayList<>();
-        db.addListener(new LambdaListener()
-                .linked((relation, left, right) -> heard.add("link " + relation.name() + " " + (relation == orders.pairs())))
-                .unlinked((relation, left, right) -> heard.add("unlink " + relation.name()))
-                .added((table, id, entity) -> heard.add("add " + table.name() + " " + entity))
-                .removed((table, id, entity) -> heard.add("remove " + table.name() + " " + entity)));
+        db.addListener(new LambdaListener(
+                (relation, left, right) -> heard.add("link " + relation.name() + " " + (relation == orders.pairs())),
+                (relation, left, right) -> heard.add("unlink " + relation.name()),
+                (table, id, entity) -> heard.add("add " + table.name() + " " + entity),
+                (table, id, entity) -> heard.add("remove " + table.name() + " " + entity)));
         int r = orders.add("ann", "mug");
         orders.add("ann", "mug");
         orders.remove(r);
@@ -362,10 +349,8 @@ class AssociationTableTest {
             } else if (op < 73) {
                 products.remove(p);
                 model.removeIf(x -> x.product().equals(p));
-            } else if (op < 78 && !t.isOpen()) {
-                t.begin(model);
-            } else if (op < 88 && t.isOpen()) {
-                model = t.end(rnd.nextBoolean(), model);
+            } else if (op < 88) {
+                model = t.beginOrEnd(op < 78, rnd, model);
             }
             check(model, n, step);
         }

@@ -21,7 +21,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -69,12 +68,7 @@ class BuiltinValuesTest {
         String dump() {
             TreeMap<String, String> out = new TreeMap<>();
             for (AbstractTable<?> t : db.tablesInOrder()) {
-                StringBuilder b = new StringBuilder();
-                BitSet live = t.liveIds();
-                for (int id = live.nextSetBit(0); id >= 0; id = live.nextSetBit(id + 1)) {
-                    b.append(id).append('=').append(show(t.committedEntity(id))).append(' ');
-                }
-                out.put("table " + t.name, b.toString());
+                out.put("table " + t.name, SnapshotTest.liveEntities(t, BuiltinValuesTest::show));
             }
             List<String> links = new ArrayList<>();
             about.ints().forEachLink((l, r) -> links.add(l + "-" + r + ":" + show(value.getByIds(l, r))));

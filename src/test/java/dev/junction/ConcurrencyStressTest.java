@@ -95,17 +95,28 @@ class ConcurrencyStressTest {
         }
     }
 
-    @Test
-    void readersNeverSeeBrokenPartialOrRolledBackStateAndTheEndStateMatchesTheCommits() throws Exception {
-        long millis = Long.getLong("junction.stress.millis", 3000);
+    /** The seed ({@code -Djunction.stress.seed}, or the clock), kept with the line that reruns it for failures. */
+    private long seed(long millis) {
         long seed = Long.getLong("junction.stress.seed", System.nanoTime());
         rerun = "seed=" + seed + " millis=" + millis + " (rerun: mvn -o test -Dtest=ConcurrencyStressTest"
                 + " -Djunction.stress.seed=" + seed + " -Djunction.stress.millis=" + millis + ")";
+        return seed;
+    }
 
+    /** The engine both tests start from: tables of long lefts and rights, and relation {@code a} between them. */
+    private void declareLeftsRightsAndA() {
         db = Junction.create();
         lefts = db.longTable("lefts");
         rights = db.longTable("rights");
         a = db.relation("a", lefts, rights);
+    }
+
+    @Test
+    void readersNeverSeeBrokenPartialOrRolledBackStateAndTheEndStateMatchesTheCommits() throws Exception {
+        long millis = Long.getLong("junction.stress.millis", 3000);
+        long seed = seed(millis);
+
+        declareLeftsRightsAndA();
         b = db.relation("b", lefts, rights);
         follows = db.directed("follows", lefts);
         friends = db.symmetric("friends", lefts);
@@ -126,22 +137,25 @@ class ConcurrencyStressTest {
                 events.incrementAndGet();
             }
 
-            @Override
-            public void linked(Relation<?, ?> relation, int left, int right) {
+            /** One delivery, which must be the only one under way: {@code replay} must apply to the pairs. */
+            private void deliver(java.util.function.BooleanSupplier replay, String problem) {
                 enter();
-                if (!replayed.add(pairKey(relation, left, right))) {
-                    problem("listener", "linked twice without unlink: " + pairKey(relation, left, right));
+                if (!replay.getAsBoolean()) {
+                    problem("listener", problem);
                 }
                 delivering.decrementAndGet();
             }
 
             @Override
+            public void linked(Relation<?, ?> relation, int left, int right) {
+                String pair = pairKey(relation, left, right);
+                deliver(() -> replayed.add(pair), "linked twice without unlink: " + pair);
+            }
+
+            @Override
             public void unlinked(Relation<?, ?> relation, int left, int right) {
-                enter();
-                if (!replayed.remove(pairKey(relation, left, right))) {
-                    problem("listener", "unlinked an absent pair: " + pairKey(relation, left, right));
-                }
-                delivering.decrementAndGet();
+                String pair = pairKey(relation, left, right);
+                deliver(() -> replayed.remove(pair), "unlinked an absent pair: " + pair);
             }
         });
 
@@ -603,13 +617,8 @@ class ConcurrencyStressTest {
     void singleReadsOutsideAViewAreNeverTornByStructuralChanges() throws Exception {
         long total = Long.getLong("junction.stress.millis", 3000);
         long millis = total / 3;
-        long seed = Long.getLong("junction.stress.seed", System.nanoTime());
-        rerun = "seed=" + seed + " millis=" + total + " (rerun: mvn -o test -Dtest=ConcurrencyStressTest"
-                + " -Djunction.stress.seed=" + seed + " -Djunction.stress.millis=" + total + ")";
-        db = Junction.create();
-        lefts = db.longTable("lefts");
-        rights = db.longTable("rights");
-        a = db.relation("a", lefts, rights);
+        long seed = seed(total);
+        declareLeftsRightsAndA();
         for (long k = 0; k < 5000; k++) {
             lefts.add(k);
             rights.add(k);

@@ -366,6 +366,21 @@ final class EngineWorld {
         }
     }
 
+    /** Something a thread waits for, which an interruption may cut short. */
+    @FunctionalInterface
+    interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    /** Waits where a lambda cannot throw {@link InterruptedException}: an interruption fails the test. */
+    static void uninterrupted(Wait wait) {
+        try {
+            wait.run();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The snapshot of {@code db} as another thread sees it, in a read view. */
     static String snapshotFromOtherThread(Junction db) throws Exception {
         return onOtherThread("snapshot-reader", () -> db.read(() -> snapshot(db)));

@@ -319,16 +319,15 @@ class GateTest {
     /** read0/readInt fast path: a table whose size stays N through commits and rollbacks. */
     @Test
     void tableReadsStayWholeUnderChurn() throws Exception {
-        Junction db = Junction.create();
-        LongTable a = db.longTable("a");
-        LongTable b = db.longTable("b");
-        Relation<Long, Long> rel = db.relation("r", a, b);
-        LinkColumn.OfLong<Long, Long> c1 = rel.longColumn("c1", 0);
-        LinkColumn.OfLong<Long, Long> c2 = rel.longColumn("c2", 0);
+        Schemas.Longs world = Schemas.longs("r", "a", "b");
+        Junction db = world.db();
+        LongTable a = world.lefts();
+        LinkColumn.OfLong<Long, Long> c1 = world.rel().longColumn("c1", 0);
+        LinkColumn.OfLong<Long, Long> c2 = world.rel().longColumn("c2", 0);
         final int N = 50;
         for (long k = 0; k < N; k++) a.add(k);
-        b.add(0L);
-        rel.link(0L, 0L);
+        world.rights().add(0L);
+        world.rel().link(0L, 0L);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.ConcurrentLinkedQueue<String> bad = new java.util.concurrent.ConcurrentLinkedQueue<>();
         Thread w = new Thread(() -> {

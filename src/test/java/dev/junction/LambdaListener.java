@@ -2,10 +2,11 @@ package dev.junction;
 
 /**
  * A {@link ChangeListener} made of lambdas, for tests that hear some of the int-level events and write them down
- * their own way: {@code new LambdaListener().linked((r, l, x) -> ...).added((t, id, e) -> ...)}. An event it is
- * given no lambda for does nothing, like {@link ChangeListener}'s defaults.
+ * their own way; {@link #NO_PAIR} and {@link #NO_ENTITY} stand for the events a test does not listen to (they do
+ * nothing, like {@link ChangeListener}'s defaults).
  */
-final class LambdaListener implements ChangeListener {
+record LambdaListener(PairEvent onLinked, PairEvent onUnlinked, EntityEvent onAdded, EntityEvent onRemoved)
+        implements ChangeListener {
 
     /** A link or an unlink, by ids. */
     @FunctionalInterface
@@ -19,48 +20,26 @@ final class LambdaListener implements ChangeListener {
         void on(Table<?> table, int id, Object entity);
     }
 
-    private PairEvent linked = (r, l, x) -> { };
-    private PairEvent unlinked = (r, l, x) -> { };
-    private EntityEvent added = (t, id, e) -> { };
-    private EntityEvent removed = (t, id, e) -> { };
-
-    LambdaListener linked(PairEvent e) {
-        linked = e;
-        return this;
-    }
-
-    LambdaListener unlinked(PairEvent e) {
-        unlinked = e;
-        return this;
-    }
-
-    LambdaListener added(EntityEvent e) {
-        added = e;
-        return this;
-    }
-
-    LambdaListener removed(EntityEvent e) {
-        removed = e;
-        return this;
-    }
+    static final PairEvent NO_PAIR = (relation, left, right) -> { };
+    static final EntityEvent NO_ENTITY = (table, id, entity) -> { };
 
     @Override
     public void linked(Relation<?, ?> relation, int left, int right) {
-        linked.on(relation, left, right);
+        onLinked.on(relation, left, right);
     }
 
     @Override
     public void unlinked(Relation<?, ?> relation, int left, int right) {
-        unlinked.on(relation, left, right);
+        onUnlinked.on(relation, left, right);
     }
 
     @Override
     public void added(Table<?> table, int id, Object entity) {
-        added.on(table, id, entity);
+        onAdded.on(table, id, entity);
     }
 
     @Override
     public void removed(Table<?> table, int id, Object entity) {
-        removed.on(table, id, entity);
+        onRemoved.on(table, id, entity);
     }
 }

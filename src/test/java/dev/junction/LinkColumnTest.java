@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,31 +22,19 @@ import org.junit.jupiter.api.Test;
  */
 class LinkColumnTest {
 
-    Junction db;
-    Table<String> students;
-    Table<String> courses;
-    Relation<String, String> enrollment;
-    LinkColumn.OfLong<String, String> enrolled; // epoch day
-    LinkColumn.OfInt<String, String> grade;
-    LinkColumn.OfDouble<String, String> credits;
-    LinkColumn.OfBoolean<String, String> audit;
-    LinkColumn.OfObject<String, String, String> note;
+    // the schema as initialized fields: JUnit makes a new instance, so a new engine, for every test
+    final Junction db = Junction.create();
+    final Table<String> students = db.table("students");
+    final Table<String> courses = db.table("courses");
+    final Relation<String, String> enrollment = db.relation("enrollment", students, courses);
+    final LinkColumn.OfLong<String, String> enrolled = enrollment.longColumn("enrolled", -1); // epoch day
+    final LinkColumn.OfInt<String, String> grade = enrollment.intColumn("grade", 0);
+    final LinkColumn.OfDouble<String, String> credits = enrollment.doubleColumn("credits", 5.0);
+    final LinkColumn.OfBoolean<String, String> audit = enrollment.booleanColumn("audit", true);
+    final LinkColumn.OfObject<String, String, String> note = enrollment.objectColumn("note", String.class, "none");
 
     static long day(String iso) {
         return LocalDate.parse(iso).toEpochDay();
-    }
-
-    @BeforeEach
-    void setUp() {
-        db = Junction.create();
-        students = db.table("students");
-        courses = db.table("courses");
-        enrollment = db.relation("enrollment", students, courses);
-        enrolled = enrollment.longColumn("enrolled", -1);
-        grade = enrollment.intColumn("grade", 0);
-        credits = enrollment.doubleColumn("credits", 5.0);
-        audit = enrollment.booleanColumn("audit", true);
-        note = enrollment.objectColumn("note", String.class, "none");
     }
 
     @Test
@@ -344,10 +331,8 @@ class LinkColumnTest {
             } else if (op < 75) {
                 enrollment.link(s, c);
                 model.putIfAbsent(key, new long[] {0, -1});
-            } else if (op < 80 && !t.isOpen()) {
-                t.begin(model);
-            } else if (op < 90 && t.isOpen()) {
-                model = t.end(rnd.nextBoolean(), model);
+            } else if (op < 90) {
+                model = t.beginOrEnd(op < 80, rnd, model);
             }
             check(model, n, step);
         }

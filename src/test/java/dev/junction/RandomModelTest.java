@@ -1,5 +1,6 @@
 package dev.junction;
 
+import java.util.Random;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,6 +53,20 @@ final class RandomModelTest {
         void begin(M model) {
             open = db.begin();
             saved = copy.apply(model);
+        }
+
+        /**
+         * A random step on the transaction: begins one if none is open and {@code mayBegin}, else ends the open one,
+         * committing or rolling back by {@code rnd}; returns the model to go on with.
+         */
+        M beginOrEnd(boolean mayBegin, Random rnd, M model) {
+            if (open != null) {
+                return end(rnd.nextBoolean(), model);
+            }
+            if (mayBegin) {
+                begin(model);
+            }
+            return model;
         }
 
         /** Commits, or rolls back; returns the model to go on with: {@code model}, or the saved one after a rollback. */

@@ -32,6 +32,16 @@ class SnapshotTest {
     @TempDir
     Path dir;
 
+    /** The live ids of {@code t}, each with its committed entity as {@code show} writes it: "id=entity ". */
+    static String liveEntities(AbstractTable<?> t, java.util.function.Function<Object, String> show) {
+        StringBuilder b = new StringBuilder();
+        BitSet live = t.liveIds();
+        for (int id = live.nextSetBit(0); id >= 0; id = live.nextSetBit(id + 1)) {
+            b.append(id).append('=').append(show.apply(t.committedEntity(id))).append(' ');
+        }
+        return b.toString();
+    }
+
     /** An entity type that needs a codec. */
     record Book(String title, int year) {
     }
@@ -88,12 +98,7 @@ class SnapshotTest {
         String dump() {
             TreeMap<String, String> out = new TreeMap<>();
             for (AbstractTable<?> t : db.tablesInOrder()) {
-                StringBuilder b = new StringBuilder();
-                BitSet live = t.liveIds();
-                for (int id = live.nextSetBit(0); id >= 0; id = live.nextSetBit(id + 1)) {
-                    b.append(id).append('=').append(t.committedEntity(id)).append(' ');
-                }
-                out.put("table " + t.name, b + " free=" + Arrays.toString(t.freeStack()) + " hw=" + t.highWaterMark()
+                out.put("table " + t.name, liveEntities(t, String::valueOf) + " free=" + Arrays.toString(t.freeStack()) + " hw=" + t.highWaterMark()
                         + " size=" + t.size());
             }
             for (RelationImpl<?, ?> r : db.relationsInOrder()) {

@@ -1347,11 +1347,7 @@ class TransactionTest {
             w.users.remove(100L);
             inside[0] = w.snapshot();
             inTx.countDown();
-            try {
-                viewOpen.await();
-            } catch (InterruptedException ex) {
-                throw new AssertionError(ex);
-            }
+            EngineWorld.uninterrupted(viewOpen::await);
             tx.commit();
         }, "committer");
         writer.start();
