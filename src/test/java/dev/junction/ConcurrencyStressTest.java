@@ -289,6 +289,27 @@ class ConcurrencyStressTest {
         }
     }
 
+    /**
+     * Links {@code l -> l2} in the self-relation {@code rel} (both keys then live), or unlinks them, from
+     * {@code l2}'s side if {@code unlinkFromL2}; the model's {@code pairs} follow, as {@code pair}.
+     */
+    private static void linkOrUnlink(boolean link, Model m, Relation<Long, Long> rel, long l, long l2,
+                                     boolean unlinkFromL2, Set<List<Long>> pairs, List<Long> pair) {
+        if (link) {
+            rel.link(l, l2);
+            m.live.add(l);
+            m.live.add(l2);
+            pairs.add(pair);
+        } else {
+            if (unlinkFromL2) {
+                rel.unlink(l2, l);
+            } else {
+                rel.unlink(l, l2);
+            }
+            pairs.remove(pair);
+        }
+    }
+
     private void writer(int w, Random rnd, Model[] models, long deadline, long[] commits, long[] rollbacks,
                         long[] maxCommitNanos) {
         while (!stop && System.nanoTime() < deadline) {
@@ -385,28 +406,8 @@ class ConcurrencyStressTest {
                     check(a.ints().degreeOfLeft(lid) == 0, "own removeLeft");
                 }
             }
-            case 10 -> {
-                if (rnd.nextBoolean()) {
-                    follows.link(l, l2);
-                    m.live.add(l);
-                    m.live.add(l2);
-                    m.follows.add(List.of(l, l2));
-                } else {
-                    follows.unlink(l, l2);
-                    m.follows.remove(List.of(l, l2));
-                }
-            }
-            case 11 -> {
-                if (rnd.nextBoolean()) {
-                    friends.link(l, l2);
-                    m.live.add(l);
-                    m.live.add(l2);
-                    m.friends.add(Model.sym(l, l2));
-                } else {
-                    friends.unlink(l2, l);
-                    m.friends.remove(Model.sym(l, l2));
-                }
-            }
+            case 10 -> linkOrUnlink(rnd.nextBoolean(), m, follows, l, l2, false, m.follows, List.of(l, l2));
+            case 11 -> linkOrUnlink(rnd.nextBoolean(), m, friends, l, l2, true, m.friends, Model.sym(l, l2));
             default -> {
                 // failed operations inside the transaction undo only themselves
                 try {
