@@ -301,7 +301,7 @@ class AssociationTableTest {
      */
     @Test
     void randomOperationsAgainstAListOfRows() {
-        RandomModelTest.run("junction.rows", 3000, this::runRandom);
+        RandomModelRuns.run("junction.rows", 3000, this::runRandom);
     }
 
     /** A row of the model. */
@@ -311,7 +311,7 @@ class AssociationTableTest {
     private void runRandom(long seed, int ops) {
         Random rnd = new Random(seed);
         List<Row> model = new ArrayList<>();
-        RandomModelTest.ModelTransaction<List<Row>> t = new RandomModelTest.ModelTransaction<>(db, ArrayList::new);
+        RandomModelRuns.ModelTransaction<List<Row>> t = new RandomModelRuns.ModelTransaction<>(db, ArrayList::new);
         int n = 6;
         for (int step = 0; step < ops; step++) {
             String c = "c" + rnd.nextInt(n);

@@ -283,13 +283,13 @@ class LinkColumnTest {
      */
     @Test
     void randomOperationsAgainstAMapOfPairsToValues() {
-        RandomModelTest.run("junction.columns", 4000, this::runRandom);
+        RandomModelRuns.run("junction.columns", 4000, this::runRandom);
     }
 
     private void runRandom(long seed, int ops) {
         Random rnd = new Random(seed);
         Map<Long, long[]> model = new HashMap<>(); // (l << 32 | r) -> {grade, enrolled}
-        RandomModelTest.ModelTransaction<Map<Long, long[]>> t = new RandomModelTest.ModelTransaction<>(db, m -> {
+        RandomModelRuns.ModelTransaction<Map<Long, long[]>> t = new RandomModelRuns.ModelTransaction<>(db, m -> {
             Map<Long, long[]> saved = new HashMap<>();
             for (Map.Entry<Long, long[]> e : m.entrySet()) saved.put(e.getKey(), e.getValue().clone());
             return saved;

@@ -8,9 +8,9 @@ import java.util.function.UnaryOperator;
  * properties with the seed in any failure's message, and a transaction that random steps open and end, with the
  * model as it was when it began so that a rollback gives it back.
  */
-final class RandomModelTest {
+final class RandomModelRuns {
 
-    private RandomModelTest() {
+    private RandomModelRuns() {
     }
 
     /** A random test of {@code ops} steps from {@code seed}. */
