@@ -16,7 +16,6 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,28 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class AssociationTableTest {
 
-    Junction db;
-    Table<String> customers;
-    Table<String> products;
-    AssociationTable<String, String> orders;
-    RowColumn.OfInt quantity;
-    RowColumn.OfDouble unitPrice;
-    RowColumn.OfLong at; // epoch seconds
-    RowColumn.OfObject<String> channel;
-    RowColumn.OfBoolean paid;
-
-    @BeforeEach
-    void setUp() {
-        db = Junction.create();
-        customers = db.table("customers");
-        products = db.table("products");
-        orders = db.associationTable("orders", customers, products);
-        quantity = orders.intColumn("quantity", 1);
-        unitPrice = orders.doubleColumn("unit_price", 0.0);
-        at = orders.longColumn("at", 0L);
-        channel = orders.objectColumn("channel", String.class, "web");
-        paid = orders.booleanColumn("paid", false);
-    }
+    // the schema as initialized fields: JUnit makes a new instance, so a new engine, for every test
+    final Junction db = Junction.create();
+    final Table<String> customers = db.table("customers");
+    final Table<String> products = db.table("products");
+    final AssociationTable<String, String> orders = db.associationTable("orders", customers, products);
+    final RowColumn.OfInt quantity = orders.intColumn("quantity", 1);
+    final RowColumn.OfDouble unitPrice = orders.doubleColumn("unit_price", 0.0);
+    final RowColumn.OfLong at = orders.longColumn("at", 0L); // epoch seconds
+    final RowColumn.OfObject<String> channel = orders.objectColumn("channel", String.class, "web");
+    final RowColumn.OfBoolean paid = orders.booleanColumn("paid", false);
 
     @Test
     void manyRowsPerPairEachWithItsOwnValues() {
@@ -295,27 +282,11 @@ class AssociationTableTest {
     @Test
     void listenersHearThePairsNotTheInternalParts() {
         List<String> heard = new ArrayList<>();
-        db.addListener(new ChangeListener() {
-            @Override
-            public void linked(Relation<?, ?> relation, int left, int right) {
-                heard.add("link " + relation.name() + " " + (relation == orders.pairs()));
-            }
-
-            @Override
-            public void unlinked(Relation<?, ?> relation, int left, int right) {
-                heard.add("unlink " + relation.name());
-            }
-
-            @Override
-            public void added(Table<?> table, int id, Object entity) {
-                heard.add("add " + table.name() + " " + entity);
-            }
-
-            @Override
-            public void removed(Table<?> table, int id, Object entity) {
-                heard.add("remove " + table.name() + " " + entity);
-            }
-        });
+        db.addListener(new LambdaListener(
+                (relation, left, right) -> heard.add("link " + relation.name() + " " + (relation == orders.pairs())),
+                (relation, left, right) -> heard.add("unlink " + relation.name()),
+                (table, id, entity) -> heard.add("add " + table.name() + " " + entity),
+                (table, id, entity) -> heard.add("remove " + table.name() + " " + entity)));
         int r = orders.add("ann", "mug");
         orders.add("ann", "mug");
         orders.remove(r);
@@ -330,13 +301,7 @@ class AssociationTableTest {
      */
     @Test
     void randomOperationsAgainstAListOfRows() {
-        long seed = Long.getLong("junction.rows.seed", System.nanoTime());
-        int ops = Integer.getInteger("junction.rows.ops", 3000);
-        try {
-            runRandom(seed, ops);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed=" + seed + " (rerun: -Djunction.rows.seed=" + seed + ")", e);
-        }
+        RandomModelRuns.run("junction.rows", 3000, this::runRandom);
     }
 
     /** A row of the model. */
@@ -346,8 +311,7 @@ class AssociationTableTest {
     private void runRandom(long seed, int ops) {
         Random rnd = new Random(seed);
         List<Row> model = new ArrayList<>();
-        List<Row> saved = null;
-        Transaction t = null;
+        RandomModelRuns.ModelTransaction<List<Row>> t = new RandomModelRuns.ModelTransaction<>(db, ArrayList::new);
         int n = 6;
         for (int step = 0; step < ops; step++) {
             String c = "c" + rnd.nextInt(n);
@@ -385,21 +349,12 @@ class AssociationTableTest {
             } else if (op < 73) {
                 products.remove(p);
                 model.removeIf(x -> x.product().equals(p));
-            } else if (op < 78 && t == null) {
-                t = db.begin();
-                saved = new ArrayList<>(model);
-            } else if (op < 88 && t != null) {
-                if (rnd.nextBoolean()) {
-                    t.commit();
-                } else {
-                    t.rollback();
-                    model = saved;
-                }
-                t = null;
+            } else if (op < 88) {
+                model = t.beginOrEnd(op < 78, rnd, model);
             }
             check(model, n, step);
         }
-        if (t != null) t.rollback();
+        if (t.isOpen()) t.end(false, model);
     }
 
     private void check(List<Row> model, int n, int step) {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.junction.CraftedFileTest.Section;
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -23,7 +21,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
@@ -71,12 +68,7 @@ class BuiltinValuesTest {
         String dump() {
             TreeMap<String, String> out = new TreeMap<>();
             for (AbstractTable<?> t : db.tablesInOrder()) {
-                StringBuilder b = new StringBuilder();
-                BitSet live = t.liveIds();
-                for (int id = live.nextSetBit(0); id >= 0; id = live.nextSetBit(id + 1)) {
-                    b.append(id).append('=').append(show(t.committedEntity(id))).append(' ');
-                }
-                out.put("table " + t.name, b.toString());
+                out.put("table " + t.name, SnapshotTest.liveEntities(t, BuiltinValuesTest::show));
             }
             List<String> links = new ArrayList<>();
             about.ints().forEachLink((l, r) -> links.add(l + "-" + r + ":" + show(value.getByIds(l, r))));
@@ -291,22 +283,8 @@ class BuiltinValuesTest {
 
     // ---- registered codecs first ------------------------------------------------------------------------
 
-    static final ValueCodec<UUID> UUID_AS_TEXT = new ValueCodec<>() {
-        @Override
-        public Class<UUID> type() {
-            return UUID.class;
-        }
-
-        @Override
-        public void write(UUID value, DataOutput out) throws IOException {
-            out.writeUTF(value.toString());
-        }
-
-        @Override
-        public UUID read(DataInput in) throws IOException {
-            return UUID.fromString(in.readUTF());
-        }
-    };
+    static final ValueCodec<UUID> UUID_AS_TEXT = TestCodecs.of(UUID.class, (value, out) -> out.writeUTF(value.toString()),
+            in -> UUID.fromString(in.readUTF()));
 
     @Test
     void aRegisteredCodecTakesPrecedenceOverTheBuiltIn() throws IOException {

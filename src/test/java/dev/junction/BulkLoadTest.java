@@ -124,11 +124,7 @@ class BulkLoadTest {
                 seen[1] = users.size();
             });
             reader.start();
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            EngineWorld.uninterrupted(reader::join);
         });
         assertEquals(0, seen[0]);
         assertEquals(0, seen[1]);
@@ -283,17 +279,11 @@ class BulkLoadTest {
         long until = System.nanoTime() + 5_000_000_000L;
         while (loader.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < until) Thread.sleep(5);
         Thread.sleep(100); // it is waiting for the stamp, past the decision
-        db.addListener(new ChangeListener() {
-            @Override
-            public void linked(Relation<?, ?> relation, int left, int right) {
-                events.add("link " + left + "-" + right);
-            }
-
-            @Override
-            public void added(Table<?> table, int id, Object entity) {
-                events.add("add " + table.name() + " " + entity);
-            }
-        });
+        db.addListener(new LambdaListener(
+                (relation, left, right) -> events.add("link " + left + "-" + right),
+                LambdaListener.NO_PAIR,
+                (table, id, entity) -> events.add("add " + table.name() + " " + entity),
+                LambdaListener.NO_ENTITY));
         view.close();
         loader.join();
         assertEquals(1, grants.size());
@@ -306,12 +296,10 @@ class BulkLoadTest {
         users.add(1L);
         users.add(2L);
         follows.link(1L, 2L);
-        db.addListener(new ChangeListener() {
-            @Override
-            public void removed(Table<?> table, int id, Object entity) {
-                throw new AssertionError("nothing commits");
-            }
-        });
+        db.addListener(new LambdaListener(LambdaListener.NO_PAIR, LambdaListener.NO_PAIR, LambdaListener.NO_ENTITY,
+                (table, id, entity) -> {
+                    throw new AssertionError("nothing commits");
+                }));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> db.bulkLoad(grants, () -> {
             roles.add(5L);
             grants.link(1L, 5L);
@@ -344,27 +332,11 @@ class BulkLoadTest {
     @Test
     void listenersHearTheNetLinksInOrderAfterTheOtherEventsAndNothingOnRollback() {
         List<String> events = new ArrayList<>();
-        db.addListener(new ChangeListener() {
-            @Override
-            public void linked(Relation<?, ?> relation, int left, int right) {
-                events.add("link " + relation.name() + " " + left + "-" + right);
-            }
-
-            @Override
-            public void unlinked(Relation<?, ?> relation, int left, int right) {
-                events.add("unlink " + left + "-" + right);
-            }
-
-            @Override
-            public void added(Table<?> table, int id, Object entity) {
-                events.add("add " + table.name() + " " + entity);
-            }
-
-            @Override
-            public void removed(Table<?> table, int id, Object entity) {
-                events.add("remove " + table.name() + " " + entity);
-            }
-        });
+        db.addListener(new LambdaListener(
+                (relation, left, right) -> events.add("link " + relation.name() + " " + left + "-" + right),
+                (relation, left, right) -> events.add("unlink " + left + "-" + right),
+                (table, id, entity) -> events.add("add " + table.name() + " " + entity),
+                (table, id, entity) -> events.add("remove " + table.name() + " " + entity)));
         db.bulkLoad(grants, () -> {
             int a = users.add(10L);
             int b = users.add(11L);

@@ -20,15 +20,12 @@ class ColumnFailureTest {
     /** Value writes are logged, so failed nested work takes its writes back. */
     @Test
     void aValueWrittenByFailedNestedWorkIsUndone() {
-        Junction db = Junction.create();
-        Table<String> s = db.table("s");
-        Table<String> c = db.table("c");
-        Relation<String, String> r = db.relation("r", s, c);
-        LinkColumn.OfInt<String, String> grade = r.intColumn("grade", 0);
-        r.link("a", "x");
-        try (Transaction tx = db.begin()) {
+        Schemas.Strings w = Schemas.strings("r", "s", "c");
+        LinkColumn.OfInt<String, String> grade = w.rel().intColumn("grade", 0);
+        w.rel().link("a", "x");
+        try (Transaction tx = w.db().begin()) {
             grade.set("a", "x", 1);
-            assertThrows(IllegalStateException.class, () -> db.inTransaction(() -> {
+            assertThrows(IllegalStateException.class, () -> w.db().inTransaction(() -> {
                 grade.set("a", "x", 2);
                 throw new IllegalStateException("boom");
             }));
@@ -40,36 +37,31 @@ class ColumnFailureTest {
     /** A link with values undone by failed nested work takes its values too: linking again sees the defaults. */
     @Test
     void aLinkWithValuesUndoneByFailedNestedWorkLeavesNoValueBehind() {
-        Junction db = Junction.create();
-        Table<String> s = db.table("s");
-        Table<String> c = db.table("c");
-        Relation<String, String> r = db.relation("r", s, c);
-        LinkColumn.OfInt<String, String> grade = r.intColumn("grade", 0);
-        s.add("a");
-        c.add("x");
-        try (Transaction tx = db.begin()) {
-            assertThrows(IllegalStateException.class, () -> db.inTransaction(() -> {
-                r.link("a", "x", grade.value(7));
+        Schemas.Strings w = Schemas.strings("r", "s", "c");
+        LinkColumn.OfInt<String, String> grade = w.rel().intColumn("grade", 0);
+        w.lefts().add("a");
+        w.rights().add("x");
+        try (Transaction tx = w.db().begin()) {
+            assertThrows(IllegalStateException.class, () -> w.db().inTransaction(() -> {
+                w.rel().link("a", "x", grade.value(7));
                 throw new IllegalStateException("boom");
             }));
-            assertFalse(r.contains("a", "x"));
+            assertFalse(w.rel().contains("a", "x"));
             tx.commit();
         }
-        r.link("a", "x");
+        w.rel().link("a", "x");
         assertEquals(0, grade.get("a", "x"), "a new link must start from the default");
     }
 
     /** The same for association rows: the next row, which reuses the id, starts with the defaults. */
     @Test
     void aRowUndoneByFailedNestedWorkLeavesNoValueForTheNextRow() {
-        Junction db = Junction.create();
-        Table<String> cu = db.table("cu");
-        Table<String> pr = db.table("pr");
-        AssociationTable<String, String> o = db.associationTable("o", cu, pr);
+        Schemas.Rows w = Schemas.rows("o", "cu", "pr");
+        AssociationTable<String, String> o = w.rows();
         RowColumn.OfInt qty = o.intColumn("qty", 1);
         int row;
-        try (Transaction tx = db.begin()) {
-            assertThrows(IllegalStateException.class, () -> db.inTransaction(() -> {
+        try (Transaction tx = w.db().begin()) {
+            assertThrows(IllegalStateException.class, () -> w.db().inTransaction(() -> {
                 o.add("a", "x", qty.value(99));
                 throw new IllegalStateException("boom");
             }));
@@ -82,10 +74,7 @@ class ColumnFailureTest {
     /** A commit whose column allocation fails publishes nothing and reports that failure. */
     @Test
     void aCommitWhoseColumnAllocationFailsPublishesNothing() throws Exception {
-        Junction db = Junction.create();
-        Table<String> s = db.table("s");
-        Table<String> c = db.table("c");
-        Relation<String, String> r = db.relation("r", s, c);
+        Relation<String, String> r = Schemas.strings("r", "s", "c").rel();
         LinkColumn.OfInt<String, String> grade = r.intColumn("grade", 0);
         ColumnStore store = ((RelationImpl<?, ?>) r).columns;
         java.lang.reflect.Field f = ColumnStore.class.getDeclaredField("slots");
@@ -104,10 +93,7 @@ class ColumnFailureTest {
     /** {@code pairs().rightsOf(..).addAll} is one write: all or nothing. */
     @Test
     void thePairsSetsAddAllIsAllOrNothing() {
-        Junction db = Junction.create();
-        Table<String> cu = db.table("cu");
-        Table<String> pr = db.table("pr");
-        AssociationTable<String, String> o = db.associationTable("o", cu, pr);
+        AssociationTable<String, String> o = Schemas.rows("o", "cu", "pr").rows();
         assertThrows(NullPointerException.class, () -> o.pairs().rightsOf("a").addAll(Arrays.asList("x", null)));
         assertEquals(0, o.size(), "a method that throws changes nothing");
     }
@@ -115,13 +101,11 @@ class ColumnFailureTest {
     /** {@code rowsOfLeft} resolves its entity on every call: after a remove and a re-add it shows that entity's rows. */
     @Test
     void aRowSetResolvesItsEntityOnEveryCall() {
-        Junction db = Junction.create();
-        Table<String> cu = db.table("cu");
-        Table<String> pr = db.table("pr");
-        AssociationTable<String, String> o = db.associationTable("o", cu, pr);
+        Schemas.Rows w = Schemas.rows("o", "cu", "pr");
+        AssociationTable<String, String> o = w.rows();
         o.add("ann", "x");
         IntNeighborSet annRows = o.rowsOfLeft("ann");
-        cu.remove("ann");
+        w.lefts().remove("ann");
         int bobRow = o.add("bob", "y"); // bob takes ann's old id
         assertEquals(0, annRows.size(), "ann has no rows, view shows " + Arrays.toString(annRows.toIntArray()));
         annRows.remove(bobRow);
@@ -130,10 +114,7 @@ class ColumnFailureTest {
 
     @Test
     void aRowSetOfAnEntityAddedLaterSeesItsRows() {
-        Junction db = Junction.create();
-        Table<String> cu = db.table("cu");
-        Table<String> pr = db.table("pr");
-        AssociationTable<String, String> o = db.associationTable("o", cu, pr);
+        AssociationTable<String, String> o = Schemas.rows("o", "cu", "pr").rows();
         IntNeighborSet zoe = o.rowsOfLeft("zoe");
         o.add("zoe", "x");
         assertEquals(1, zoe.size(), "live view");
@@ -146,9 +127,7 @@ class ColumnFailureTest {
     @Test
     void declaringAColumnDoesNotBlockLookupsOfTheTransactionItWaitsFor() throws Exception {
         Junction db = Junction.create(java.time.Duration.ofSeconds(2));
-        Table<String> s = db.table("s");
-        Table<String> c = db.table("c");
-        Relation<String, String> r = db.relation("r", s, c);
+        Relation<String, String> r = Schemas.strings(db, "r", "s", "c").rel();
         Transaction tx = db.begin();
         Thread t2 = new Thread(() -> {
             try { r.longColumn("x", 0); } catch (RuntimeException e) { /* its lock timeout: fine either way */ }
@@ -186,10 +165,7 @@ class ColumnFailureTest {
 
     @Test
     void messagesNameTheRightRoleAndNullValuesAreRefused() {
-        Junction db = Junction.create();
-        Table<String> cu = db.table("cu");
-        Table<String> pr = db.table("pr");
-        AssociationTable<String, String> o = db.associationTable("o", cu, pr);
+        AssociationTable<String, String> o = Schemas.rows("o", "cu", "pr").rows();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> o.pairs().ints().replaceLefts(-1, new int[] {0}));
         assertTrue(e.getMessage().contains("right id -1"), e.getMessage());
@@ -202,16 +178,15 @@ class ColumnFailureTest {
 
     @Test
     void undoingAVoidRestoresTheValues() {
-        Junction db = Junction.create();
-        Table<String> s = db.table("s");
-        Table<String> c = db.table("c");
-        Relation<String, String> r = db.relation("r", s, c);
+        Schemas.Strings world = Schemas.strings("r", "s", "c");
+        Junction db = world.db();
+        Relation<String, String> r = world.rel();
         LinkColumn.OfInt<String, String> w = r.intColumn("w", 0);
         r.link("a", "x", w.value(1));
         r.link("b", "x", w.value(2));
         try (Transaction tx = db.begin()) {
             w.set("a", "x", 5);
-            assertThrows(IllegalStateException.class, () -> db.inTransaction(() -> { r.unlink("a", "x"); s.remove("b"); throw new IllegalStateException(); }));
+            assertThrows(IllegalStateException.class, () -> db.inTransaction(() -> { r.unlink("a", "x"); world.lefts().remove("b"); throw new IllegalStateException(); }));
             assertEquals(5, w.get("a", "x"));
             assertEquals(2, w.get("b", "x"));
             r.unlink("a", "x");

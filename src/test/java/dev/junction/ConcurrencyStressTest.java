@@ -95,17 +95,28 @@ class ConcurrencyStressTest {
         }
     }
 
-    @Test
-    void readersNeverSeeBrokenPartialOrRolledBackStateAndTheEndStateMatchesTheCommits() throws Exception {
-        long millis = Long.getLong("junction.stress.millis", 3000);
+    /** The seed ({@code -Djunction.stress.seed}, or the clock), kept with the line that reruns it for failures. */
+    private long seed(long millis) {
         long seed = Long.getLong("junction.stress.seed", System.nanoTime());
         rerun = "seed=" + seed + " millis=" + millis + " (rerun: mvn -o test -Dtest=ConcurrencyStressTest"
                 + " -Djunction.stress.seed=" + seed + " -Djunction.stress.millis=" + millis + ")";
+        return seed;
+    }
 
+    /** The engine both tests start from: tables of long lefts and rights, and relation {@code a} between them. */
+    private void declareLeftsRightsAndA() {
         db = Junction.create();
         lefts = db.longTable("lefts");
         rights = db.longTable("rights");
         a = db.relation("a", lefts, rights);
+    }
+
+    @Test
+    void readersNeverSeeBrokenPartialOrRolledBackStateAndTheEndStateMatchesTheCommits() throws Exception {
+        long millis = Long.getLong("junction.stress.millis", 3000);
+        long seed = seed(millis);
+
+        declareLeftsRightsAndA();
         b = db.relation("b", lefts, rights);
         follows = db.directed("follows", lefts);
         friends = db.symmetric("friends", lefts);
@@ -126,22 +137,25 @@ class ConcurrencyStressTest {
                 events.incrementAndGet();
             }
 
-            @Override
-            public void linked(Relation<?, ?> relation, int left, int right) {
+            /** One delivery, which must be the only one under way: {@code replay} must apply to the pairs. */
+            private void deliver(java.util.function.BooleanSupplier replay, String problem) {
                 enter();
-                if (!replayed.add(pairKey(relation, left, right))) {
-                    problem("listener", "linked twice without unlink: " + pairKey(relation, left, right));
+                if (!replay.getAsBoolean()) {
+                    problem("listener", problem);
                 }
                 delivering.decrementAndGet();
             }
 
             @Override
+            public void linked(Relation<?, ?> relation, int left, int right) {
+                String pair = pairKey(relation, left, right);
+                deliver(() -> replayed.add(pair), "linked twice without unlink: " + pair);
+            }
+
+            @Override
             public void unlinked(Relation<?, ?> relation, int left, int right) {
-                enter();
-                if (!replayed.remove(pairKey(relation, left, right))) {
-                    problem("listener", "unlinked an absent pair: " + pairKey(relation, left, right));
-                }
-                delivering.decrementAndGet();
+                String pair = pairKey(relation, left, right);
+                deliver(() -> replayed.remove(pair), "unlinked an absent pair: " + pair);
             }
         });
 
@@ -275,6 +289,27 @@ class ConcurrencyStressTest {
         }
     }
 
+    /**
+     * Links {@code l -> l2} in the self-relation {@code rel} (both keys then live), or unlinks them, from
+     * {@code l2}'s side if {@code unlinkFromL2}; the model's {@code pairs} follow, as {@code pair}.
+     */
+    private static void linkOrUnlink(boolean link, Model m, Relation<Long, Long> rel, long l, long l2,
+                                     boolean unlinkFromL2, Set<List<Long>> pairs, List<Long> pair) {
+        if (link) {
+            rel.link(l, l2);
+            m.live.add(l);
+            m.live.add(l2);
+            pairs.add(pair);
+        } else {
+            if (unlinkFromL2) {
+                rel.unlink(l2, l);
+            } else {
+                rel.unlink(l, l2);
+            }
+            pairs.remove(pair);
+        }
+    }
+
     private void writer(int w, Random rnd, Model[] models, long deadline, long[] commits, long[] rollbacks,
                         long[] maxCommitNanos) {
         while (!stop && System.nanoTime() < deadline) {
@@ -371,28 +406,8 @@ class ConcurrencyStressTest {
                     check(a.ints().degreeOfLeft(lid) == 0, "own removeLeft");
                 }
             }
-            case 10 -> {
-                if (rnd.nextBoolean()) {
-                    follows.link(l, l2);
-                    m.live.add(l);
-                    m.live.add(l2);
-                    m.follows.add(List.of(l, l2));
-                } else {
-                    follows.unlink(l, l2);
-                    m.follows.remove(List.of(l, l2));
-                }
-            }
-            case 11 -> {
-                if (rnd.nextBoolean()) {
-                    friends.link(l, l2);
-                    m.live.add(l);
-                    m.live.add(l2);
-                    m.friends.add(Model.sym(l, l2));
-                } else {
-                    friends.unlink(l2, l);
-                    m.friends.remove(Model.sym(l, l2));
-                }
-            }
+            case 10 -> linkOrUnlink(rnd.nextBoolean(), m, follows, l, l2, false, m.follows, List.of(l, l2));
+            case 11 -> linkOrUnlink(rnd.nextBoolean(), m, friends, l, l2, true, m.friends, Model.sym(l, l2));
             default -> {
                 // failed operations inside the transaction undo only themselves
                 try {
@@ -603,13 +618,8 @@ class ConcurrencyStressTest {
     void singleReadsOutsideAViewAreNeverTornByStructuralChanges() throws Exception {
         long total = Long.getLong("junction.stress.millis", 3000);
         long millis = total / 3;
-        long seed = Long.getLong("junction.stress.seed", System.nanoTime());
-        rerun = "seed=" + seed + " millis=" + total + " (rerun: mvn -o test -Dtest=ConcurrencyStressTest"
-                + " -Djunction.stress.seed=" + seed + " -Djunction.stress.millis=" + total + ")";
-        db = Junction.create();
-        lefts = db.longTable("lefts");
-        rights = db.longTable("rights");
-        a = db.relation("a", lefts, rights);
+        long seed = seed(total);
+        declareLeftsRightsAndA();
         for (long k = 0; k < 5000; k++) {
             lefts.add(k);
             rights.add(k);

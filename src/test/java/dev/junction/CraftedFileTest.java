@@ -109,13 +109,24 @@ class CraftedFileTest {
         return target;
     }
 
+    /** An empty engine's snapshot with the section {@code type, name} replaced by {@code payload}, as a file. */
+    private Path withSection(String file, int type, String name, byte[] payload) throws IOException {
+        return write(file, assemble(replace(sections(saved(new World())), type, name, payload)));
+    }
+
+    /** The start of a TABLE payload (format 2): its name, its kind, its flags (ids reused), its high-water mark. */
+    private static Sink tableStart(String name, int kind, int highWaterMark) {
+        Sink s = new Sink(32);
+        s.utf(name);
+        s.write(kind);
+        s.write(0);                  // flags (format 2): ids reused
+        s.varint(highWaterMark);
+        return s;
+    }
+
     /** A TABLE payload for the object table 'tags' with a high-water mark of 1 and one free id, given raw. */
     private static byte[] tagsWithFreeId(long freeIdAsVarlong) {
-        Sink s = new Sink(32);
-        s.utf("tags");
-        s.write(PersistenceFormat.TABLE_OBJECTS);
-        s.write(0);                  // flags (format 2): ids reused
-        s.varint(1);                 // high-water mark
+        Sink s = tableStart("tags", PersistenceFormat.TABLE_OBJECTS, 1);
         s.varint(1);                 // one free id
         s.varlong(freeIdAsVarlong);  // ... written as an unsigned varint
         s.varint(0);                 // no live ids
@@ -124,22 +135,19 @@ class CraftedFileTest {
 
     @Test
     void aNegativeVarintIsACorruptFileNamingSectionAndByte() throws IOException {
-        List<Section> empty = sections(saved(new World()));
-        Path file = write("negative.snap", assemble(replace(empty, PersistenceFormat.SECTION_TABLE, "tags", tagsWithFreeId(-1))));
+        Path file = withSection("negative.snap", PersistenceFormat.SECTION_TABLE, "tags", tagsWithFreeId(-1));
         refused(file, "table 'tags'", "18446744073709551615 is out of range", "(at byte ");
     }
 
     @Test
     void aVarintOf2To63IsRefusedNotReadAsItsLow32Bits() throws IOException {
-        List<Section> empty = sections(saved(new World()));
         // 2^63 (its low 32 bits are 0, a valid free id): refused, never read as 0
-        Path file = write("huge.snap", assemble(replace(empty, PersistenceFormat.SECTION_TABLE, "tags", tagsWithFreeId(Long.MIN_VALUE))));
+        Path file = withSection("huge.snap", PersistenceFormat.SECTION_TABLE, "tags", tagsWithFreeId(Long.MIN_VALUE));
         refused(file, "table 'tags'", "9223372036854775808 is out of range");
     }
 
     @Test
     void aNegativeRightIdInALinkIsACorruptFile() throws IOException {
-        List<Section> empty = sections(saved(new World()));
         Sink s = new Sink(32);
         s.utf("tagged");
         s.write(0);         // bipartite
@@ -150,26 +158,20 @@ class CraftedFileTest {
         s.zigzag(1);        // left -1 + 1 = 0
         s.varlong(-1);      // right: a negative varint
         s.varint(0);        // no columns
-        Path file = write("link.snap", assemble(replace(empty, PersistenceFormat.SECTION_RELATION, "tagged", bytes(s))));
-        refused(file, "relation 'tagged'", "out of range");
+        refused(withSection("link.snap", PersistenceFormat.SECTION_RELATION, "tagged", bytes(s)), "relation 'tagged'", "out of range");
     }
 
     @Test
     void aNegativeCodecIndexIsACorruptFile() throws IOException {
-        List<Section> empty = sections(saved(new World()));
-        Sink s = new Sink(32);
-        s.utf("books");
-        s.write(PersistenceFormat.TABLE_OBJECTS);
-        s.write(0);                  // flags (format 2): ids reused
-        s.varint(1);                    // high-water mark
+        Sink s = tableStart("books", PersistenceFormat.TABLE_OBJECTS, 1);
         s.varint(0);                    // no free ids
         s.varint(1);                    // one live id
         s.varint(0);                    // id 0
         s.write(PersistenceFormat.VALUE_CODEC);
         s.varlong(-1);                  // codec index -1
         s.varint(0);
-        Path file = write("codec.snap", assemble(replace(empty, PersistenceFormat.SECTION_TABLE, "books", bytes(s))));
-        refused(file, "table 'books'", "out of range");
+        refused(withSection("codec.snap", PersistenceFormat.SECTION_TABLE, "books", bytes(s)), "table 'books'",
+                "out of range");
     }
 
     /** A world with one link, one row and a few entities. */
@@ -239,11 +241,7 @@ class CraftedFileTest {
         original.users.add(5L);
         original.users.add(6L);
         byte[] good = saved(original);
-        Sink s = new Sink(32);
-        s.utf("users");
-        s.write(PersistenceFormat.TABLE_LONGS);
-        s.write(0);                  // flags (format 2): ids reused
-        s.varint(2);     // high-water mark
+        Sink s = tableStart("users", PersistenceFormat.TABLE_LONGS, 2);
         s.varint(0);     // no free ids
         s.varint(2);     // ids 0 and 1, both with key 5
         s.varint(0);
@@ -281,13 +279,22 @@ class CraftedFileTest {
 
     /** A record's payload: the parts it names, no codecs, then {@code ops} changes written by {@code body}. */
     private static Sink record(Object[][] parts, int ops, java.util.function.Consumer<Sink> body) {
+        return record(parts, List.of(), ops, body);
+    }
+
+    /** A record's payload: the parts it names, the classes of its {@code codecs}, then {@code ops} changes. */
+    private static Sink record(Object[][] parts, List<String> codecs, int ops, java.util.function.Consumer<Sink> body) {
         Sink s = new Sink(64);
         s.varint(parts.length);
         for (Object[] p : parts) {
             s.write((Integer) p[0]);
             s.utf((String) p[1]);
         }
-        s.varint(0);     // codecs
+        s.varint(codecs.size());
+        for (String className : codecs) {
+            s.utf(className);
+            s.write(PersistenceFormat.CLASS_CODEC); // version 4: the class table entry's kind
+        }
         s.varint(ops);
         body.accept(s);
         return s;
@@ -298,6 +305,31 @@ class CraftedFileTest {
         s.varint(part);
         s.varint(a);
         if (kind == PersistenceFormat.OP_LINK || kind == PersistenceFormat.OP_UNLINK) s.varint(b);
+    }
+
+    /** An entity that is the string {@code value}, as an add or a replacement carries it. */
+    private static void stringEntity(Sink s, String value) {
+        s.write(PersistenceFormat.ENTITY_VALUE);
+        s.write(PersistenceFormat.VALUE_STRING);
+        s.utf(value);
+    }
+
+    /** The column stores of a record: one, column {@code name} of type {@code kind}, nothing voided, one value. */
+    private static void oneColumnValue(Sink s, String name, int kind, long key, long value) {
+        s.varint(1);          // one column store
+        s.varint(0);
+        s.varint(1);
+        s.utf(name);
+        s.write(kind);
+        s.varint(0);          // nothing voided
+        s.varint(1);          // one written key
+        s.varlong(key);
+        s.zigzag(value);
+    }
+
+    /** Appends {@code record}; opening is then refused naming its offset and {@code expected}. */
+    private void refusesRecord(Sink record, String... expected) throws IOException {
+        openRefused(appendRecord(record), expected);
     }
 
     /** Opening is refused naming the record's offset and {@code expected}; the engine is left empty. */
@@ -315,11 +347,10 @@ class CraftedFileTest {
     @Test
     void aJournaledLinkToIdsNoTableHasIsRefused() throws IOException {
         committed(w -> w.tags.add("sf"));
-        long at = appendRecord(record(TAGGED, 1, s -> {
+        refusesRecord(record(TAGGED, 1, s -> {
             op(s, PersistenceFormat.OP_LINK, 0, 0, 0); // book 0 does not exist
             s.varint(0);              // no column stores
-        }));
-        openRefused(at, "relation 'tagged'", "left 0, which is not a live id of table 'books'");
+        }), "relation 'tagged'", "left 0, which is not a live id of table 'books'");
     }
 
     /**
@@ -335,12 +366,8 @@ class CraftedFileTest {
             s.varint(0);
         }));
         appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
-            s.write(PersistenceFormat.OP_ADD);
-            s.varint(0);
-            s.varint(1);
-            s.write(PersistenceFormat.ENTITY_VALUE);
-            s.write(PersistenceFormat.VALUE_STRING);
-            s.utf("later");
+            op(s, PersistenceFormat.OP_ADD, 0, 1, 0);
+            stringEntity(s, "later");
             s.varint(0);
         }));
         World back = new World();
@@ -368,46 +395,43 @@ class CraftedFileTest {
         });
     }
 
+    /** Row 0 added to the association's row table: a row has no entity. */
+    private static void addRow(Sink s) {
+        op(s, PersistenceFormat.OP_ADD, 0, 0, 0);
+        s.write(PersistenceFormat.ENTITY_NONE);
+    }
+
     private static final Object[][] LOANS = {{PersistenceFormat.PART_ROWS, "loans"}, {PersistenceFormat.PART_ROWS_BY_LEFT, "loans"},
         {PersistenceFormat.PART_ROWS_BY_RIGHT, "loans"}, {PersistenceFormat.PART_PAIRS, "loans"}};
 
     @Test
     void aJournaledRowWithNoRightIsRefused() throws IOException {
         usersAndBooks();
-        long at = appendRecord(record(LOANS, 2, s -> {
-            s.write(PersistenceFormat.OP_ADD);
-            s.varint(0);
-            s.varint(0);
-            s.write(2);                       // a row: no entity
+        refusesRecord(record(LOANS, 2, s -> {
+            addRow(s);
             op(s, PersistenceFormat.OP_LINK, 1, 0, 0);          // user 0 -> row 0, and nothing else
             s.varint(0);                      // no column stores
-        }));
-        openRefused(at, "association table 'loans'", "row 0 has 1 lefts and 0 rights");
+        }), "association table 'loans'", "row 0 has 1 lefts and 0 rights");
     }
 
     @Test
     void aJournaledRowWithNoPairIsRefused() throws IOException {
         usersAndBooks();
-        long at = appendRecord(record(LOANS, 3, s -> {
-            s.write(PersistenceFormat.OP_ADD);
-            s.varint(0);
-            s.varint(0);
-            s.write(2);
+        refusesRecord(record(LOANS, 3, s -> {
+            addRow(s);
             op(s, PersistenceFormat.OP_LINK, 1, 0, 0);
             op(s, PersistenceFormat.OP_LINK, 2, 0, 0);
             s.varint(0);
-        }));
-        openRefused(at, "association table 'loans'", "row 0 joins (0, 0), which is not a pair");
+        }), "association table 'loans'", "row 0 joins (0, 0), which is not a pair");
     }
 
     @Test
     void aJournaledPairWithNoRowIsRefused() throws IOException {
         usersAndBooks();
-        long at = appendRecord(record(LOANS, 1, s -> {
+        refusesRecord(record(LOANS, 1, s -> {
             op(s, PersistenceFormat.OP_LINK, 3, 0, 0);          // straight into the internal pairs
             s.varint(0);
-        }));
-        openRefused(at, "association table 'loans'", "has no row");
+        }), "association table 'loans'", "has no row");
     }
 
     @Test
@@ -417,92 +441,61 @@ class CraftedFileTest {
             w.books.add(new Book("Dune", 1965));
         });
         Object[][] parts = {{PersistenceFormat.PART_RELATION_COLUMNS, "tagged"}};
-        long at = appendRecord(record(parts, 0, s -> {
-            s.varint(1);          // one column store
-            s.varint(0);
-            s.varint(1);
-            s.utf("weight");
-            s.write(PersistenceFormat.COLUMN_INT);
-            s.varint(0);          // nothing voided
-            s.varint(1);          // one written key: (0, 0), not linked
-            s.varlong(0);
-            s.zigzag(9);
-        }));
-        openRefused(at, "relation 'tagged'", "not linked");
+        // the one written key: (0, 0), not linked
+        refusesRecord(record(parts, 0, s -> oneColumnValue(s, "weight", PersistenceFormat.COLUMN_INT, 0, 9)),
+                "relation 'tagged'", "not linked");
     }
 
     /** An entity of the wrong form for its table: a tagged String added to a table of longs. */
     @Test
     void aJournaledEntityOfTheWrongFormIsRefused() throws IOException {
         committed(w -> { });
-        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "users"}}, 1, s -> {
-            s.write(PersistenceFormat.OP_ADD);
+        refusesRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "users"}}, 1, s -> {
+            op(s, PersistenceFormat.OP_ADD, 0, 0, 0);
+            stringEntity(s, "x");
             s.varint(0);
-            s.varint(0);
-            s.write(PersistenceFormat.ENTITY_VALUE);
-            s.write(PersistenceFormat.VALUE_STRING);
-            s.utf("x");
-            s.varint(0);
-        }));
-        openRefused(at, "entity form");
+        }), "entity form");
     }
 
     /** No entity added to an object table (the form of association rows). */
     @Test
     void aJournaledAddOfNoEntityToAnObjectTableIsRefused() throws IOException {
         committed(w -> { });
-        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
-            s.write(PersistenceFormat.OP_ADD);
-            s.varint(0);
-            s.varint(0);
+        refusesRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
+            op(s, PersistenceFormat.OP_ADD, 0, 0, 0);
             s.write(PersistenceFormat.ENTITY_NONE);
             s.varint(0);
-        }));
-        openRefused(at, "entity form");
+        }), "entity form");
     }
 
     /** A replacement in a table whose entities are their own keys: no writer makes one. */
     @Test
     void aJournaledReplacementInATableWithoutAKeyFunctionIsRefused() throws IOException {
         committed(w -> w.tags.add("sf"));
-        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
-            s.write(PersistenceFormat.OP_REPLACE);
+        refusesRecord(record(new Object[][] {{PersistenceFormat.PART_TABLE, "tags"}}, 1, s -> {
+            op(s, PersistenceFormat.OP_REPLACE, 0, 0, 0);
+            stringEntity(s, "sf");
             s.varint(0);
-            s.varint(0);
-            s.write(PersistenceFormat.ENTITY_VALUE);
-            s.write(PersistenceFormat.VALUE_STRING);
-            s.utf("sf");
-            s.varint(0);
-        }));
-        openRefused(at, "replacement in table 'tags'", "cannot be replaced");
+        }), "replacement in table 'tags'", "cannot be replaced");
     }
 
     /** A record replacing book {@code id} by {@code book} (its codec named in the record). */
     private static Sink replaceBook(int id, Book book) {
-        Sink s = new Sink(64);
-        s.varint(1);
-        s.write(PersistenceFormat.PART_TABLE);
-        s.utf("books");
-        s.varint(1);
-        s.utf(Book.class.getName());
-        s.write(PersistenceFormat.CLASS_CODEC); // version 4: the class table entry's kind
-        s.varint(1);
-        s.write(PersistenceFormat.OP_REPLACE);
-        s.varint(0);
-        s.varint(id);
-        s.write(PersistenceFormat.ENTITY_VALUE);
-        s.write(PersistenceFormat.VALUE_CODEC);
-        s.varint(0);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             SnapshotTest.BOOKS.write(book, out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        s.varint(bytes.size());
-        s.write(bytes.toByteArray(), 0, bytes.size());
-        s.varint(0);
-        return s;
+        return record(new Object[][] {{PersistenceFormat.PART_TABLE, "books"}}, List.of(Book.class.getName()), 1, s -> {
+            op(s, PersistenceFormat.OP_REPLACE, 0, id, 0);
+            s.write(PersistenceFormat.ENTITY_VALUE);
+            s.write(PersistenceFormat.VALUE_CODEC);
+            s.varint(0);       // the record's codec 0
+            s.varint(bytes.size());
+            s.write(bytes.toByteArray(), 0, bytes.size());
+            s.varint(0);
+        });
     }
 
     /** Replacements of an id that is not there, and by an entity with another entity's key (or none's). */
@@ -533,18 +526,8 @@ class CraftedFileTest {
     @Test
     void journaledValuesOfARowKeyOf2To31AreRefused() throws IOException {
         committed(w -> { });
-        long at = appendRecord(record(new Object[][] {{PersistenceFormat.PART_ROW_COLUMNS, "loans"}}, 0, s -> {
-            s.varint(1);          // one column store
-            s.varint(0);
-            s.varint(1);
-            s.utf("at");
-            s.write(PersistenceFormat.COLUMN_LONG);
-            s.varint(0);          // nothing voided
-            s.varint(1);          // one written key
-            s.varlong(1L << 31);
-            s.zigzag(7);
-        }));
-        openRefused(at, "values for row 2147483648");
+        refusesRecord(record(new Object[][] {{PersistenceFormat.PART_ROW_COLUMNS, "loans"}}, 0,
+                s -> oneColumnValue(s, "at", PersistenceFormat.COLUMN_LONG, 1L << 31, 7)), "values for row 2147483648");
     }
 
     @Test

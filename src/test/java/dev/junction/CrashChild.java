@@ -16,8 +16,8 @@ public final class CrashChild {
     private CrashChild() {
     }
 
-    /** The schema both processes declare. */
-    static final class Schema {
+    /** The schema both processes declare (and PowerCutTest's workload, with more). */
+    static class Schema {
         final Junction db = Junction.create();
         final Table<String> items = db.table("items");
         final Table<String> groups = db.table("groups");

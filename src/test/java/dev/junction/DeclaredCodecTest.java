@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,22 +42,8 @@ class DeclaredCodecTest {
     interface Shape {
     }
 
-    static final ValueCodec<Blob> BLOBS = new ValueCodec<>() {
-        @Override
-        public Class<Blob> type() {
-            return Blob.class;
-        }
-
-        @Override
-        public void write(Blob value, DataOutput out) throws IOException {
-            out.writeInt(value.n);
-        }
-
-        @Override
-        public Blob read(DataInput in) throws IOException {
-            return new Blob(in.readInt());
-        }
-    };
+    static final ValueCodec<Blob> BLOBS = TestCodecs.of(Blob.class, (value, out) -> out.writeInt(value.n),
+            in -> new Blob(in.readInt()));
 
     @TempDir
     Path dir;

@@ -241,15 +241,10 @@ final class EngineWorld {
         String where = "relation '" + r.name() + "'";
         sb.append("relation ").append(r.name()).append(" size=").append(r.size()).append(':');
         Set<List<Integer>> fromLeft = new HashSet<>();
-        int maxLeft = 0;
         for (Object le : lt) {
             int l = lt.idOf(le);
-            maxLeft = Math.max(maxLeft, l);
-            int[] rs = ir.rightsOf(l).toIntArray();
-            side(where + " rights of " + le, ir.rightsOf(l).size(), ir.degreeOfLeft(l), rs,
-                    drain(ir.rightsOf(l).iterator()), forEach(ir, l, true), copy(ir, l, true));
-            List<Object> typed = new ArrayList<>(r.rightsOf(le));
-            assertEquals(rs.length, typed.size(), where + ": typed rights of " + le);
+            int[] rs = side(where + " rights of " + le, ir, l, true);
+            List<Object> typed = typed(where + ": typed rights of " + le, rs, r.rightsOf(le));
             assertEquals(rs.length, r.rightsOf(le).size(), where + ": typed degree of " + le);
             assertEquals(typed, new ArrayList<>(r.inverse().leftsOf(le)), where + ": inverse().leftsOf(" + le + ")");
             for (int i = 0; i < rs.length; i++) {
@@ -266,15 +261,10 @@ final class EngineWorld {
             }
         }
         Set<List<Integer>> fromRight = new HashSet<>();
-        int maxRight = 0;
         for (Object re : rt) {
             int x = rt.idOf(re);
-            maxRight = Math.max(maxRight, x);
-            int[] ls = ir.leftsOf(x).toIntArray();
-            side(where + " lefts of " + re, ir.leftsOf(x).size(), ir.degreeOfRight(x), ls,
-                    drain(ir.leftsOf(x).iterator()), forEach(ir, x, false), copy(ir, x, false));
-            List<Object> typed = new ArrayList<>(r.leftsOf(re));
-            assertEquals(ls.length, typed.size(), where + ": typed lefts of " + re);
+            int[] ls = side(where + " lefts of " + re, ir, x, false);
+            List<Object> typed = typed(where + ": typed lefts of " + re, ls, r.leftsOf(re));
             assertEquals(typed, new ArrayList<>(r.inverse().rightsOf(re)), where + ": inverse().rightsOf(" + re + ")");
             assertArrayEquals(ls, r.inverse().ints().rightsOf(x).toIntArray(), where + ": inverse ints");
             for (int i = 0; i < ls.length; i++) {
@@ -304,29 +294,51 @@ final class EngineWorld {
         assertEquals(links.size(), r.size(), where + ": size");
         assertEquals(links.size(), ir.size(), where + ": ints size");
         assertEquals(links.size(), r.inverse().size(), where + ": inverse size");
-        for (int id = 0; id <= maxLeft + 3; id++) {
-            if (!lt.containsId(id)) {
-                assertEquals(0, ir.degreeOfLeft(id), where + ": dead left id " + id + " has links");
-            }
-        }
-        for (int id = 0; id <= maxRight + 3; id++) {
-            if (!rt.containsId(id)) {
-                assertEquals(0, ir.degreeOfRight(id), where + ": dead right id " + id + " has links");
-            }
-        }
+        deadIdsHaveNoLinks(where + ": dead left id ", lt, ir::degreeOfLeft);
+        deadIdsHaveNoLinks(where + ": dead right id ", rt, ir::degreeOfRight);
         sb.append('\n');
     }
 
-    private static void side(String where, int size, int degree, int[] array, int[] iterated, int[] forEach,
-                             int[] copied) {
-        assertEquals(array.length, size, where + ": size()");
-        assertEquals(array.length, degree, where + ": degree");
-        assertArrayEquals(array, iterated, where + ": iterator");
-        assertArrayEquals(array, forEach, where + ": forEach");
-        assertArrayEquals(array, copied, where + ": copyTo");
+    /** The ids of {@code t} from 0 to 3 past its largest live one that are not live have {@code degree} 0. */
+    private static void deadIdsHaveNoLinks(String where, Table<Object> t, java.util.function.IntUnaryOperator degree) {
+        int max = 0;
+        for (Object e : t) {
+            max = Math.max(max, t.idOf(e));
+        }
+        for (int id = 0; id <= max + 3; id++) {
+            if (!t.containsId(id)) {
+                assertEquals(0, degree.applyAsInt(id), where + id + " has links");
+            }
+        }
+    }
+
+    /** The neighbours of {@code id} (its rights if {@code ofLeft}, else its lefts): a new view at each call. */
+    private static IntNeighborSet neighbours(IntRelation ir, int id, boolean ofLeft) {
+        return ofLeft ? ir.rightsOf(id) : ir.leftsOf(id);
+    }
+
+    /**
+     * The neighbours of {@code id} as an array, which its size, its degree, iteration, {@code forEach} and
+     * {@code copyTo} all agree with, in ascending order.
+     */
+    private static int[] side(String where, IntRelation ir, int id, boolean ofLeft) {
+        int[] array = neighbours(ir, id, ofLeft).toIntArray();
+        assertEquals(array.length, neighbours(ir, id, ofLeft).size(), where + ": size()");
+        assertEquals(array.length, ofLeft ? ir.degreeOfLeft(id) : ir.degreeOfRight(id), where + ": degree");
+        assertArrayEquals(array, drain(neighbours(ir, id, ofLeft).iterator()), where + ": iterator");
+        assertArrayEquals(array, forEach(ir, id, ofLeft), where + ": forEach");
+        assertArrayEquals(array, copy(ir, id, ofLeft), where + ": copyTo");
         for (int i = 1; i < array.length; i++) {
             assertTrue(array[i - 1] < array[i], where + ": ascending");
         }
+        return array;
+    }
+
+    /** The typed neighbours, as many as the int layer's {@code ids}. */
+    private static List<Object> typed(String where, int[] ids, java.util.Collection<Object> neighbours) {
+        List<Object> typed = new ArrayList<>(neighbours);
+        assertEquals(ids.length, typed.size(), where);
+        return typed;
     }
 
     private static int[] forEach(IntRelation ir, int id, boolean ofLeft) {
@@ -340,7 +352,7 @@ final class EngineWorld {
     }
 
     private static int[] copy(IntRelation ir, int id, boolean ofLeft) {
-        IntNeighborSet set = ofLeft ? ir.rightsOf(id) : ir.leftsOf(id);
+        IntNeighborSet set = neighbours(ir, id, ofLeft);
         int[] dest = new int[set.size() + 8];
         int n = set.copyTo(dest);
         assertFalse(n > dest.length, "copyTo: the set grew while nothing writes");
@@ -363,6 +375,21 @@ final class EngineWorld {
                 throw err;
             }
             throw (Exception) cause;
+        }
+    }
+
+    /** Something a thread waits for, which an interruption may cut short. */
+    @FunctionalInterface
+    interface Wait {
+        void run() throws InterruptedException;
+    }
+
+    /** Waits where a lambda cannot throw {@link InterruptedException}: an interruption fails the test. */
+    static void uninterrupted(Wait wait) {
+        try {
+            wait.run();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -127,13 +127,11 @@ class GateTest {
     /** Within its own transaction, in every context, a thread reads its overlay and the gate turns it away. */
     @Test
     void ownTransactionNeverTakesTheFastPath() {
-        Junction db = Junction.create();
-        LongTable a = db.longTable("a");
-        LongTable b = db.longTable("b");
-        Relation<Long, Long> rel = db.relation("r", a, b);
-        a.add(1L);
-        b.add(1L);
-        IntRelation ints = rel.ints();
+        Schemas.Longs world = Schemas.longs("r", "a", "b");
+        Junction db = world.db();
+        world.lefts().add(1L);
+        world.rights().add(1L);
+        IntRelation ints = world.rel().ints();
         List<String> wrong = new ArrayList<>();
         // nested inTransaction
         db.inTransaction(() -> {
@@ -172,11 +170,9 @@ class GateTest {
     /** forEach: the fast path answers like the slow path. */
     @Test
     void forEachSemantics() {
-        Junction db = Junction.create();
-        LongTable a = db.longTable("a");
-        LongTable b = db.longTable("b");
-        Relation<Long, Long> rel = db.relation("r", a, b);
-        IntRelation ints = rel.ints();
+        Schemas.Longs world = Schemas.longs("r", "a", "b");
+        Junction db = world.db();
+        IntRelation ints = world.rel().ints();
         for (int i = 0; i < 200; i++) ints.link(0, i);
         ints.link(1, 1);
         ints.link(1, 2);
@@ -221,11 +217,9 @@ class GateTest {
     /** Readers on the fast path against in-place and transactional replacements of a fixed-size set. */
     @Test
     void readersSeeWholeSetsUnderChurn() throws Exception {
-        Junction db = Junction.create();
-        LongTable a = db.longTable("a");
-        LongTable b = db.longTable("b");
-        Relation<Long, Long> rel = db.relation("r", a, b);
-        IntRelation ints = rel.ints();
+        Schemas.Longs world = Schemas.longs("r", "a", "b");
+        Junction db = world.db();
+        IntRelation ints = world.rel().ints();
         final int K = 40;
         int[] init = new int[K];
         for (int i = 0; i < K; i++) init[i] = i;
@@ -276,12 +270,10 @@ class GateTest {
     @Test
     void failedCommitsLeaveTheGateRight() throws Exception {
         Junction db = Junction.create(java.time.Duration.ofMillis(100));
-        LongTable a = db.longTable("a");
-        LongTable b = db.longTable("b");
-        Relation<Long, Long> rel = db.relation("r", a, b);
-        IntRelation ints = rel.ints();
-        a.add(1L);
-        b.add(1L);
+        Schemas.Longs world = Schemas.longs(db, "r", "a", "b");
+        IntRelation ints = world.rel().ints();
+        world.lefts().add(1L);
+        world.rights().add(1L);
         // another thread's read view makes the commit time out
         java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -314,7 +306,7 @@ class GateTest {
         assertTrue(ints.contains(0, 0));
         assertEquals(0, raw(db) & 3);
         // a bulk load that throws
-        Relation<Long, Long> r2 = db.relation("r2", a, b);
+        Relation<Long, Long> r2 = db.relation("r2", world.lefts(), world.rights());
         assertThrows(IllegalStateException.class, () -> db.bulkLoad(r2, () -> {
             r2.ints().link(0, 0);
             assertTrue(r2.ints().contains(0, 0));
@@ -327,16 +319,15 @@ class GateTest {
     /** read0/readInt fast path: a table whose size stays N through commits and rollbacks. */
     @Test
     void tableReadsStayWholeUnderChurn() throws Exception {
-        Junction db = Junction.create();
-        LongTable a = db.longTable("a");
-        LongTable b = db.longTable("b");
-        Relation<Long, Long> rel = db.relation("r", a, b);
-        LinkColumn.OfLong<Long, Long> c1 = rel.longColumn("c1", 0);
-        LinkColumn.OfLong<Long, Long> c2 = rel.longColumn("c2", 0);
+        Schemas.Longs world = Schemas.longs("r", "a", "b");
+        Junction db = world.db();
+        LongTable a = world.lefts();
+        LinkColumn.OfLong<Long, Long> c1 = world.rel().longColumn("c1", 0);
+        LinkColumn.OfLong<Long, Long> c2 = world.rel().longColumn("c2", 0);
         final int N = 50;
         for (long k = 0; k < N; k++) a.add(k);
-        b.add(0L);
-        rel.link(0L, 0L);
+        world.rights().add(0L);
+        world.rel().link(0L, 0L);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.ConcurrentLinkedQueue<String> bad = new java.util.concurrent.ConcurrentLinkedQueue<>();
         Thread w = new Thread(() -> {

@@ -112,22 +112,11 @@ class JournalFailureTest {
         World w = new World();
         try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
             World.populate(w);
-            w.db.registerCodec(new ValueCodec<Book>() {
-                @Override
-                public Class<Book> type() {
-                    return Book.class;
-                }
-
-                @Override
-                public void write(Book b, java.io.DataOutput out) throws IOException {
-                    throw new IOException("codec failure");
-                }
-
-                @Override
-                public Book read(java.io.DataInput in) {
-                    throw new UnsupportedOperationException();
-                }
-            });
+            w.db.registerCodec(TestCodecs.of(Book.class, (b, out) -> {
+                throw new IOException("codec failure");
+            }, in -> {
+                throw new UnsupportedOperationException();
+            }));
             assertThrows(IOException.class, p::checkpoint);
             w.db.registerCodec(SnapshotTest.BOOKS);
             p.checkpoint();

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,31 +22,19 @@ import org.junit.jupiter.api.Test;
  */
 class LinkColumnTest {
 
-    Junction db;
-    Table<String> students;
-    Table<String> courses;
-    Relation<String, String> enrollment;
-    LinkColumn.OfLong<String, String> enrolled; // epoch day
-    LinkColumn.OfInt<String, String> grade;
-    LinkColumn.OfDouble<String, String> credits;
-    LinkColumn.OfBoolean<String, String> audit;
-    LinkColumn.OfObject<String, String, String> note;
+    // the schema as initialized fields: JUnit makes a new instance, so a new engine, for every test
+    final Junction db = Junction.create();
+    final Table<String> students = db.table("students");
+    final Table<String> courses = db.table("courses");
+    final Relation<String, String> enrollment = db.relation("enrollment", students, courses);
+    final LinkColumn.OfLong<String, String> enrolled = enrollment.longColumn("enrolled", -1); // epoch day
+    final LinkColumn.OfInt<String, String> grade = enrollment.intColumn("grade", 0);
+    final LinkColumn.OfDouble<String, String> credits = enrollment.doubleColumn("credits", 5.0);
+    final LinkColumn.OfBoolean<String, String> audit = enrollment.booleanColumn("audit", true);
+    final LinkColumn.OfObject<String, String, String> note = enrollment.objectColumn("note", String.class, "none");
 
     static long day(String iso) {
         return LocalDate.parse(iso).toEpochDay();
-    }
-
-    @BeforeEach
-    void setUp() {
-        db = Junction.create();
-        students = db.table("students");
-        courses = db.table("courses");
-        enrollment = db.relation("enrollment", students, courses);
-        enrolled = enrollment.longColumn("enrolled", -1);
-        grade = enrollment.intColumn("grade", 0);
-        credits = enrollment.doubleColumn("credits", 5.0);
-        audit = enrollment.booleanColumn("audit", true);
-        note = enrollment.objectColumn("note", String.class, "none");
     }
 
     @Test
@@ -296,20 +283,17 @@ class LinkColumnTest {
      */
     @Test
     void randomOperationsAgainstAMapOfPairsToValues() {
-        long seed = Long.getLong("junction.columns.seed", System.nanoTime());
-        int ops = Integer.getInteger("junction.columns.ops", 4000);
-        try {
-            runRandom(seed, ops);
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed=" + seed + " (rerun: -Djunction.columns.seed=" + seed + ")", e);
-        }
+        RandomModelRuns.run("junction.columns", 4000, this::runRandom);
     }
 
     private void runRandom(long seed, int ops) {
         Random rnd = new Random(seed);
         Map<Long, long[]> model = new HashMap<>(); // (l << 32 | r) -> {grade, enrolled}
-        Map<Long, long[]> saved = null;
-        Transaction t = null;
+        RandomModelRuns.ModelTransaction<Map<Long, long[]>> t = new RandomModelRuns.ModelTransaction<>(db, m -> {
+            Map<Long, long[]> saved = new HashMap<>();
+            for (Map.Entry<Long, long[]> e : m.entrySet()) saved.put(e.getKey(), e.getValue().clone());
+            return saved;
+        });
         int n = 12;
         for (int i = 0; i < n; i++) {
             students.add("s" + i);
@@ -347,22 +331,12 @@ class LinkColumnTest {
             } else if (op < 75) {
                 enrollment.link(s, c);
                 model.putIfAbsent(key, new long[] {0, -1});
-            } else if (op < 80 && t == null) {
-                t = db.begin();
-                saved = new HashMap<>();
-                for (Map.Entry<Long, long[]> e : model.entrySet()) saved.put(e.getKey(), e.getValue().clone());
-            } else if (op < 90 && t != null) {
-                if (rnd.nextBoolean()) {
-                    t.commit();
-                } else {
-                    t.rollback();
-                    model = saved;
-                }
-                t = null;
+            } else if (op < 90) {
+                model = t.beginOrEnd(op < 80, rnd, model);
             }
             check(model, n, step);
         }
-        if (t != null) t.commit();
+        if (t.isOpen()) t.end(true, model);
         check(model, n, ops);
     }
 

@@ -22,14 +22,15 @@ class ListenerEntityTest {
     record Book(String title, int year) {
     }
 
-    private Junction db;
-    private Table<String> authors;
-    private KeyedTable<Book, String> books;
-    private LongTable users;
-    private Relation<String, Book> wrote;
-    private Relation<Long, Book> read;
-    private Relation<String, String> admires;
-    private AssociationTable<String, Book> reviews;
+    // the schema as initialized fields: JUnit makes a new instance, so a new engine, for every test
+    private final Junction db = Junction.create();
+    private final Table<String> authors = db.table("authors");
+    private final KeyedTable<Book, String> books = db.table("books", Book::title);
+    private final LongTable users = db.longTable("users");
+    private final Relation<String, Book> wrote = db.relation("wrote", authors, books);
+    private final Relation<Long, Book> read = db.relation("read", users, books);
+    private final Relation<String, String> admires = db.directed("admires", authors);
+    private final AssociationTable<String, Book> reviews = db.associationTable("reviews", authors, books);
     private final List<String> events = new ArrayList<>();
 
     /** Records entity-carrying events as text: what a listener can know without looking anything up. */
@@ -65,14 +66,6 @@ class ListenerEntityTest {
 
     @BeforeEach
     void setUp() {
-        db = Junction.create();
-        authors = db.table("authors");
-        books = db.table("books", Book::title);
-        users = db.longTable("users");
-        wrote = db.relation("wrote", authors, books);
-        read = db.relation("read", users, books);
-        admires = db.directed("admires", authors);
-        reviews = db.associationTable("reviews", authors, books);
         wrote.link("frank", DUNE);
         wrote.link("jane", EMMA);
         read.link(7L, DUNE);
@@ -196,17 +189,11 @@ class ListenerEntityTest {
     @Test
     void inPlaceWritesCarryTheirEntitiesAndIntOnlyListenersStillHearEverything() {
         List<String> ints = new ArrayList<>();
-        db.addListener(new ChangeListener() {
-            @Override
-            public void linked(Relation<?, ?> r, int left, int right) {
-                ints.add("link " + r.name() + " " + left + " " + right);
-            }
-
-            @Override
-            public void unlinked(Relation<?, ?> r, int left, int right) {
-                ints.add("unlink " + r.name() + " " + left + " " + right);
-            }
-        });
+        db.addListener(new LambdaListener(
+                (r, left, right) -> ints.add("link " + r.name() + " " + left + " " + right),
+                (r, left, right) -> ints.add("unlink " + r.name() + " " + left + " " + right),
+                LambdaListener.NO_ENTITY,
+                LambdaListener.NO_ENTITY));
         int frank = authors.idOf("frank");
         int dune = books.idOf(DUNE);
         wrote.unlink("frank", DUNE); // outside a transaction, both ends present: in place

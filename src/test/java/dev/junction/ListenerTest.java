@@ -72,12 +72,18 @@ class ListenerTest {
     }
 
     private EngineWorld w;
+    /** The ids of authors a0 and a1 and of books 0 and 1 in {@link #w} as setUp makes it. */
+    private int a0, a1, b0, b1;
     private Recorder rec;
     private Thread.UncaughtExceptionHandler savedHandler;
 
     @BeforeEach
     void setUp() {
         w = new EngineWorld();
+        a0 = w.a("a0");
+        a1 = w.a("a1");
+        b0 = w.bk(0);
+        b1 = w.bk(1);
         rec = new Recorder();
         w.db.addListener(rec);
         savedHandler = Thread.currentThread().getUncaughtExceptionHandler();
@@ -98,10 +104,6 @@ class ListenerTest {
 
     @Test
     void eventsComeAfterCommitInTheOrderOfTheChanges() {
-        int a0 = w.a("a0");
-        int a1 = w.a("a1");
-        int b0 = w.bk(0);
-        int b1 = w.bk(1);
         Transaction tx = w.db.begin();
         assertTrue(w.wrote.link("a1", b(0)));
         assertTrue(w.wrote.unlink("a0", b(1)));
@@ -120,7 +122,6 @@ class ListenerTest {
     @Test
     void changesMadeThroughTheInverseReportTheDeclaredRelationAndOrientation() {
         int a3 = w.a("a3");
-        int b0 = w.bk(0);
         int u100 = w.u(100);
         int u104 = w.u(104);
         w.db.inTransaction(() -> {
@@ -242,8 +243,6 @@ class ListenerTest {
         }
         assertEquals(List.of(), rec.events);
 
-        int a1 = w.a("a1");
-        int b0 = w.bk(0);
         w.db.inTransaction(() -> {
             assertThrows(KeyBoom.class, () -> w.wrote.rightsOf("a1").addAll(List.of(b(40), b(41), b("BOOM"))));
             assertThrows(KeyBoom.class, () -> w.wrote.link("newbie", b("BOOM")));
@@ -337,7 +336,6 @@ class ListenerTest {
             }
         });
         w.db.addListener(rec);
-        int a1 = w.a("a1");
         int a3 = w.a("a3");
         int u100 = w.u(100);
         w.db.inTransaction(() -> {
@@ -355,10 +353,6 @@ class ListenerTest {
 
     @Test
     void singleWritesOutsideTransactionsAreEachDelivered() {
-        int a1 = w.a("a1");
-        int a0 = w.a("a0");
-        int b0 = w.bk(0);
-        int b1 = w.bk(1);
         assertTrue(w.wrote.link("a1", b(0)));
         assertFalse(w.wrote.link("a1", b(0)), "no-op");
         assertTrue(w.wrote.ints().unlink(a1, b0));

@@ -220,22 +220,8 @@ class NestedTransactionTest {
         assertEquals(before, w.snapshot());
     }
 
-    static final ValueCodec<EngineWorld.Book> BOOKS = new ValueCodec<>() {
-        @Override
-        public Class<EngineWorld.Book> type() {
-            return EngineWorld.Book.class;
-        }
-
-        @Override
-        public void write(EngineWorld.Book b, java.io.DataOutput out) throws java.io.IOException {
-            out.writeUTF(b.title());
-        }
-
-        @Override
-        public EngineWorld.Book read(java.io.DataInput in) throws java.io.IOException {
-            return new EngineWorld.Book(in.readUTF());
-        }
-    };
+    static final ValueCodec<EngineWorld.Book> BOOKS = TestCodecs.of(EngineWorld.Book.class,
+            (b, out) -> out.writeUTF(b.title()), in -> new EngineWorld.Book(in.readUTF()));
 
     /** A journaled engine writes only what the outermost transaction kept; replay gives the same state. */
     @Test

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -51,11 +52,20 @@ class PagingTest {
         return all;
     }
 
-    @Test
-    void pagesInIdOrderBothWaysMatchSortingACopy() {
-        long seed = Long.getLong("junction.fuzz.seed", 1919L);
+    /** Runs {@code test} with the seed of {@code -Djunction.fuzz.seed}, or {@code defaultSeed}; a failure names it. */
+    private static void seeded(long defaultSeed, Consumer<Random> test) {
+        long seed = Long.getLong("junction.fuzz.seed", defaultSeed);
         Random rnd = new Random(seed);
         try {
+            test.accept(rnd);
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("seed=" + seed + " (replay: -Djunction.fuzz.seed=" + seed + "): " + e, e);
+        }
+    }
+
+    @Test
+    void pagesInIdOrderBothWaysMatchSortingACopy() {
+        seeded(1919L, rnd -> {
             World w = new World();
             List<String> tagNames = List.of("java", "sql", "orm", "rare", "none");
             for (String t : tagNames) w.tags.add(t);
@@ -79,9 +89,7 @@ class PagingTest {
                 check(rnd, w, tagNames);
                 tx.rollback();
             }
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed=" + seed + " (replay: -Djunction.fuzz.seed=" + seed + "): " + e, e);
-        }
+        });
     }
 
     private static void check(Random rnd, World w, List<String> tagNames) {
@@ -163,9 +171,7 @@ class PagingTest {
 
     @Test
     void pagesOrderedByALinkColumnMatchSortingACopyByValueThenId() {
-        long seed = Long.getLong("junction.fuzz.seed", 2020L);
-        Random rnd = new Random(seed);
-        try {
+        seeded(2020L, rnd -> {
             World w = new World();
             for (int i = 0; i < 400; i++) {
                 Post p = new Post("p" + i);
@@ -195,9 +201,7 @@ class PagingTest {
                         (after, n) -> w.votes.rightsPageAfter(some, after, n, descending)));
                 assertEquals(tags.size(), w.votes.rightsPage(some, 10, descending).size());
             }
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("seed=" + seed + " (replay: -Djunction.fuzz.seed=" + seed + "): " + e, e);
-        }
+        });
     }
 
     @Test

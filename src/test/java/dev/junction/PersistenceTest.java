@@ -41,16 +41,28 @@ class PersistenceTest {
         return out;
     }
 
+    /** Opens the journal of the test's directory into {@code w}, synced at every commit. */
+    private Persistence open(World w) throws IOException {
+        return Persistence.open(w.db, dir, SyncPolicy.everyCommit());
+    }
+
     private World reopen() throws IOException {
         World w = new World();
-        Persistence.open(w.db, dir, SyncPolicy.everyCommit()).close();
+        open(w).close();
         return w;
+    }
+
+    /** Reopening the directory into a new world gives {@code w}'s state; returns that world. */
+    private World assertReopensAs(World w) throws IOException {
+        World back = reopen();
+        assertEquals(w.dump(), back.dump());
+        return back;
     }
 
     @Test
     void everyKindOfChangeSurvivesReopening() throws IOException {
         World w = new World();
-        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+        try (Persistence p = open(w)) {
             World.populate(w);
             try (Transaction t = w.db.begin()) { // rolled back: never in the journal
                 w.tags.add("phantom");
@@ -73,8 +85,7 @@ class PersistenceTest {
             w.follows.ints().linkAll(new int[] {a, b, a}, new int[] {a, a, w.users.idOf(106 * U)}); // bulk, in place
             w.friends.ints().removeLeft(w.users.idOf(106 * U));
         }
-        World back = reopen();
-        assertEquals(w.dump(), back.dump());
+        World back = assertReopensAs(w);
         assertFalse(back.tags.contains("phantom"));
         assertEquals(w.users.add(9L), back.users.add(9L), "the same next id after recovery");
     }
@@ -110,7 +121,7 @@ class PersistenceTest {
     @Test
     void checkpointsKeepEverythingAndLeaveOneGeneration() throws Exception {
         World w = new World();
-        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+        try (Persistence p = open(w)) {
             World.populate(w);
             p.checkpoint();
             w.tags.add("after-1");
@@ -128,14 +139,13 @@ class PersistenceTest {
             List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
             assertEquals(List.of("LOCK", "journal-0000000000000003.log", "snapshot-0000000000000003.snap"), names);
         }
-        World back = reopen();
-        assertEquals(w.dump(), back.dump());
+        assertReopensAs(w);
     }
 
     @Test
     void aCrashBetweenJournalSwitchAndSnapshotStillOpens() throws IOException {
         World w = new World();
-        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+        try (Persistence p = open(w)) {
             World.populate(w);
         }
         // what a checkpoint leaves if the process dies after starting journal 1, before snapshot 1 is renamed
@@ -144,14 +154,13 @@ class PersistenceTest {
             JournalFile.create(FileLayer.SYSTEM, Persistence.journalFile(dir, 1), 1, SyncPolicy.everyCommit()).close();
         }
         Files.writeString(dir.resolve("snapshot-0000000000000001.snap.123.tmp"), "half written");
-        World back = reopen();
-        assertEquals(w.dump(), back.dump());
+        assertReopensAs(w);
     }
 
     /** Three commits, then the journal's bytes. */
     private byte[] threeCommits() throws IOException {
         World w = new World();
-        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+        try (Persistence p = open(w)) {
             w.tags.add("a");
             w.tags.add("b");
             w.tags.add("c");
@@ -206,7 +215,7 @@ class PersistenceTest {
     @Test
     void misuseIsRefused() throws IOException {
         World w = new World();
-        try (Persistence p = Persistence.open(w.db, dir, SyncPolicy.everyCommit())) {
+        try (Persistence p = open(w)) {
             w.tags.add("x");
             World other = new World();
             IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -392,13 +401,7 @@ class PersistenceTest {
             case 2 -> {
                 int at = rnd.nextInt(b.length);
                 where[1] = at;
-                byte[] junk = new byte[1 + rnd.nextInt(12)];
-                rnd.nextBytes(junk);
-                byte[] out = new byte[b.length + junk.length];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(junk, 0, out, at, junk.length);
-                System.arraycopy(b, at, out, at + junk.length, b.length - at);
-                b = out;
+                b = SnapshotTest.insertJunk(b, at, 1 + rnd.nextInt(12), rnd);
             }
             default -> {
                 int at = PersistenceFormat.JOURNAL_HEADER + rnd.nextInt(Math.max(1, b.length - PersistenceFormat.JOURNAL_HEADER - 4));

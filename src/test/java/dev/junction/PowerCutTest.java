@@ -2,6 +2,7 @@ package dev.junction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.junction.SimulatedFiles.Choice;
 import dev.junction.SimulatedFiles.Moment;
@@ -21,9 +22,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Power cuts, simulated: each workload runs on {@link SimulatedFiles}, which records the file system before every
@@ -74,12 +79,7 @@ class PowerCutTest {
     // ---- the workload ---------------------------------------------------------------------------------------------
 
     /** The schema: items linked to groups with a number, and the numbers (orders) of the transactions. */
-    static final class Shop {
-        final Junction db = Junction.create();
-        final Table<String> items = db.table("items");
-        final Table<String> groups = db.table("groups");
-        final Relation<String, String> in = db.relation("in", items, groups);
-        final LinkColumn.OfLong<String, String> value = in.longColumn("value", -1);
+    static final class Shop extends CrashChild.Schema {
         final LongTable orders = db.longTable("orders");
 
         String dump() {
@@ -387,11 +387,24 @@ class PowerCutTest {
 
     // ---- the scenarios ------------------------------------------------------------------------------------------
 
+    /** The workload scenarios: label, seed step, policy, threads, steps per thread, checkpoint every (0: none). */
+    static Stream<Arguments> scenarios() {
+        return Stream.of(
+                arguments("everyCommit, 1 thread, new nested directory", 1, SyncPolicy.everyCommit(), 1, 24, 0),
+                arguments("groupCommit(0), 4 threads", 31, SyncPolicy.groupCommit(Duration.ZERO), 4, 10, 0),
+                arguments("groupCommit(1 ms), 4 threads", 53, SyncPolicy.groupCommit(Duration.ofMillis(1)), 4, 10, 0),
+                arguments("everyCommit, 1 thread, checkpoint every 6 commits", 37, SyncPolicy.everyCommit(), 1, 20, 6),
+                arguments("groupCommit(0), 3 threads, checkpoints racing them", 41, SyncPolicy.groupCommit(Duration.ZERO),
+                        3, 8, 4));
+    }
+
     /**
      * One scenario: {@code rounds} seeded runs of the workload ({@code threads} committing {@code steps} steps each,
      * a checkpoint every {@code checkpointEvery} commits or none), each explored at every moment in STRICT mode.
      */
-    private void scenario(String label, int seedStep, SyncPolicy policy, int threads, int steps, int checkpointEvery)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void scenario(String label, int seedStep, SyncPolicy policy, int threads, int steps, int checkpointEvery)
             throws Exception {
         Tally t = new Tally(label);
         for (int round = 0; round < rounds; round++) {
@@ -400,31 +413,6 @@ class PowerCutTest {
             explore(t, run.moments(), run.mustHave(new int[threads]), RecoveryMode.STRICT, rnd);
         }
         finish(t);
-    }
-
-    @Test
-    void everyCommitInANewNestedDirectory() throws Exception {
-        scenario("everyCommit, 1 thread, new nested directory", 1, SyncPolicy.everyCommit(), 1, 24, 0);
-    }
-
-    @Test
-    void groupCommitWithFourThreads() throws Exception {
-        scenario("groupCommit(0), 4 threads", 31, SyncPolicy.groupCommit(Duration.ZERO), 4, 10, 0);
-    }
-
-    @Test
-    void groupCommitWithAWindowAndFourThreads() throws Exception {
-        scenario("groupCommit(1 ms), 4 threads", 53, SyncPolicy.groupCommit(Duration.ofMillis(1)), 4, 10, 0);
-    }
-
-    @Test
-    void checkpointsWithEveryCommit() throws Exception {
-        scenario("everyCommit, 1 thread, checkpoint every 6 commits", 37, SyncPolicy.everyCommit(), 1, 20, 6);
-    }
-
-    @Test
-    void checkpointsRacingGroupCommit() throws Exception {
-        scenario("groupCommit(0), 3 threads, checkpoints racing them", 41, SyncPolicy.groupCommit(Duration.ZERO), 3, 8, 4);
     }
 
     /**

@@ -13,7 +13,6 @@ import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RelationTest {
@@ -24,18 +23,11 @@ class RelationTest {
     record Course(String code) {
     }
 
-    private Junction db;
-    private Table<String> lefts;
-    private Table<String> rights;
-    private Relation<String, String> rel;
-
-    @BeforeEach
-    void setUp() {
-        db = Junction.create();
-        lefts = db.table("lefts");
-        rights = db.table("rights");
-        rel = db.relation("lr", lefts, rights);
-    }
+    // the schema as initialized fields: JUnit makes a new instance, so a new engine, for every test
+    private final Junction db = Junction.create();
+    private final Table<String> lefts = db.table("lefts");
+    private final Table<String> rights = db.table("rights");
+    private final Relation<String, String> rel = db.relation("lr", lefts, rights);
 
     private static <E> List<E> list(Iterable<E> it) {
         List<E> out = new ArrayList<>();

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.junction.index.IntRelation;
-import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -34,27 +32,24 @@ class SnapshotTest {
     @TempDir
     Path dir;
 
+    /** The live ids of {@code t}, each with its committed entity as {@code show} writes it: "id=entity ". */
+    static String liveEntities(AbstractTable<?> t, java.util.function.Function<Object, String> show) {
+        StringBuilder b = new StringBuilder();
+        BitSet live = t.liveIds();
+        for (int id = live.nextSetBit(0); id >= 0; id = live.nextSetBit(id + 1)) {
+            b.append(id).append('=').append(show.apply(t.committedEntity(id))).append(' ');
+        }
+        return b.toString();
+    }
+
     /** An entity type that needs a codec. */
     record Book(String title, int year) {
     }
 
-    static final ValueCodec<Book> BOOKS = new ValueCodec<>() {
-        @Override
-        public Class<Book> type() {
-            return Book.class;
-        }
-
-        @Override
-        public void write(Book b, DataOutput out) throws IOException {
-            out.writeUTF(b.title());
-            out.writeInt(b.year());
-        }
-
-        @Override
-        public Book read(DataInput in) throws IOException {
-            return new Book(in.readUTF(), in.readInt());
-        }
-    };
+    static final ValueCodec<Book> BOOKS = TestCodecs.of(Book.class, (b, out) -> {
+        out.writeUTF(b.title());
+        out.writeInt(b.year());
+    }, in -> new Book(in.readUTF(), in.readInt()));
 
     /** The schema every test declares, and handles to its parts. */
     static final class World {
@@ -103,12 +98,7 @@ class SnapshotTest {
         String dump() {
             TreeMap<String, String> out = new TreeMap<>();
             for (AbstractTable<?> t : db.tablesInOrder()) {
-                StringBuilder b = new StringBuilder();
-                BitSet live = t.liveIds();
-                for (int id = live.nextSetBit(0); id >= 0; id = live.nextSetBit(id + 1)) {
-                    b.append(id).append('=').append(t.committedEntity(id)).append(' ');
-                }
-                out.put("table " + t.name, b + " free=" + Arrays.toString(t.freeStack()) + " hw=" + t.highWaterMark()
+                out.put("table " + t.name, liveEntities(t, String::valueOf) + " free=" + Arrays.toString(t.freeStack()) + " hw=" + t.highWaterMark()
                         + " size=" + t.size());
             }
             for (RelationImpl<?, ?> r : db.relationsInOrder()) {
@@ -450,6 +440,17 @@ class SnapshotTest {
         return CraftedFileTest.assemble(out);
     }
 
+    /** {@code b} with {@code length} random bytes of {@code rnd} inserted at {@code at}. */
+    static byte[] insertJunk(byte[] b, int at, int length, Random rnd) {
+        byte[] junk = new byte[length];
+        rnd.nextBytes(junk);
+        byte[] out = new byte[b.length + junk.length];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(junk, 0, out, at, junk.length);
+        System.arraycopy(b, at, out, at + junk.length, b.length - at);
+        return out;
+    }
+
     private static byte[] mutate(byte[] good, Random rnd) {
         byte[] b = good.clone();
         switch (rnd.nextInt(5)) {
@@ -459,13 +460,7 @@ class SnapshotTest {
             case 1 -> b = Arrays.copyOf(b, rnd.nextInt(b.length)); // truncate
             case 2 -> { // insert junk
                 int at = rnd.nextInt(b.length);
-                byte[] junk = new byte[1 + rnd.nextInt(16)];
-                rnd.nextBytes(junk);
-                byte[] out = new byte[b.length + junk.length];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(junk, 0, out, at, junk.length);
-                System.arraycopy(b, at, out, at + junk.length, b.length - at);
-                b = out;
+                b = insertJunk(b, at, 1 + rnd.nextInt(16), rnd);
             }
             case 3 -> { // overwrite a varint-sized run with a large or negative-looking number
                 int at = rnd.nextInt(b.length);

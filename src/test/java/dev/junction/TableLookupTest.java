@@ -28,6 +28,14 @@ class TableLookupTest {
 
     /** A kind of table, and how it makes its i-th entity. */
     record Kind(String name, java.util.function.Function<Junction, Table<Object>> make, IntFunction<Object> entity) {
+        /** A table of this kind in {@code db} holding entities 0 to {@code count - 1}, but for {@code removed}. */
+        Table<Object> filled(Junction db, int count, int removed) {
+            Table<Object> t = make.apply(db);
+            for (int i = 0; i < count; i++) t.add(entity.apply(i));
+            t.remove(entity.apply(removed));
+            return t;
+        }
+
         @Override
         public String toString() {
             return name;
@@ -46,9 +54,7 @@ class TableLookupTest {
     @MethodSource("kinds")
     void findIdAnswersLikeIdOfWithoutTheException(Kind kind) {
         Junction db = Junction.create();
-        Table<Object> t = kind.make().apply(db);
-        for (int i = 0; i < 5; i++) t.add(kind.entity().apply(i));
-        t.remove(kind.entity().apply(2));
+        Table<Object> t = kind.filled(db, 5, 2);
         for (int i = 0; i < 6; i++) {
             Object e = kind.entity().apply(i);
             OptionalInt found = t.findId(e);
@@ -70,9 +76,7 @@ class TableLookupTest {
     @MethodSource("kinds")
     void streamIsTheEntitiesInIdOrderCopiedInOneState(Kind kind) {
         Junction db = Junction.create();
-        Table<Object> t = kind.make().apply(db);
-        for (int i = 0; i < 6; i++) t.add(kind.entity().apply(i));
-        t.remove(kind.entity().apply(1));
+        Table<Object> t = kind.filled(db, 6, 1);
         t.add(kind.entity().apply(9)); // takes id 1
         List<Object> iterated = new ArrayList<>();
         t.forEach(iterated::add);

@@ -161,11 +161,9 @@ class TableTest {
 
     @Test
     void tableIteratorIsFailFastAndItsRemoveDeletesTheEntity() {
-        Junction db = Junction.create();
-        Table<String> t = db.table("t");
-        Relation<String, String> r = db.symmetric("friends", t);
-        r.link("a", "b");
-        r.link("b", "c");
+        Relation<String, String> r = Schemas.symmetric("friends", "t");
+        Table<String> t = r.leftTable();
+        Schemas.link(r, "a", "b", "b", "c");
         Iterator<String> it = t.iterator();
         assertEquals("a", it.next());
         t.add("d");
@@ -184,10 +182,10 @@ class TableTest {
 
     @Test
     void namesAreUniquePerEngineAndLookupsFindThem() {
-        Junction db = Junction.create();
-        Table<String> users = db.table("users");
-        Table<String> roles = db.table("roles");
-        Relation<String, String> r = db.relation("user_roles", users, roles);
+        Schemas.Strings world = Schemas.strings("user_roles", "users", "roles");
+        Junction db = world.db();
+        Table<String> users = world.lefts();
+        Relation<String, String> r = world.rel();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> db.table("users"));
         assertTrue(e.getMessage().contains("users"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> db.longTable("user_roles"));
@@ -198,7 +196,7 @@ class TableTest {
         assertSame(r, db.getRelation("user_roles"));
         assertThrows(NoSuchElementException.class, () -> db.getTable("user_roles"));
         assertThrows(NoSuchElementException.class, () -> db.getRelation("nope"));
-        assertEquals(List.of(users, roles), List.copyOf(db.tables()));
+        assertEquals(List.of(users, world.rights()), List.copyOf(db.tables()));
         assertEquals(List.of(r), List.copyOf(db.relations()));
         assertSame(db, users.junction());
         assertThrows(NullPointerException.class, () -> db.table(null));

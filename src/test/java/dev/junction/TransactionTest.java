@@ -556,20 +556,18 @@ class TransactionTest {
 
     @org.junit.jupiter.api.Test
     void anErrorInsideATransactionMakesItRollbackOnly() throws Exception {
-        EngineWorld w = new EngineWorld();
-        String before = w.snapshot();
-        Transaction tx = w.db.begin();
-        w.wrote.link("a1", b(0));
-        assertThrows(KeyError.class, () -> w.wrote.link("a1", b("ERROR")));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.wrote.link("a3", b(0)));
-        assertTrue(e.getMessage().contains("rollback-only"), e.getMessage());
-        assertTrue(w.wrote.contains("a1", b(0)), "reads still work, and still see the transaction");
-        e = assertThrows(IllegalStateException.class, tx::commit);
-        assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
-        assertFalse(tx.isActive());
-        assertEquals(before, w.snapshot());
-        assertEquals(before, snapshotFromOtherThread(w.db));
-        assertTrue(onOtherThread("writer", () -> w.wrote.link("a3", b(0))), "the write lock was released");
+        inATransactionThatLinkedA1ToB0((w, before, tx) -> {
+            assertThrows(KeyError.class, () -> w.wrote.link("a1", b("ERROR")));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.wrote.link("a3", b(0)));
+            assertTrue(e.getMessage().contains("rollback-only"), e.getMessage());
+            assertTrue(w.wrote.contains("a1", b(0)), "reads still work, and still see the transaction");
+            e = assertThrows(IllegalStateException.class, tx::commit);
+            assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+            assertFalse(tx.isActive());
+            assertEquals(before, w.snapshot());
+            assertEquals(before, snapshotFromOtherThread(w.db));
+            assertTrue(onOtherThread("writer", () -> w.wrote.link("a3", b(0))), "the write lock was released");
+        });
     }
 
     @org.junit.jupiter.api.Test
@@ -741,16 +739,14 @@ class TransactionTest {
     /** A set taken inside a transaction before its first write must show the later writes. */
     @org.junit.jupiter.api.Test
     void anIntSetTakenInATransactionBeforeItsFirstWriteShowsLaterWrites() {
-        EngineWorld w = new EngineWorld();
-        int a0 = w.a("a0");
-        try (Transaction tx = w.db.begin()) {
+        inATransactionOnA0((w, a0, tx) -> {
             dev.junction.index.IntNeighborSet s = w.wrote.ints().rightsOf(a0);
             assertEquals(3, s.size());
             assertTrue(w.wrote.ints().link(a0, w.bk(5)));
             assertEquals(4, s.size(), "live");
             assertTrue(s.contains(w.bk(5)), "live");
             tx.rollback();
-        }
+        });
     }
 
     /** A set taken inside a transaction and used after it ended must show the committed state. */
@@ -844,17 +840,43 @@ class TransactionTest {
     /** {@code iteratorAfter(Integer.MAX_VALUE)} is empty (no id is greater), inside a transaction too. */
     @org.junit.jupiter.api.Test
     void iteratorAfterTheLargestIntIsEmptyInATransaction() {
-        EngineWorld w = new EngineWorld();
-        int a0 = w.a("a0");
-        try (Transaction tx = w.db.begin()) {
+        inATransactionOnA0((w, a0, tx) -> {
             w.wrote.ints().link(a0, w.bk(5));
             assertArrayEquals(new int[0], drain(w.wrote.ints().rightsOf(a0).iteratorAfter(Integer.MAX_VALUE)));
             assertArrayEquals(new int[] {w.bk(5)}, drain(w.wrote.ints().rightsOf(a0).iteratorAfter(w.bk(2))));
             assertArrayEquals(new int[0], drain(w.wrote.ints().leftsOf(w.bk(5)).iteratorAfter(Integer.MAX_VALUE)));
+        });
+    }
+
+    /** A test that starts where several do: a new world, its snapshot, an open transaction that linked a1 to b0. */
+    @FunctionalInterface
+    private interface AfterLinkingA1ToB0 {
+        void run(EngineWorld w, String before, Transaction tx) throws Exception;
+    }
+
+    private static void inATransactionThatLinkedA1ToB0(AfterLinkingA1ToB0 test) throws Exception {
+        EngineWorld w = new EngineWorld();
+        String before = w.snapshot();
+        Transaction tx = w.db.begin();
+        w.wrote.link("a1", b(0));
+        test.run(w, before, tx);
+    }
+
+    /** A test of the int-level views inside a transaction, on a new world with author a0 (books 0, 1, 2). */
+    @FunctionalInterface
+    private interface OnA0 {
+        void run(EngineWorld w, int a0, Transaction tx);
+    }
+
+    private static void inATransactionOnA0(OnA0 test) {
+        EngineWorld w = new EngineWorld();
+        int a0 = w.a("a0");
+        try (Transaction tx = w.db.begin()) {
+            test.run(w, a0, tx);
         }
     }
 
-    private static int[] drain(it.unimi.dsi.fastutil.ints.IntIterator it) {
+        private static int[] drain(it.unimi.dsi.fastutil.ints.IntIterator it) {
         it.unimi.dsi.fastutil.ints.IntArrayList out = new it.unimi.dsi.fastutil.ints.IntArrayList();
         while (it.hasNext()) {
             out.add(it.nextInt());
@@ -1050,38 +1072,36 @@ class TransactionTest {
 
     @org.junit.jupiter.api.Test
     void commitRollbackOrCloseFromAnotherThreadThrowsAndTheOwnerCanStillCommit() throws Exception {
-        EngineWorld w = new EngineWorld();
-        String before = w.snapshot();
-        Transaction tx = w.db.begin();
-        w.wrote.link("a1", b(0));
-        String owner = Thread.currentThread().getName();
-        for (String what : List.of("commit", "rollback", "close")) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> onOtherThread("intruder", () -> {
-                switch (what) {
-                    case "commit" -> tx.commit();
-                    case "rollback" -> tx.rollback();
-                    default -> tx.close();
-                }
-                return null;
-            }), what);
-            assertTrue(e.getMessage().contains(owner) && e.getMessage().contains("intruder"),
-                    what + ": the message names both threads: " + e.getMessage());
-            assertTrue(tx.isActive(), what);
-            assertEquals(before, snapshotFromOtherThread(w.db), what + ": nothing published");
-            assertTrue(w.wrote.contains("a1", b(0)), what + ": the owner still sees its change");
-        }
-        w.users.remove(100L);
-        tx.commit();
-        EngineWorld expected = new EngineWorld();
-        expected.db.inTransaction(() -> {
-            expected.wrote.link("a1", b(0));
-            expected.users.remove(100L);
+        inATransactionThatLinkedA1ToB0((w, before, tx) -> {
+            String owner = Thread.currentThread().getName();
+            for (String what : List.of("commit", "rollback", "close")) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> onOtherThread("intruder", () -> {
+                    switch (what) {
+                        case "commit" -> tx.commit();
+                        case "rollback" -> tx.rollback();
+                        default -> tx.close();
+                    }
+                    return null;
+                }), what);
+                assertTrue(e.getMessage().contains(owner) && e.getMessage().contains("intruder"),
+                        what + ": the message names both threads: " + e.getMessage());
+                assertTrue(tx.isActive(), what);
+                assertEquals(before, snapshotFromOtherThread(w.db), what + ": nothing published");
+                assertTrue(w.wrote.contains("a1", b(0)), what + ": the owner still sees its change");
+            }
+            w.users.remove(100L);
+            tx.commit();
+            EngineWorld expected = new EngineWorld();
+            expected.db.inTransaction(() -> {
+                expected.wrote.link("a1", b(0));
+                expected.users.remove(100L);
+            });
+            assertEquals(expected.snapshot(), snapshotFromOtherThread(w.db));
+            assertTrue(onOtherThread("late", () -> {
+                tx.close(); // ended: a no-op from any thread
+                return true;
+            }));
         });
-        assertEquals(expected.snapshot(), snapshotFromOtherThread(w.db));
-        assertTrue(onOtherThread("late", () -> {
-            tx.close(); // ended: a no-op from any thread
-            return true;
-        }));
     }
 
     @org.junit.jupiter.api.Test
@@ -1127,32 +1147,30 @@ class TransactionTest {
 
     @org.junit.jupiter.api.Test
     void aReadViewInsideTheOwnTransactionSeesItAndDoesNotBlockItsWrites() throws Exception {
-        EngineWorld w = new EngineWorld();
-        String before = w.snapshot();
-        Transaction tx = w.db.begin();
-        w.wrote.link("a1", b(0));
-        try (ReadView v = w.db.readView()) {
-            assertTrue(w.wrote.contains("a1", b(0)));
-            assertTrue(w.wrote.link("a3", b(0)), "the owner of the write lock may write in its view");
-        }
-        tx.commit();
-        assertTrue(onOtherThread("r", () -> w.wrote.contains("a1", b(0)) && w.wrote.contains("a3", b(0))));
+        inATransactionThatLinkedA1ToB0((w, before, tx) -> {
+            try (ReadView v = w.db.readView()) {
+                assertTrue(w.wrote.contains("a1", b(0)));
+                assertTrue(w.wrote.link("a3", b(0)), "the owner of the write lock may write in its view");
+            }
+            tx.commit();
+            assertTrue(onOtherThread("r", () -> w.wrote.contains("a1", b(0)) && w.wrote.contains("a3", b(0))));
 
-        // commit with the own view still open: refused; whatever happens, all or nothing and no lock left
-        Transaction tx2 = w.db.begin();
-        w.users.remove(100L);
-        ReadView v = w.db.readView();
-        IllegalStateException e = assertThrows(IllegalStateException.class, tx2::commit);
-        assertTrue(e.getMessage().contains("read view"), e.getMessage());
-        v.close();
-        if (tx2.isActive()) {
-            tx2.commit();
-            assertFalse(w.users.contains(100L));
-        } else {
-            assertTrue(w.users.contains(100L), "rolled back as a whole");
-        }
-        assertNotEquals(before, w.snapshot());
-        assertTrue(onOtherThread("w", () -> w.users.add(100L) >= 0), "no lock left behind");
+            // commit with the own view still open: refused; whatever happens, all or nothing and no lock left
+            Transaction tx2 = w.db.begin();
+            w.users.remove(100L);
+            ReadView v = w.db.readView();
+            IllegalStateException e = assertThrows(IllegalStateException.class, tx2::commit);
+            assertTrue(e.getMessage().contains("read view"), e.getMessage());
+            v.close();
+            if (tx2.isActive()) {
+                tx2.commit();
+                assertFalse(w.users.contains(100L));
+            } else {
+                assertTrue(w.users.contains(100L), "rolled back as a whole");
+            }
+            assertNotEquals(before, w.snapshot());
+            assertTrue(onOtherThread("w", () -> w.users.add(100L) >= 0), "no lock left behind");
+        });
     }
 
     /**
@@ -1347,11 +1365,7 @@ class TransactionTest {
             w.users.remove(100L);
             inside[0] = w.snapshot();
             inTx.countDown();
-            try {
-                viewOpen.await();
-            } catch (InterruptedException ex) {
-                throw new AssertionError(ex);
-            }
+            EngineWorld.uninterrupted(viewOpen::await);
             tx.commit();
         }, "committer");
         writer.start();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.junction.Junction;
 import dev.junction.ReadView;
 import dev.junction.Relation;
+import dev.junction.Schemas;
 import dev.junction.Table;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -167,10 +168,12 @@ class RelationGraphTest {
                 : RelationGraph.leftVertex(id)).collect(Collectors.toSet());
     }
 
+    /** The seed of the generated relations ({@code -Djunction.graph.seed}, or the clock), and its random numbers. */
+    private final long seed = Long.getLong("junction.graph.seed", System.nanoTime());
+    private final Random rnd = new Random(seed);
+
     @Test
     void studentsGetOneCourseEachByHopcroftKarpOnGeneratedData() {
-        long seed = Long.getLong("junction.graph.seed", System.nanoTime());
-        Random rnd = new Random(seed);
         Junction j = Junction.create();
         Table<Integer> students = j.table("students");
         Table<Integer> courses = j.table("courses");
@@ -191,8 +194,6 @@ class RelationGraphTest {
 
     @Test
     void aDirectedRelationGivesADirectedGraph() {
-        Long seed = Long.getLong("junction.graph.seed", System.nanoTime());
-        Random rnd = new Random(seed);
         Junction j = Junction.create();
         Table<Integer> users = j.table("users");
         Relation<Integer, Integer> follows = j.directed("follows", users);
@@ -219,12 +220,9 @@ class RelationGraphTest {
 
     @Test
     void aSymmetricRelationGivesAnUndirectedGraphWithEachLinkOnce() {
-        Junction j = Junction.create();
-        Table<String> people = j.table("people");
-        Relation<String, String> friends = j.symmetric("friends", people);
-        friends.link("a", "b");
-        friends.link("c", "b");
-        friends.link("d", "d");
+        Relation<String, String> friends = Schemas.symmetric("friends", "people");
+        Table<String> people = friends.leftTable();
+        Schemas.link(friends, "a", "b", "c", "b", "d", "d");
         people.add("e");
         RelationGraph g = RelationGraph.of(friends);
         assertFalse(g.getType().isDirected());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.junction.Junction;
 import dev.junction.Relation;
+import dev.junction.Schemas;
 import dev.junction.Table;
 import dev.junction.Transaction;
 import dev.junction.index.IntRelation;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -26,25 +28,19 @@ class QueriesTest {
 
     @Test
     void typedQueriesAgreeWithThePlainViews() {
-        long seed = Long.getLong("junction.query.seed", System.nanoTime());
-        String at = "seed " + seed;
-        Random rnd = new Random(seed);
-        Junction db = Junction.create();
-        Relation<String, String> tagged = randomTagged(db, rnd, 200, 12, 900, 4);
+        Seeded seeded = Seeded.tagged(200, 12, 900, 4);
+        String at = seeded.at();
+        Random rnd = seeded.rnd();
+        Relation<String, String> tagged = seeded.tagged();
         Table<String> posts = tagged.leftTable();
         Table<String> tags = tagged.rightTable();
         for (int round = 0; round < 50; round++) {
             List<String> ask = new ArrayList<>();
             for (int k = 1 + rnd.nextInt(3); k > 0; k--) ask.add("t" + rnd.nextInt(13)); // t12 is not a tag
-            List<List<String>> expected3 = linkedToAllAnyNone(posts, tagged::rightsOf, ask);
-            List<String> all = expected3.get(0);
-            List<String> any = expected3.get(1);
-            List<String> none = expected3.get(2);
-            assertEquals(all, Queries.leftsLinkedToAll(tagged, ask), at + " all " + ask);
-            assertEquals(all.size(), Queries.countLinkedToAll(tagged, ask), at);
-            assertEquals(any, Queries.leftsLinkedToAny(tagged, ask), at + " any " + ask);
-            assertEquals(any.size(), Queries.countLinkedToAny(tagged, ask), at);
-            assertEquals(none, Queries.leftsLinkedToNone(tagged, ask), at + " none " + ask);
+            assertLinkedToAllAnyNone(at, ask, posts, tagged::rightsOf,
+                    q -> Queries.leftsLinkedToAll(tagged, q), q -> Queries.countLinkedToAll(tagged, q),
+                    q -> Queries.leftsLinkedToAny(tagged, q), q -> Queries.countLinkedToAny(tagged, q),
+                    q -> Queries.leftsLinkedToNone(tagged, q));
 
             String p = "p" + rnd.nextInt(200);
             assertEquals(sharing(posts, tagged::rightsOf, p, 5), Queries.sharingRights(tagged, p, 5), at);
@@ -70,18 +66,11 @@ class QueriesTest {
 
     @Test
     void coAuthorsInsideATransactionSeeItsChanges() {
-        Junction db = Junction.create();
-        Table<String> authors = db.table("authors");
-        Table<String> books = db.table("books");
-        Relation<String, String> wrote = db.relation("wrote", authors, books);
-        wrote.link("alice", "b1");
-        wrote.link("bob", "b1");
-        wrote.link("bob", "b2");
-        wrote.link("carol", "b2");
-        wrote.link("alice", "b2");
+        Relation<String, String> wrote = Schemas.strings("wrote", "authors", "books").rel();
+        Schemas.link(wrote, "alice", "b1", "bob", "b1", "bob", "b2", "carol", "b2", "alice", "b2");
         assertEquals(List.of(new Queries.Ranked<>("bob", 2), new Queries.Ranked<>("carol", 1)),
                 Queries.sharingRights(wrote, "alice", 10));
-        try (Transaction t = db.begin()) {
+        try (Transaction t = wrote.leftTable().junction().begin()) {
             wrote.link("dave", "b1");
             wrote.link("dave", "b2");
             assertEquals(List.of(new Queries.Ranked<>("bob", 2), new Queries.Ranked<>("dave", 2),
@@ -97,8 +86,7 @@ class QueriesTest {
     /** A caller's "everything" limit gets the set, never an array of that many slots (an OutOfMemoryError before). */
     @Test
     void anOffsetPageWithTheLargestLimitAllocatesOnlyWhatTheSetHolds() {
-        Junction db = Junction.create();
-        Relation<String, String> wrote = db.relation("wrote", db.table("authors"), db.table("books"));
+        Relation<String, String> wrote = Schemas.strings("wrote", "authors", "books").rel();
         wrote.link("alice", "b1");
         IntRelation ints = wrote.ints();
         int alice = wrote.leftTable().idOf("alice");
@@ -116,26 +104,20 @@ class QueriesTest {
      */
     @Test
     void rightSideQuestionsReadAsRightSideOnes() {
-        long seed = Long.getLong("junction.query.seed", System.nanoTime());
-        System.out.println("QueriesTest.rightSideQuestionsReadAsRightSideOnes seed " + seed);
-        String at = "seed " + seed;
-        Random rnd = new Random(seed);
-        Junction db = Junction.create();
-        Relation<String, String> tagged = randomTagged(db, rnd, 60, 30, 400, 8);
+        Seeded seeded = Seeded.tagged(60, 30, 400, 8);
+        System.out.println("QueriesTest.rightSideQuestionsReadAsRightSideOnes " + seeded.at());
+        String at = seeded.at();
+        Random rnd = seeded.rnd();
+        Relation<String, String> tagged = seeded.tagged();
         Table<String> posts = tagged.leftTable();
         Table<String> tags = tagged.rightTable();
         for (int round = 0; round < 40; round++) {
             List<String> ask = new ArrayList<>();
             for (int k = 1 + rnd.nextInt(3); k > 0; k--) ask.add("p" + rnd.nextInt(61)); // p60 is not a post
-            List<List<String>> expected3 = linkedToAllAnyNone(tags, tagged::leftsOf, ask);
-            List<String> all = expected3.get(0);
-            List<String> any = expected3.get(1);
-            List<String> none = expected3.get(2);
-            assertEquals(all, Queries.rightsLinkedToAll(tagged, ask), at + " all " + ask);
-            assertEquals(all.size(), Queries.countRightsLinkedToAll(tagged, ask), at);
-            assertEquals(any, Queries.rightsLinkedToAny(tagged, ask), at + " any " + ask);
-            assertEquals(any.size(), Queries.countRightsLinkedToAny(tagged, ask), at);
-            assertEquals(none, Queries.rightsLinkedToNone(tagged, ask), at + " none " + ask);
+            assertLinkedToAllAnyNone(at, ask, tags, tagged::leftsOf,
+                    q -> Queries.rightsLinkedToAll(tagged, q), q -> Queries.countRightsLinkedToAll(tagged, q),
+                    q -> Queries.rightsLinkedToAny(tagged, q), q -> Queries.countRightsLinkedToAny(tagged, q),
+                    q -> Queries.rightsLinkedToNone(tagged, q));
 
             String tag = "t" + rnd.nextInt(30);
             assertEquals(sharing(tags, tagged::leftsOf, tag, 4), Queries.sharingLefts(tagged, tag, 4), at);
@@ -162,14 +144,12 @@ class QueriesTest {
         assertEquals(perTag, Queries.rightDegrees(tagged).toList(), at);
 
         // directed: the right side is the followed side (in-degree); symmetric: both sides are one
+        Junction db = posts.junction();
         Table<String> users = db.table("users");
         Relation<String, String> follows = db.directed("follows", users);
         Relation<String, String> friends = db.symmetric("friends", users);
-        follows.link("ann", "bob");
-        follows.link("cid", "bob");
-        follows.link("bob", "ann");
-        friends.link("ann", "bob");
-        friends.link("ann", "cid");
+        Schemas.link(follows, "ann", "bob", "cid", "bob", "bob", "ann");
+        Schemas.link(friends, "ann", "bob", "ann", "cid");
         assertEquals(List.of(new Queries.Ranked<>("ann", 1), new Queries.Ranked<>("bob", 2),
                 new Queries.Ranked<>("cid", 0)), Queries.rightDegrees(follows).toList());
         assertEquals(List.of(new Queries.Ranked<>("bob", 2)), Queries.topRightsByDegree(follows, 1));
@@ -180,8 +160,7 @@ class QueriesTest {
 
     @Test
     void rightSideQuestionsRefuseBadInputLikeTheLeftSide() {
-        Junction db = Junction.create();
-        Relation<String, String> wrote = db.relation("wrote", db.table("authors"), db.table("books"));
+        Relation<String, String> wrote = Schemas.strings("wrote", "authors", "books").rel();
         wrote.link("alice", "b1");
         assertThrows(NullPointerException.class, () -> Queries.rightsLinkedToAll(null, List.of("alice")));
         assertThrows(NullPointerException.class, () -> Queries.rightsLinkedToAny(wrote, null));
@@ -207,8 +186,7 @@ class QueriesTest {
         org.junit.jupiter.api.Assertions.assertNotEquals(a, new Ranking.Scores(new int[] {3, 1}, new int[] {2, 2}));
         assertThrows(IllegalArgumentException.class, () -> new Ranking.Scores(new int[] {1}, new int[0]));
         assertThrows(NullPointerException.class, () -> new Ranking.Scores(null, new int[0]));
-        Junction db = Junction.create();
-        Relation<String, String> wrote = db.relation("wrote", db.table("authors"), db.table("books"));
+        Relation<String, String> wrote = Schemas.strings("wrote", "authors", "books").rel();
         wrote.link("alice", "b1");
         wrote.link("bob", "b1");
         int alice = wrote.leftTable().idOf("alice");
@@ -216,6 +194,34 @@ class QueriesTest {
         assertEquals(new Ranking.Scores(new int[] {bob}, new int[] {1}), Ranking.sharedRights(wrote.ints(), alice, 5));
         assertEquals("[Ranked[entity=bob, score=1]]", Queries.sharingRights(wrote, "alice", 5).toString(),
                 "the README shows this form");
+    }
+
+    /** A seeded random posts × tags relation, and the seed as failure messages name it. */
+    private record Seeded(String at, Random rnd, Relation<String, String> tagged) {
+        static Seeded tagged(int posts, int tags, int links, double spread) {
+            long seed = Long.getLong("junction.query.seed", System.nanoTime());
+            Random rnd = new Random(seed);
+            return new Seeded("seed " + seed, rnd, randomTagged(Junction.create(), rnd, posts, tags, links, spread));
+        }
+    }
+
+    /**
+     * The all/any/none questions for {@code ask}, and their counts, answer as the candidates' neighbour sets say;
+     * {@code all} to {@code none} ask them of one side of the relation.
+     */
+    private static void assertLinkedToAllAnyNone(String at, List<String> ask, Table<String> candidates,
+                                                 Function<String, Set<String>> neighbours,
+                                                 Function<List<String>, List<String>> all,
+                                                 ToIntFunction<List<String>> countAll,
+                                                 Function<List<String>, List<String>> any,
+                                                 ToIntFunction<List<String>> countAny,
+                                                 Function<List<String>, List<String>> none) {
+        List<List<String>> expected = linkedToAllAnyNone(candidates, neighbours, ask);
+        assertEquals(expected.get(0), all.apply(ask), at + " all " + ask);
+        assertEquals(expected.get(0).size(), countAll.applyAsInt(ask), at);
+        assertEquals(expected.get(1), any.apply(ask), at + " any " + ask);
+        assertEquals(expected.get(1).size(), countAny.applyAsInt(ask), at);
+        assertEquals(expected.get(2), none.apply(ask), at + " none " + ask);
     }
 
     /** posts × tags: {@code links} random links, tags drawn from a half-normal of width {@code spread}. */
