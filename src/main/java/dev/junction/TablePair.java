@@ -33,4 +33,17 @@ abstract class TablePair<L, R> {
     public Table<R> rightTable() {
         return right;
     }
+
+    // Column declarations: link columns on a relation, row columns on an association table (Snapshot.open
+    // declares the columns a file states through these, whichever the part).
+
+    abstract Object longColumn(String name, long defaultValue);
+
+    abstract Object intColumn(String name, int defaultValue);
+
+    abstract Object doubleColumn(String name, double defaultValue);
+
+    abstract Object booleanColumn(String name, boolean defaultValue);
+
+    abstract <V> Object objectColumn(String name, Class<V> type, V defaultValue);
 }
