@@ -91,12 +91,12 @@ final class RelationImpl<L, R> extends TablePair<L, R> implements Relation<L, R>
     }
 
     @Override
-    public NeighborSet<R> rightsOf(L l) {
+    public RelatedSet<L, R> rightsOf(L l) {
         return new RelatedSet<>(fromLeft, l);
     }
 
     @Override
-    public NeighborSet<L> leftsOf(R r) {
+    public RelatedSet<R, L> leftsOf(R r) {
         return new RelatedSet<>(fromRight, r);
     }
 
