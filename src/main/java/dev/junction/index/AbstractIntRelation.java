@@ -5,9 +5,11 @@ import java.util.Objects;
 import java.util.function.IntConsumer;
 
 /**
- * What the relation kinds share: the reads, over an index of each left's rights ({@link #byLeft}) and one of each
- * right's lefts ({@link #byRight}), which are one index for a symmetric relation; argument checks with messages
- * that name the value and the relation; and the all-or-nothing replacement of one entity's whole set.
+ * What the relation kinds share, over an index of each left's rights ({@link #byLeft}) and one of each right's
+ * lefts ({@link #byRight}), which are one index for a symmetric relation: the reads, the single-link writes
+ * (both sides prepared, so all allocation done, before either changes), the bulk link's dedupe and undo,
+ * argument checks with messages that name the value and the relation, and the all-or-nothing replacement of one
+ * entity's whole set. The kinds differ in the bulk link, the walk over all links and an entity's removal.
  */
 abstract class AbstractIntRelation implements IntRelation {
 
