@@ -3,7 +3,6 @@ package dev.junction;
 import dev.junction.index.IntNeighborSet;
 import dev.junction.index.IntRelation;
 import dev.junction.index.LinkConsumer;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -241,12 +240,12 @@ final class AssociationPairs implements Relation<Object, Object> {
      * A live view of the others of one entity in the pairs; writes go through the proxy, and each call (bulk ones
      * included) is one atomic write. Iterators walk a copy taken when they are made.
      */
-    private static final class ProxySet extends AbstractSet<Object> implements NeighborSet<Object> {
+    private static final class ProxySet extends PagedNeighborSet<Object> {
         private final AssociationPairs pairs;
         private final Object owner;
-        private final NeighborSet<Object> view;
+        private final RelatedSet<Object, Object> view;
 
-        ProxySet(AssociationPairs pairs, Object owner, NeighborSet<Object> view) {
+        ProxySet(AssociationPairs pairs, Object owner, RelatedSet<Object, Object> view) {
             this.pairs = pairs;
             this.owner = owner;
             this.view = view;
@@ -267,25 +266,10 @@ final class AssociationPairs implements Relation<Object, Object> {
             return pairs.link(owner, o);
         }
 
-        // pages are reads: the pairs' own view pages them
+        /** Pages are reads: the pairs' own view pages them. */
         @Override
-        public List<Object> firstPage(int limit) {
-            return view.firstPage(limit);
-        }
-
-        @Override
-        public List<Object> pageAfter(Object after, int limit) {
-            return view.pageAfter(after, limit);
-        }
-
-        @Override
-        public List<Object> lastPage(int limit) {
-            return view.lastPage(limit);
-        }
-
-        @Override
-        public List<Object> pageBefore(Object before, int limit) {
-            return view.pageBefore(before, limit);
+        List<Object> page(Object cursor, boolean hasCursor, int limit, boolean descending) {
+            return view.page(cursor, hasCursor, limit, descending);
         }
 
         @Override

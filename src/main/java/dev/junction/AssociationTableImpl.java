@@ -36,12 +36,9 @@ import java.util.function.IntConsumer;
  *       commits like every other read of the engine.</li>
  * </ul>
  */
-final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
+final class AssociationTableImpl<L, R> extends TablePair<L, R> implements AssociationTable<L, R> {
 
-    final String name;
     final Junction junction;
-    final AbstractTable<L> left;
-    final AbstractTable<R> right;
     final RowIdTable rows;
     final RelationImpl<L, Integer> byLeft;
     final RelationImpl<R, Integer> byRight;
@@ -53,10 +50,8 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
 
     AssociationTableImpl(Junction junction, String name, AbstractTable<L> left, AbstractTable<R> right,
                          IdPolicy rowIds) {
-        this.name = name;
+        super(name, left, right);
         this.junction = junction;
-        this.left = left;
-        this.right = right;
         this.rows = new RowIdTable(junction, name + ".rows", rowIds);
         this.byLeft = new RelationImpl<>(name + ".left", IntRelation.bipartite(name + ".left"), left, rows);
         this.byRight = new RelationImpl<>(name + ".right", IntRelation.bipartite(name + ".right"), right, rows);
@@ -193,21 +188,6 @@ final class AssociationTableImpl<L, R> implements AssociationTable<L, R> {
     }
 
     // ---- AssociationTable -------------------------------------------------------------------------------
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Table<L> leftTable() {
-        return left;
-    }
-
-    @Override
-    public Table<R> rightTable() {
-        return right;
-    }
 
     @Override
     public int add(L l, R r, RowColumn.Value... values) {

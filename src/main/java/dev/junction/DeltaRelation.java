@@ -3,15 +3,12 @@ package dev.junction;
 import dev.junction.index.IntNeighborSet;
 import dev.junction.index.IntRelation;
 import dev.junction.index.LinkConsumer;
-import it.unimi.dsi.fastutil.ints.AbstractIntSet;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.ints.IntCollection;
 import it.unimi.dsi.fastutil.ints.IntIterator;
 import it.unimi.dsi.fastutil.longs.LongIterator;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.NoSuchElementException;
 import java.util.function.IntConsumer;
@@ -43,7 +40,7 @@ import java.util.function.IntConsumer;
  * Not thread-safe: used only by the transaction's thread, while it holds the engine's write lock, so the base
  * cannot change underneath.
  */
-final class DeltaRelation implements IntRelation {
+final class DeltaRelation extends IntRelationOver {
 
     interface Log {
         void linked(int left, int right);
@@ -57,11 +54,12 @@ final class DeltaRelation implements IntRelation {
         void stagedUnlinked(int left, int right);
     }
 
-    /** What reads and writes see underneath the delta: the committed relation, or the private staged index. */
-    final IntRelation base;
     /** The committed relation, where commit puts the changes. */
     final IntRelation committed;
-    /** Staged mode: {@link #base} is the private index; {@code added} and {@code removed} stay empty. */
+    /**
+     * Staged mode: {@link #base} (what reads and writes see underneath the delta) is the private index, and
+     * {@code added} and {@code removed} stay empty; otherwise {@link #base} is the committed relation.
+     */
     final boolean staged;
     /**
      * The expected size the hash structures start at: most transactions change a few links, and a structure
@@ -124,7 +122,7 @@ final class DeltaRelation implements IntRelation {
 
     /** A staged overlay: {@code staging} (an empty index of {@code committed}'s kind) takes every change. */
     DeltaRelation(IntRelation committed, IntRelation staging, Log log) {
-        this.base = staging;
+        super(staging);
         this.committed = committed;
         this.staged = staging != committed;
         this.symmetric = base.kind() == Kind.SYMMETRIC;
@@ -360,16 +358,6 @@ final class DeltaRelation implements IntRelation {
     // ---- reads ------------------------------------------------------------------------------------------
 
     @Override
-    public String name() {
-        return base.name();
-    }
-
-    @Override
-    public Kind kind() {
-        return base.kind();
-    }
-
-    @Override
     public boolean contains(int left, int right) {
         check(left, "left");
         check(right, "right");
@@ -510,13 +498,12 @@ final class DeltaRelation implements IntRelation {
     // ---- merged neighbour set ---------------------------------------------------------------------------
 
     /** The base set of an owner minus the ids removed here, plus the ids added here, ascending. */
-    private final class View extends AbstractIntSet implements IntNeighborSet {
+    private final class View extends ReadOnlyNeighborSet {
         private final int owner;
-        private final boolean ownerLeft;
 
         View(int owner, boolean ownerLeft) {
+            super(ownerLeft);
             this.owner = owner;
-            this.ownerLeft = ownerLeft;
         }
 
         private IntNeighborSet baseSet() {
@@ -569,27 +556,10 @@ final class DeltaRelation implements IntRelation {
             return out;
         }
 
-        /** The ids, ascending, listed like a {@link java.util.List}: {@code [0, 1, 5]} (one consistent read). */
         @Override
-        public String toString() {
-            return java.util.Arrays.toString(toIntArray());
+        String relationName() {
+            return base.name();
         }
-
-        private UnsupportedOperationException readOnly() {
-            return new UnsupportedOperationException("relation '" + base.name() + "': the neighbour set of id "
-                    + owner + " is read-only; link and unlink through the relation");
-        }
-
-        @Override public boolean add(int k) { throw readOnly(); }
-        @Override public boolean remove(int k) { throw readOnly(); }
-        @Override public boolean addAll(IntCollection c) { throw readOnly(); }
-        @Override public boolean removeAll(IntCollection c) { throw readOnly(); }
-        @Override public boolean retainAll(IntCollection c) { throw readOnly(); }
-        @Override public boolean addAll(Collection<? extends Integer> c) { throw readOnly(); }
-        @Override public boolean removeAll(Collection<?> c) { throw readOnly(); }
-        @Override public boolean retainAll(Collection<?> c) { throw readOnly(); }
-        @Override public boolean removeIf(java.util.function.IntPredicate filter) { throw readOnly(); }
-        @Override public void clear() { throw readOnly(); }
     }
 
     /** Ascending merge of a base cursor (minus removed ids) and the added ids; fail-fast on overlay changes. */

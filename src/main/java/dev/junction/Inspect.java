@@ -127,8 +127,8 @@ final class Inspect {
             out.println(head + ", intact");
             return true;
         }
-        out.println(head + " before the damage; DAMAGED at byte " + c.damage.offset + ": " + c.damage.problem
-                + (c.damage.forced ? " (forced: strict recovery refuses it)"
+        out.println(head + " before the damage; DAMAGED at byte " + c.damage.offset() + ": " + c.damage.problem()
+                + (c.damage.forced() ? " (forced: strict recovery refuses it)"
                 : " (never forced: recovery drops it as a torn end, losing no acknowledged commit)"));
         return false;
     }

@@ -373,23 +373,13 @@ final class JournalFile implements AutoCloseable {
     /**
      * Damage found while reading a journal: where, what, and whether the damaged bytes are known to have been
      * forced (so may hold acknowledged commits).
+     *
+     * @param offset the byte where the damage starts: everything from here on is dropped if it is not refused
+     * @param problem why the bytes from {@code offset} on are not read, for messages and reports
+     * @param forced whether the dropped bytes were forced (a later record says so, or the journal is not the newest)
+     * @param recordsAfter how many intact record headers follow the damage (records that would be dropped with it)
      */
-    static final class Damage {
-        /** The byte where the damage starts: everything from here on is dropped if it is not refused. */
-        final long offset;
-        /** Why the bytes from {@link #offset} on are not read, for messages and reports. */
-        final String problem;
-        /** Whether the dropped bytes were forced (a later record says so, or the journal is not the newest). */
-        final boolean forced;
-        /** How many intact record headers follow the damage (records that would be dropped with it). */
-        final int recordsAfter;
-
-        Damage(long offset, String problem, boolean forced, int recordsAfter) {
-            this.offset = offset;
-            this.problem = problem;
-            this.forced = forced;
-            this.recordsAfter = recordsAfter;
-        }
+    record Damage(long offset, String problem, boolean forced, int recordsAfter) {
     }
 
     /** The records of a journal file (the file's bytes with each record's payload position), and where its valid part ends. */

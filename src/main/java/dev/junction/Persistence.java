@@ -215,11 +215,11 @@ public final class Persistence implements AutoCloseable {
                 Path file = journalFile(dir, gens[i]);
                 JournalFile.Contents c = JournalFile.read(fs, file, gens[i], i == gens.length - 1);
                 read++;
-                if (c.damage != null && c.damage.forced && mode == RecoveryMode.STRICT) {
-                    throw new CorruptFileException(file, c.damage.offset, c.damage.problem + "; the snapshot and "
+                if (c.damage != null && c.damage.forced() && mode == RecoveryMode.STRICT) {
+                    throw new CorruptFileException(file, c.damage.offset(), c.damage.problem() + "; the snapshot and "
                             + "journals are left as they are (RecoveryMode.POINT_IN_TIME recovers the commits before "
-                            + (c.damage.offset < PersistenceFormat.JOURNAL_HEADER ? "this journal" : "byte "
-                            + c.damage.offset) + ")");
+                            + (c.damage.offset() < PersistenceFormat.JOURNAL_HEADER ? "this journal" : "byte "
+                            + c.damage.offset()) + ")");
                 }
                 for (int r = 0; r < c.size(); r++) {
                     try {
@@ -227,7 +227,7 @@ public final class Persistence implements AutoCloseable {
                         replayed++;
                     } catch (CorruptFileException e) {
                         if (mode == RecoveryMode.STRICT) throw e;
-                        int after = c.size() - r - 1 + (c.damage != null ? c.damage.recordsAfter : 0);
+                        int after = c.size() - r - 1 + (c.damage != null ? c.damage.recordsAfter() : 0);
                         c.cutAt(r, new JournalFile.Damage(c.offsets.getInt(r), e.getMessage(), true, after));
                     }
                 }
@@ -235,8 +235,8 @@ public final class Persistence implements AutoCloseable {
                 expected++;
                 if (c.damage != null) {
                     dropped.add(new RecoveryReport.Dropped(file, c.validEnd, c.data.length - c.validEnd,
-                            c.damage.recordsAfter, c.damage.forced, c.damage.problem));
-                    if (c.damage.forced) {
+                            c.damage.recordsAfter(), c.damage.forced(), c.damage.problem()));
+                    if (c.damage.forced()) {
                         firstDropped = i;
                         dropWhole(gens, i + 1, "follows the damage in " + file.getFileName(), dropped);
                     }

@@ -3,7 +3,6 @@ package dev.junction;
 import dev.junction.index.IntNeighborSet;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntIterator;
-import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
@@ -17,7 +16,7 @@ import java.util.function.Predicate;
  * Keyset pages are positioned on the index ({@link IntNeighborSet#iteratorAfter},
  * {@link IntNeighborSet#countBelow} and {@link IntNeighborSet#copyRange}), in one read of the engine.
  */
-final class RelatedSet<O, T> extends AbstractSet<T> implements NeighborSet<T> {
+final class RelatedSet<O, T> extends PagedNeighborSet<T> {
 
     private final Side<O, T> side;
     private final O owner;
@@ -255,29 +254,10 @@ final class RelatedSet<O, T> extends AbstractSet<T> implements NeighborSet<T> {
 
     // ---- keyset pages -------------------------------------------------------------------------------------
 
+    /** Positioned on the cursor's id, in one read of the engine. */
     @Override
-    public List<T> firstPage(int limit) {
-        return page(null, false, limit, false);
-    }
-
-    @Override
-    public List<T> pageAfter(T after, int limit) {
-        return page(after, true, limit, false);
-    }
-
-    @Override
-    public List<T> lastPage(int limit) {
-        return page(null, false, limit, true);
-    }
-
-    @Override
-    public List<T> pageBefore(T before, int limit) {
-        return page(before, true, limit, true);
-    }
-
-    /** A page after (or before) the cursor's id, or from the start (or end) without one; one consistent read. */
     @SuppressWarnings("unchecked")
-    private List<T> page(Object cursor, boolean hasCursor, int limit, boolean descending) {
+    List<T> page(Object cursor, boolean hasCursor, int limit, boolean descending) {
         String name = side.relation.name;
         if (limit < 0) throw new IllegalArgumentException("relation '" + name + "': page limit " + limit + " < 0");
         if (hasCursor) Objects.requireNonNull(cursor, () -> "relation '" + name + "': page cursor is null");

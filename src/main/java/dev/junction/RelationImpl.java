@@ -8,14 +8,11 @@ import java.util.Set;
  * A typed relation: an {@link IntRelation} (the storage, shared with the inverse) and the two {@link Side}s.
  * The primary relation has {@link Orientation#DECLARED}: its left table holds the storage's left ids.
  */
-final class RelationImpl<L, R> implements Relation<L, R> {
+final class RelationImpl<L, R> extends TablePair<L, R> implements Relation<L, R> {
 
-    final String name;
     final IntRelation store;
     /** Which way this view faces the storage: the primary as declared, its inverse the other way. */
     final Orientation orientation;
-    final AbstractTable<L> left;
-    final AbstractTable<R> right;
     /** The relation as declared: owner of the storage, key of transaction overlays, target of events. */
     final RelationImpl<?, ?> primary;
     /** rightsOf(left): the owner is a left entity of this relation. */
@@ -35,11 +32,9 @@ final class RelationImpl<L, R> implements Relation<L, R> {
 
     /** A primary relation. */
     RelationImpl(String name, IntRelation store, AbstractTable<L> left, AbstractTable<R> right) {
-        this.name = name;
+        super(name, left, right);
         this.store = store;
         this.orientation = Orientation.DECLARED;
-        this.left = left;
-        this.right = right;
         this.primary = this;
         this.fromLeft = new Side<>(this, this, store, orientation.isStorageLeft(true), left, right);
         this.fromRight = new Side<>(this, this, store, orientation.isStorageLeft(false), right, left);
@@ -48,11 +43,9 @@ final class RelationImpl<L, R> implements Relation<L, R> {
 
     /** The inverse of {@code primary}: same storage, sides exchanged. */
     private RelationImpl(RelationImpl<R, L> primary) {
-        this.name = primary.name;
+        super(primary.name, primary.right, primary.left);
         this.store = primary.store;
         this.orientation = primary.orientation.inverse();
-        this.left = primary.right;
-        this.right = primary.left;
         this.primary = primary;
         this.fromLeft = new Side<>(this, primary, store, orientation.isStorageLeft(true), left, right);
         this.fromRight = new Side<>(this, primary, store, orientation.isStorageLeft(false), right, left);
@@ -61,23 +54,8 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public IntRelation.Kind kind() {
         return store.kind();
-    }
-
-    @Override
-    public Table<L> leftTable() {
-        return left;
-    }
-
-    @Override
-    public Table<R> rightTable() {
-        return right;
     }
 
     @Override
@@ -113,12 +91,12 @@ final class RelationImpl<L, R> implements Relation<L, R> {
     }
 
     @Override
-    public NeighborSet<R> rightsOf(L l) {
+    public RelatedSet<L, R> rightsOf(L l) {
         return new RelatedSet<>(fromLeft, l);
     }
 
     @Override
-    public NeighborSet<L> leftsOf(R r) {
+    public RelatedSet<R, L> leftsOf(R r) {
         return new RelatedSet<>(fromRight, r);
     }
 

@@ -3,10 +3,7 @@ package dev.junction;
 import dev.junction.index.IntNeighborSet;
 import dev.junction.index.IntRelation;
 import dev.junction.index.LinkConsumer;
-import it.unimi.dsi.fastutil.ints.AbstractIntSet;
-import it.unimi.dsi.fastutil.ints.IntCollection;
 import it.unimi.dsi.fastutil.ints.IntIterator;
-import java.util.Collection;
 import java.util.Objects;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -36,37 +33,25 @@ import java.util.function.Supplier;
  *       mapped through {@link #orientation}.</li>
  * </ul>
  */
-final class SharedIntRelation implements IntRelation {
+final class SharedIntRelation extends IntRelationOver {
 
     private final RelationImpl<?, ?> primary;
     private final Junction junction;
     /** Which way this view faces the storage. */
     private final Orientation orientation;
-    /** The committed storage, oriented. */
-    private final IntRelation base;
     private SharedIntRelation inverse;
 
     SharedIntRelation(RelationImpl<?, ?> primary, Orientation orientation) {
+        super(orientation.of(primary.store)); // the committed storage, oriented
         this.primary = primary;
         this.junction = primary.left.junction;
         this.orientation = orientation;
-        this.base = orientation.of(primary.store);
     }
 
     /** This thread's overlay for reading, or null to read committed storage. */
     private DeltaRelation readDelta() {
         Txn t = junction.ownTxn();
         return t == null ? null : t.deltas.get(primary);
-    }
-
-    @Override
-    public String name() {
-        return base.name();
-    }
-
-    @Override
-    public Kind kind() {
-        return base.kind();
     }
 
     @Override
@@ -392,13 +377,12 @@ final class SharedIntRelation implements IntRelation {
      * A live neighbour set that resolves on every call what this thread sees: its transaction's overlay, or
      * the committed set, read validated against commits (iterators fail fast on commits that change the set).
      */
-    private final class Guarded extends AbstractIntSet implements IntNeighborSet {
+    private final class Guarded extends ReadOnlyNeighborSet {
         private final IntNeighborSet set;
-        private final boolean ofLeft;
 
-        Guarded(IntNeighborSet set, boolean ofLeft) {
+        Guarded(IntNeighborSet set, boolean ownerLeft) {
+            super(ownerLeft);
             this.set = set;
-            this.ofLeft = ofLeft;
         }
 
         @Override
@@ -408,19 +392,19 @@ final class SharedIntRelation implements IntRelation {
 
         @Override
         public int size() {
-            return degree(set.owner(), ofLeft);
+            return degree(set.owner(), ownerLeft);
         }
 
         @Override
         public boolean contains(int k) {
             if (k < 0) return false;
-            return ofLeft ? SharedIntRelation.this.contains(set.owner(), k)
+            return ownerLeft ? SharedIntRelation.this.contains(set.owner(), k)
                     : SharedIntRelation.this.contains(k, set.owner());
         }
 
         @Override
         public int copyTo(int[] dest) {
-            return copy(set.owner(), ofLeft, dest);
+            return copy(set.owner(), ownerLeft, dest);
         }
 
         @Override
@@ -429,24 +413,24 @@ final class SharedIntRelation implements IntRelation {
             if (offset < 0) {
                 throw new IllegalArgumentException("relation '" + base.name() + "': offset " + offset + " is negative");
             }
-            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
+            IntNeighborSet o = overlaySet(set.owner(), ownerLeft);
             if (o != null) return o.copyRange(offset, dest);
             return (int) junction.gate.readCommitted(set, offset, dest, null, COPY_RANGE);
         }
 
         @Override
         public int[] toIntArray() {
-            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
+            IntNeighborSet o = overlaySet(set.owner(), ownerLeft);
             if (o != null) return o.toIntArray();
             while (true) {
                 int[] out = new int[size()];
-                if (copyOut(set.owner(), ofLeft, out) == out.length) return out; // else it grew meanwhile: again
+                if (copyOut(set.owner(), ownerLeft, out) == out.length) return out; // else it grew meanwhile: again
             }
         }
 
         @Override
         public void forEach(IntConsumer action) {
-            SharedIntRelation.this.forEach(set.owner(), ofLeft, action);
+            SharedIntRelation.this.forEach(set.owner(), ownerLeft, action);
         }
 
         @Override
@@ -456,7 +440,7 @@ final class SharedIntRelation implements IntRelation {
 
         @Override
         public IntIterator iteratorAfter(int after) {
-            IntNeighborSet o = overlaySet(set.owner(), ofLeft);
+            IntNeighborSet o = overlaySet(set.owner(), ownerLeft);
             if (o != null) return o.iteratorAfter(after);
             long stamp0 = junction.gate.iterationStamp();
             String name = base.name();
@@ -503,26 +487,9 @@ final class SharedIntRelation implements IntRelation {
             };
         }
 
-        /** The ids, ascending, listed like a {@link java.util.List}: {@code [0, 1, 5]} (one consistent read). */
         @Override
-        public String toString() {
-            return java.util.Arrays.toString(toIntArray());
+        String relationName() {
+            return base.name();
         }
-
-        private UnsupportedOperationException readOnly() {
-            return new UnsupportedOperationException("relation '" + base.name() + "': the neighbour set of id "
-                    + set.owner() + " is read-only; link and unlink through the relation");
-        }
-
-        @Override public boolean add(int k) { throw readOnly(); }
-        @Override public boolean remove(int k) { throw readOnly(); }
-        @Override public boolean addAll(IntCollection c) { throw readOnly(); }
-        @Override public boolean removeAll(IntCollection c) { throw readOnly(); }
-        @Override public boolean retainAll(IntCollection c) { throw readOnly(); }
-        @Override public boolean addAll(Collection<? extends Integer> c) { throw readOnly(); }
-        @Override public boolean removeAll(Collection<?> c) { throw readOnly(); }
-        @Override public boolean retainAll(Collection<?> c) { throw readOnly(); }
-        @Override public boolean removeIf(java.util.function.IntPredicate filter) { throw readOnly(); }
-        @Override public void clear() { throw readOnly(); }
     }
 }

@@ -116,16 +116,21 @@ final class Side<O, T> {
         return junction.gate.readLong(this, 0L, owner, other, CONTAINS, CONTAINS) != 0L;
     }
 
-    /** Links one pair: in place when both entities exist and no transaction is open here, else in a transaction. */
-    boolean add(O owner, T other) {
+    /**
+     * Checks both entities, then links ({@code link}) or unlinks them in place if no transaction is open here;
+     * {@link Committer.Outcome#NEEDS_TRANSACTION} if it must run in one.
+     */
+    private Committer.Outcome inPlace(Object owner, Object other, boolean link) {
         checkOwner(owner);
         checkElement(other);
-        if (junction.ownTxn() == null) {
-            Committer.Outcome r = junction.writes.linkInPlace(this, owner, other, true);
-            if (r != Committer.Outcome.NEEDS_TRANSACTION) {
-                return r == Committer.Outcome.CHANGED;
-            }
-        }
+        if (junction.ownTxn() != null) return Committer.Outcome.NEEDS_TRANSACTION;
+        return junction.writes.linkInPlace(this, owner, other, link);
+    }
+
+    /** Links one pair: in place when both entities exist and no transaction is open here, else in a transaction. */
+    boolean add(O owner, T other) {
+        Committer.Outcome r = inPlace(owner, other, true);
+        if (r != Committer.Outcome.NEEDS_TRANSACTION) return r == Committer.Outcome.CHANGED;
         return junction.writes.writeBool(() -> {
             Txn t = junction.ownTxn();
             int o = ownerTable.findOrInsert(t, owner);
@@ -135,14 +140,8 @@ final class Side<O, T> {
     }
 
     boolean remove(Object owner, Object other) {
-        checkOwner(owner);
-        checkElement(other);
-        if (junction.ownTxn() == null) {
-            Committer.Outcome r = junction.writes.linkInPlace(this, owner, other, false);
-            if (r != Committer.Outcome.NEEDS_TRANSACTION) {
-                return r == Committer.Outcome.CHANGED;
-            }
-        }
+        Committer.Outcome r = inPlace(owner, other, false);
+        if (r != Committer.Outcome.NEEDS_TRANSACTION) return r == Committer.Outcome.CHANGED;
         return junction.writes.writeBool(() -> {
             int o = ownerTable.find(owner);
             int x = o < 0 ? -1 : otherTable.find(other);

@@ -76,33 +76,13 @@ public final class Snapshot {
                 case DIRECTED -> db.directed(r.name, sameTable(file, r, left, right));
                 case SYMMETRIC -> db.symmetric(r.name, sameTable(file, r, left, right));
             };
-            declareColumns(r.columns, new Columns() {
-                public void declare(String name, byte type, long bits, Object o, Class<Object> cls) {
-                    switch (type) {
-                        case ColumnStore.LONG -> rel.longColumn(name, bits);
-                        case ColumnStore.INT -> rel.intColumn(name, (int) bits);
-                        case ColumnStore.DOUBLE -> rel.doubleColumn(name, Double.longBitsToDouble(bits));
-                        case ColumnStore.BOOLEAN -> rel.booleanColumn(name, bits != 0);
-                        default -> rel.objectColumn(name, cls, o);
-                    }
-                }
-            });
+            declareColumns(r.columns, (TablePair<?, ?>) rel);
         }
         for (AssociationData a : content.associations) {
             AssociationTable<Object, Object> at = db.associationTable(a.name,
                     table(file, tables, a.left, "association table '" + a.name + "'"),
                     table(file, tables, a.right, "association table '" + a.name + "'"), idPolicy(a.rows));
-            declareColumns(a.columns, new Columns() {
-                public void declare(String name, byte type, long bits, Object o, Class<Object> cls) {
-                    switch (type) {
-                        case ColumnStore.LONG -> at.longColumn(name, bits);
-                        case ColumnStore.INT -> at.intColumn(name, (int) bits);
-                        case ColumnStore.DOUBLE -> at.doubleColumn(name, Double.longBitsToDouble(bits));
-                        case ColumnStore.BOOLEAN -> at.booleanColumn(name, bits != 0);
-                        default -> at.objectColumn(name, cls, o);
-                    }
-                }
-            });
+            declareColumns(a.columns, (TablePair<?, ?>) at);
         }
     }
 
@@ -111,21 +91,26 @@ public final class Snapshot {
         return t.neverReuse ? IdPolicy.NEVER_REUSE : IdPolicy.REUSE_FREED;
     }
 
-    private interface Columns {
-        void declare(String name, byte type, long bits, Object defaultObject, Class<Object> cls);
-    }
-
+    /** Declares on {@code to}, a relation or an association table, the columns {@code c} states. */
     @SuppressWarnings("unchecked")
-    private static void declareColumns(ColumnData c, Columns to) {
+    private static void declareColumns(ColumnData c, TablePair<?, ?> to) {
         for (int i = 0; i < c.names.length; i++) {
-            Class<?> cls = Object.class;
-            if (c.types[i] == ColumnStore.OBJECT) {
-                Class<?> found = c.objectClasses[i] == null ? null : ValueClasses.find(c.objectClasses[i], Map.of());
-                Object d = c.defaultObjects[i];
-                // the declared class if it is here and holds the default; Object otherwise (values are any class)
-                if (found != null && !found.isPrimitive() && (d == null || found.isInstance(d))) cls = found;
+            String name = c.names[i];
+            long bits = c.defaultBits[i];
+            switch (c.types[i]) {
+                case ColumnStore.LONG -> to.longColumn(name, bits);
+                case ColumnStore.INT -> to.intColumn(name, (int) bits);
+                case ColumnStore.DOUBLE -> to.doubleColumn(name, Double.longBitsToDouble(bits));
+                case ColumnStore.BOOLEAN -> to.booleanColumn(name, bits != 0);
+                default -> {
+                    Class<?> found = c.objectClasses[i] == null ? null : ValueClasses.find(c.objectClasses[i], Map.of());
+                    Object d = c.defaultObjects[i];
+                    // the declared class if it is here and holds the default; Object otherwise (values are any class)
+                    Class<?> cls = found != null && !found.isPrimitive() && (d == null || found.isInstance(d))
+                            ? found : Object.class;
+                    to.objectColumn(name, (Class<Object>) cls, d);
+                }
             }
-            to.declare(c.names[i], c.types[i], c.defaultBits[i], c.defaultObjects[i], (Class<Object>) cls);
         }
     }
 

@@ -27,10 +27,8 @@ import it.unimi.dsi.fastutil.objects.Reference2ObjectOpenHashMap;
  * </ul>
  * Confined to its owner thread; the engine's write lock is held from begin to end.
  */
-final class Txn implements Transaction, EventQueue.Batch {
+final class Txn extends ConfinedTransaction implements EventQueue.Batch {
 
-    final Junction junction;
-    final Thread owner;
     final boolean implicit;
     final Reference2ObjectOpenHashMap<RelationImpl<?, ?>, DeltaRelation> deltas = new Reference2ObjectOpenHashMap<>(2);
     final ArrayList<RelationImpl<?, ?>> relations = new ArrayList<>();
@@ -39,7 +37,6 @@ final class Txn implements Transaction, EventQueue.Batch {
     /** The column overlays, by committed store, in the order first touched. */
     final Reference2ObjectOpenHashMap<ColumnStore, ColumnStore.Overlay> columnOverlays = new Reference2ObjectOpenHashMap<>(2);
     final ArrayList<ColumnStore.Overlay> columnOrder = new ArrayList<>();
-    boolean active = true;
     /** No events at commit (a journal record replayed on open: listeners heard it when it first committed). */
     boolean quiet;
     Throwable failed;
@@ -51,8 +48,7 @@ final class Txn implements Transaction, EventQueue.Batch {
     final ArrayList<Nested> nested = new ArrayList<>(0);
 
     Txn(Junction junction, boolean implicit) {
-        this.junction = junction;
-        this.owner = Thread.currentThread();
+        super(junction, Thread.currentThread());
         this.implicit = implicit;
     }
 
@@ -437,27 +433,26 @@ final class Txn implements Transaction, EventQueue.Batch {
      * A transaction begun while this thread had one open: a savepoint of it. See {@link Transaction}'s
      * "Nesting"; confined to the owner thread like the transaction it is nested in.
      */
-    static final class Nested implements Transaction {
+    static final class Nested extends ConfinedTransaction {
         final Txn outer;
         final long mark;
         final int depth;
-        boolean active = true;
 
         Nested(Txn outer, long mark, int depth) {
+            super(outer.junction, outer.owner);
             this.outer = outer;
             this.mark = mark;
             this.depth = depth;
         }
 
-        private void checkUsable(String what) {
-            if (Thread.currentThread() != outer.owner) {
-                throw new IllegalStateException(outer.junction + ": cannot " + what + " a nested transaction of thread '"
-                        + outer.owner.getName() + "' from thread '" + Thread.currentThread().getName() + "'");
-            }
-            if (!active) {
-                throw new IllegalStateException(outer.junction + ": cannot " + what + " a nested transaction that has "
-                        + "ended (itself, or with the transaction it was nested in)");
-            }
+        @Override
+        String noun() {
+            return "nested transaction";
+        }
+
+        @Override
+        String howEnded() {
+            return " (itself, or with the transaction it was nested in)";
         }
 
         /** Ends it: its changes become part of the enclosing transaction, which goes on. Publishes nothing. */
@@ -486,20 +481,6 @@ final class Txn implements Transaction, EventQueue.Batch {
         }
 
         @Override
-        public void close() {
-            if (active && Thread.currentThread() == outer.owner) {
-                rollback();
-            } else if (active) {
-                checkUsable("close");
-            }
-        }
-
-        @Override
-        public boolean isActive() {
-            return active;
-        }
-
-        @Override
         public String toString() {
             return "nested transaction (depth " + (depth + 1) + ") of " + outer;
         }
@@ -512,14 +493,14 @@ final class Txn implements Transaction, EventQueue.Batch {
 
     // ---- Transaction ------------------------------------------------------------------------------------
 
-    private void checkUsable(String what) {
-        if (Thread.currentThread() != owner) {
-            throw new IllegalStateException(junction + ": cannot " + what + " a transaction of thread '"
-                    + owner.getName() + "' from thread '" + Thread.currentThread().getName() + "'");
-        }
-        if (!active) {
-            throw new IllegalStateException(junction + ": cannot " + what + " a transaction that has ended");
-        }
+    @Override
+    String noun() {
+        return "transaction";
+    }
+
+    @Override
+    String howEnded() {
+        return "";
     }
 
     @Override
@@ -532,20 +513,6 @@ final class Txn implements Transaction, EventQueue.Batch {
     public void rollback() {
         checkUsable("roll back");
         junction.writes.end(this);
-    }
-
-    @Override
-    public void close() {
-        if (active && Thread.currentThread() == owner) {
-            junction.writes.end(this);
-        } else if (active) {
-            checkUsable("close");
-        }
-    }
-
-    @Override
-    public boolean isActive() {
-        return active;
     }
 
     @Override

@@ -101,28 +101,20 @@ final class ValueClasses {
         } else if (c == LocalDateTime.class) {
             s.write(PersistenceFormat.VALUE_LOCAL_DATE_TIME);
             dateTime(s, (LocalDateTime) v);
-        } else if (c == Instant.class) {
-            Instant i = (Instant) v;
+        } else if (v instanceof Instant i) { // Instant, OffsetDateTime, ZonedDateTime, Duration, UUID are final
             s.write(PersistenceFormat.VALUE_INSTANT);
-            s.zigzag(i.getEpochSecond());
-            s.varint(i.getNano());
-        } else if (c == OffsetDateTime.class) {
-            OffsetDateTime o = (OffsetDateTime) v;
+            secondsAndNanos(s, i.getEpochSecond(), i.getNano());
+        } else if (v instanceof OffsetDateTime o) {
             s.write(PersistenceFormat.VALUE_OFFSET_DATE_TIME);
-            dateTime(s, o.toLocalDateTime());
-            s.zigzag(o.getOffset().getTotalSeconds());
+            dateTimeAndOffset(s, o.toLocalDateTime(), o.getOffset());
         } else if (v instanceof ZonedDateTime z) {
             s.write(PersistenceFormat.VALUE_ZONED_DATE_TIME);
-            dateTime(s, z.toLocalDateTime());
-            s.zigzag(z.getOffset().getTotalSeconds());
+            dateTimeAndOffset(s, z.toLocalDateTime(), z.getOffset());
             s.utf(z.getZone().getId());
-        } else if (c == Duration.class) {
-            Duration d = (Duration) v;
+        } else if (v instanceof Duration d) {
             s.write(PersistenceFormat.VALUE_DURATION);
-            s.zigzag(d.getSeconds());
-            s.varint(d.getNano());
-        } else if (c == UUID.class) {
-            UUID u = (UUID) v;
+            secondsAndNanos(s, d.getSeconds(), d.getNano());
+        } else if (v instanceof UUID u) {
             s.write(PersistenceFormat.VALUE_UUID);
             s.int64(u.getMostSignificantBits());
             s.int64(u.getLeastSignificantBits());
@@ -143,6 +135,18 @@ final class ValueClasses {
     private static void dateTime(Sink s, LocalDateTime t) {
         s.zigzag(t.toLocalDate().toEpochDay());
         s.varlong(t.toLocalTime().toNanoOfDay());
+    }
+
+    /** An offset date-time (or a zoned one's date-time and offset): the local date-time, then the offset. */
+    private static void dateTimeAndOffset(Sink s, LocalDateTime t, ZoneOffset offset) {
+        dateTime(s, t);
+        s.zigzag(offset.getTotalSeconds());
+    }
+
+    /** An instant or a duration: whole seconds, then the nanoseconds within the second. */
+    private static void secondsAndNanos(Sink s, long seconds, int nanos) {
+        s.zigzag(seconds);
+        s.varint(nanos);
     }
 
     private static void bigInteger(Sink s, BigInteger b) {

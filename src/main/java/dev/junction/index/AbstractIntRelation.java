@@ -5,18 +5,27 @@ import java.util.Objects;
 import java.util.function.IntConsumer;
 
 /**
- * What the relation kinds share: argument checks with messages that name the value and the relation, and
- * the all-or-nothing replacement of one entity's whole set.
+ * What the relation kinds share, over an index of each left's rights ({@link #byLeft}) and one of each right's
+ * lefts ({@link #byRight}), which are one index for a symmetric relation: the reads, the single-link writes
+ * (both sides prepared, so all allocation done, before either changes), the bulk link's dedupe and undo,
+ * argument checks with messages that name the value and the relation, and the all-or-nothing replacement of one
+ * entity's whole set. The kinds differ in the bulk link, the walk over all links and an entity's removal.
  */
 abstract class AbstractIntRelation implements IntRelation {
 
     final String name;
     private final Kind kind;
     long links;
+    /** The rights of each left. */
+    final AdjacencyIndex byLeft;
+    /** The lefts of each right: {@link #byLeft} itself for a symmetric relation. */
+    final AdjacencyIndex byRight;
 
-    AbstractIntRelation(String name, Kind kind) {
+    AbstractIntRelation(String name, Kind kind, AdjacencyIndex byLeft, AdjacencyIndex byRight) {
         this.name = Objects.requireNonNull(name, "relation name");
         this.kind = kind;
+        this.byLeft = byLeft;
+        this.byRight = byRight;
     }
 
     @Override
@@ -58,14 +67,160 @@ abstract class AbstractIntRelation implements IntRelation {
             throw new IllegalArgumentException("relation '" + name + "' is " + kind + ", relation '" + o.name
                     + "' is " + o.kind + ": only relations of one kind can swap contents");
         }
-        swapSides(o);
+        byLeft.swapContents(o.byLeft);
+        if (byRight != byLeft) byRight.swapContents(o.byRight);
         long n = links;
         links = o.links;
         o.links = n;
     }
 
-    /** Exchanges the adjacency sides with {@code other}, which has this class and kind. */
-    abstract void swapSides(AbstractIntRelation other);
+    // ---- writes: one link ------------------------------------------------------------------------------------
+
+    /** Whether {@code (left, right)} is a symmetric self-link, stored as one entry of the one index. */
+    private boolean oneEntry(int left, int right) {
+        return left == right && byLeft == byRight;
+    }
+
+    @Override
+    public final boolean link(int left, int right) {
+        checkId(left, "left");
+        checkId(right, "right");
+        if (!oneEntry(left, right)) { // the common case, in place on both sides at once
+            int done = AdjacencyIndex.linkPair(byLeft, left, byRight, right);
+            if (done != AdjacencyIndex.UNHANDLED) {
+                links += done;
+                return done == 1;
+            }
+        }
+        int leftRank = byLeft.prepare(left, right);
+        if (leftRank == AdjacencyIndex.PRESENT) return false;
+        if (oneEntry(left, right)) {
+            byLeft.insertAt(left, left, leftRank);
+        } else {
+            int rightRank = byRight.prepare(right, left); // absent too: the sides agree; ranks stay valid if it repacks
+            byLeft.insertAt(left, right, leftRank);
+            byRight.insertAt(right, left, rightRank);
+        }
+        links++;
+        return true;
+    }
+
+    @Override
+    public final boolean unlink(int left, int right) {
+        checkId(left, "left");
+        checkId(right, "right");
+        if (!oneEntry(left, right)) {
+            int done = AdjacencyIndex.unlinkPair(byLeft, left, byRight, right);
+            if (done != AdjacencyIndex.UNHANDLED) {
+                links -= done;
+                return done == 1;
+            }
+        }
+        if (!byLeft.remove(left, right)) return false;
+        if (!oneEntry(left, right)) byRight.remove(right, left); // present: the sides agree
+        links--;
+        return true;
+    }
+
+    // ---- writes: in bulk ----------------------------------------------------------------------------------
+
+    /**
+     * Keeps at the front of {@code ls} and {@code rs}, in order, those of their first {@code count} pairs (sorted)
+     * that are distinct and not linked yet; returns how many.
+     */
+    final int keepNew(int[] ls, int[] rs, int count) {
+        int n = 0;
+        boolean empty = links == 0;
+        for (int i = 0; i < count; i++) {
+            int l = ls[i], r = rs[i];
+            if (n > 0 && ls[n - 1] == l && rs[n - 1] == r) continue;
+            if (!empty && byLeft.contains(l, r)) continue;
+            ls[n] = l;
+            rs[n] = r;
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Runs {@code insert}, which puts the {@code n} new pairs {@code (ls[i], rs[i])} into the indexes, and counts
+     * them. If it fails, the pairs inserted so far are removed from both sides (removal needs no memory), so
+     * the bulk link is all or nothing.
+     *
+     * @return {@code n}
+     */
+    final long insertAllOrNothing(int[] ls, int[] rs, int n, Runnable insert) {
+        try {
+            insert.run();
+        } catch (Throwable e) {
+            for (int i = 0; i < n; i++) {
+                byLeft.remove(ls[i], rs[i]);
+                byRight.remove(rs[i], ls[i]);
+            }
+            throw e;
+        }
+        links += n;
+        return n;
+    }
+
+    // ---- reads: the same for every kind, through byLeft and byRight -----------------------------------------
+
+    @Override
+    public final boolean contains(int left, int right) {
+        checkId(left, "left");
+        checkId(right, "right");
+        return byLeft.contains(left, right);
+    }
+
+    @Override
+    public final IntNeighborSet rightsOf(int left) {
+        checkId(left, "left");
+        return new NeighborView(byLeft, left, name);
+    }
+
+    @Override
+    public final IntNeighborSet leftsOf(int right) {
+        checkId(right, "right");
+        return new NeighborView(byRight, right, name);
+    }
+
+    @Override
+    public final int copyRightsTo(int left, int[] dest) {
+        checkId(left, "left");
+        return byLeft.copyTo(left, checkDest(dest));
+    }
+
+    @Override
+    public final int copyLeftsTo(int right, int[] dest) {
+        checkId(right, "right");
+        return byRight.copyTo(right, checkDest(dest));
+    }
+
+    @Override
+    public final void forEachRight(int left, IntConsumer action) {
+        checkId(left, "left");
+        checkAction(action);
+        byLeft.forEach(left, action, name);
+    }
+
+    @Override
+    public final void forEachLeft(int right, IntConsumer action) {
+        checkId(right, "right");
+        checkAction(action);
+        byRight.forEach(right, action, name);
+    }
+
+    @Override
+    public final int degreeOfLeft(int left) {
+        checkId(left, "left");
+        return byLeft.degree(left);
+    }
+
+    @Override
+    public final int degreeOfRight(int right) {
+        checkId(right, "right");
+        return byRight.degree(right);
+    }
 
     final void checkId(int id, String role) {
         if (id < 0) {
@@ -74,6 +229,10 @@ abstract class AbstractIntRelation implements IntRelation {
     }
 
     final void checkAction(IntConsumer action) {
+        if (action == null) throw new NullPointerException("relation '" + name + "': action is null");
+    }
+
+    final void checkAction(LinkConsumer action) {
         if (action == null) throw new NullPointerException("relation '" + name + "': action is null");
     }
 
@@ -144,7 +303,25 @@ abstract class AbstractIntRelation implements IntRelation {
 
     abstract boolean unlinkFrom(int owner, int other, boolean ownerIsLeft);
 
-    abstract int[] currentOf(int owner, boolean ownerIsLeft);
+    @Override
+    public final int removeLeft(int left) {
+        checkId(left, "left");
+        return removeEntity(left, true);
+    }
+
+    @Override
+    public final int removeRight(int right) {
+        checkId(right, "right");
+        return removeEntity(right, false);
+    }
+
+    /** Unlinks {@code id}, a left or a right, from all its others; returns how many links it had. */
+    abstract int removeEntity(int id, boolean isLeft);
+
+    /** The set of {@code owner}, a left or a right, as a new array. */
+    final int[] currentOf(int owner, boolean ownerIsLeft) {
+        return (ownerIsLeft ? byLeft : byRight).toArray(owner);
+    }
 
     /**
      * Replaces the set of {@code owner}. Additions come first, each atomic; if one throws (out of memory), the

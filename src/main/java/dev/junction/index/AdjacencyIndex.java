@@ -170,13 +170,7 @@ final class AdjacencyIndex {
         long w = wordOf(id);
         int n = sizeOf(w);
         int[] out = new int[n];
-        if (n == 0) return out;
-        int a = addrOf(w);
-        if (clsOf(w) == LARGE) {
-            large[a].copyTo(out, 0);
-        } else {
-            System.arraycopy(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], (a & SlotArena.CHUNK_MASK) + 1, out, 0, n);
-        }
+        if (n > 0) copyAll(w, n, out);
         return out;
     }
 
@@ -199,13 +193,18 @@ final class AdjacencyIndex {
         long w = wordOf(id);
         int n = sizeOf(w);
         if (n == 0 || n > dest.length) return n;
+        copyAll(w, n, dest);
+        return n;
+    }
+
+    /** Copies the non-empty set of word {@code w}, of {@code n} ids, ascending, to the start of {@code dest}. */
+    private void copyAll(long w, int n, int[] dest) {
         int a = addrOf(w);
         if (clsOf(w) == LARGE) {
             large[a].copyTo(dest, 0);
         } else {
             System.arraycopy(arena.chunks[a >>> SlotArena.CHUNK_SHIFT], (a & SlotArena.CHUNK_MASK) + 1, dest, 0, n);
         }
-        return n;
     }
 
     /**
@@ -423,11 +422,7 @@ final class AdjacencyIndex {
         int pb = SortedRuns.search(kb, ob + 1, ob + 1 + nb, x); // absent too: the sides agree
         insertInRun(ka, oa, na, -pa - 1, y);
         insertInRun(kb, ob, nb, -pb - 1, x);
-        a.meta[x] = bumped(wa);
-        a.modCount++;
-        b.meta[y] = bumped(b.meta[y]); // re-read: a and b may be one index (a symmetric relation)
-        b.modCount++;
-        return 1;
+        return changedBoth(a, x, wa, b, y);
     }
 
     /**
@@ -448,11 +443,7 @@ final class AdjacencyIndex {
         if (!set.prepare(gv)) return UNHANDLED; // cannot be present (the sides agree); may throw before changes
         insertInRun(k, o, n, -p - 1, rv);
         set.add(gv);
-        runs.meta[r] = bumped(runs.meta[r]);
-        runs.modCount++;
-        larges.meta[g] = bumped(larges.meta[g]);
-        larges.modCount++;
-        return 1;
+        return changedBoth(runs, r, runs.meta[r], larges, g);
     }
 
     /** {@link #linkPair} when both sets are large: both prepared (every allocation) before either changes. */
@@ -463,11 +454,7 @@ final class AdjacencyIndex {
         if (!sb.prepare(x)) return UNHANDLED; // cannot be present (the sides agree)
         sa.add(y);
         sb.add(x);
-        a.meta[x] = bumped(wa);
-        a.modCount++;
-        b.meta[y] = bumped(b.meta[y]);
-        b.modCount++;
-        return 1;
+        return changedBoth(a, x, wa, b, y);
     }
 
     /**
@@ -496,11 +483,7 @@ final class AdjacencyIndex {
         int pb = SortedRuns.search(kb, ob + 1, ob + 1 + nb, x);
         removeFromRun(ka, oa, na, pa);
         removeFromRun(kb, ob, nb, pb);
-        a.meta[x] = bumped(wa);
-        a.modCount++;
-        b.meta[y] = bumped(b.meta[y]);
-        b.modCount++;
-        return 1;
+        return changedBoth(a, x, wa, b, y);
     }
 
     /** {@link #unlinkPair} when both sets are large and stay above {@value #DEMOTE_BELOW}. */
@@ -509,11 +492,7 @@ final class AdjacencyIndex {
         if (sa.size <= DEMOTE_BELOW | sb.size <= DEMOTE_BELOW) return UNHANDLED;
         if (!sa.remove(y)) return 0;
         sb.remove(x); // present: the sides agree
-        a.meta[x] = bumped(wa);
-        a.modCount++;
-        b.meta[y] = bumped(b.meta[y]);
-        b.modCount++;
-        return 1;
+        return changedBoth(a, x, wa, b, y);
     }
 
     /** {@link #unlinkPair} of a sorted run (entity {@code r}, removing {@code rv}) and a large set. */
@@ -529,10 +508,19 @@ final class AdjacencyIndex {
         if (p < 0) return 0;
         removeFromRun(k, o, n, p);
         set.remove(gv); // present: the sides agree; never allocates beyond a failure-tolerant shrink
-        runs.meta[r] = bumped(runs.meta[r]);
-        runs.modCount++;
-        larges.meta[g] = bumped(larges.meta[g]);
-        larges.modCount++;
+        return changedBoth(runs, r, runs.meta[r], larges, g);
+    }
+
+    /**
+     * Marks the sets of {@code x} in {@code a} (whose word was {@code wa}) and of {@code y} in {@code b} changed,
+     * after a link or unlink done on both sides in place: each word's modification count is bumped (so that
+     * cursors on either set fail fast), and so is each index's. Returns 1, the links changed.
+     */
+    private static int changedBoth(AdjacencyIndex a, int x, long wa, AdjacencyIndex b, int y) {
+        a.meta[x] = bumped(wa);
+        a.modCount++;
+        b.meta[y] = bumped(b.meta[y]); // re-read: a and b may be one index (a symmetric relation)
+        b.modCount++;
         return 1;
     }
 

@@ -48,17 +48,9 @@ final class LargeIntSet {
         return size;
     }
 
+    /** The container of high key {@code hi}, or {@code -(insertion point) - 1}. */
     private int indexOf(char hi) {
-        int lo = 0, h = containers - 1;
-        char[] k = keys;
-        while (lo <= h) {
-            int mid = (lo + h) >>> 1;
-            char v = k[mid];
-            if (v < hi) lo = mid + 1;
-            else if (v > hi) h = mid - 1;
-            else return mid;
-        }
-        return -(lo + 1);
+        return SortedRuns.search(keys, 0, containers, hi);
     }
 
     boolean contains(int x) {

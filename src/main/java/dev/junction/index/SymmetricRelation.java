@@ -1,7 +1,5 @@
 package dev.junction.index;
 
-import java.util.function.IntConsumer;
-
 /**
  * A {@link IntRelation.Kind#SYMMETRIC} relation: one index over one id space, where a link {@code a–b} is
  * stored as {@code b ∈ adj(a)} and {@code a ∈ adj(b)} (once, for a self-link {@code a–a}).
@@ -11,39 +9,16 @@ import java.util.function.IntConsumer;
  */
 final class SymmetricRelation extends AbstractIntRelation {
 
-    private final AdjacencyIndex adj = new AdjacencyIndex();
+    /** The one index: {@link #byLeft} and {@link #byRight} are both it. */
+    private final AdjacencyIndex adj;
 
     SymmetricRelation(String name) {
-        super(name, Kind.SYMMETRIC);
+        this(name, new AdjacencyIndex());
     }
 
-    @Override
-    void swapSides(AbstractIntRelation other) {
-        adj.swapContents(((SymmetricRelation) other).adj);
-    }
-
-    @Override
-    public boolean link(int a, int b) {
-        checkId(a, "left");
-        checkId(b, "right");
-        if (a != b) {
-            int done = AdjacencyIndex.linkPair(adj, a, adj, b);
-            if (done != AdjacencyIndex.UNHANDLED) {
-                links += done;
-                return done == 1;
-            }
-        }
-        int rankA = adj.prepare(a, b);
-        if (rankA == AdjacencyIndex.PRESENT) return false;
-        if (a == b) {
-            adj.insertAt(a, a, rankA);
-        } else {
-            int rankB = adj.prepare(b, a); // may repack the arena: ranks stay valid
-            adj.insertAt(a, b, rankA);
-            adj.insertAt(b, a, rankB);
-        }
-        links++;
-        return true;
+    private SymmetricRelation(String name, AdjacencyIndex adj) {
+        super(name, Kind.SYMMETRIC, adj, adj);
+        this.adj = adj;
     }
 
     /**
@@ -62,15 +37,7 @@ final class SymmetricRelation extends AbstractIntRelation {
         }
         int[][] sorted = PairSort.sort(lo, hi, count);
         int[] as = sorted[0], bs = sorted[1];
-        int n = 0;
-        for (int i = 0; i < count; i++) {
-            int a = as[i], b = bs[i];
-            if (n > 0 && as[n - 1] == a && bs[n - 1] == b) continue;
-            if (adj.contains(a, b)) continue;
-            as[n] = a;
-            bs[n] = b;
-            n++;
-        }
+        int n = keepNew(as, bs, count);
         if (n == 0) return 0;
         int e = 0;
         int[] owners = new int[2 * n], ids = new int[2 * n];
@@ -82,115 +49,21 @@ final class SymmetricRelation extends AbstractIntRelation {
                 ids[e++] = as[i];
             }
         }
-        int[][] entries = PairSort.sort(owners, ids, e);
-        try {
-            insertSorted(adj, entries[0], entries[1], e);
-        } catch (Throwable t) {
-            for (int i = 0; i < n; i++) {
-                adj.remove(as[i], bs[i]);
-                adj.remove(bs[i], as[i]);
-            }
-            throw t;
-        }
-        links += n;
-        return n;
-    }
-
-    @Override
-    public boolean unlink(int a, int b) {
-        checkId(a, "left");
-        checkId(b, "right");
-        if (a != b) {
-            int done = AdjacencyIndex.unlinkPair(adj, a, adj, b);
-            if (done != AdjacencyIndex.UNHANDLED) {
-                links -= done;
-                return done == 1;
-            }
-        }
-        if (!adj.remove(a, b)) return false;
-        if (a != b) adj.remove(b, a);
-        links--;
-        return true;
-    }
-
-    @Override
-    public boolean contains(int a, int b) {
-        checkId(a, "left");
-        checkId(b, "right");
-        return adj.contains(a, b);
-    }
-
-    @Override
-    public IntNeighborSet rightsOf(int a) {
-        checkId(a, "left");
-        return new NeighborView(adj, a, name);
-    }
-
-    @Override
-    public IntNeighborSet leftsOf(int b) {
-        checkId(b, "right");
-        return new NeighborView(adj, b, name);
-    }
-
-    @Override
-    public int copyRightsTo(int a, int[] dest) {
-        checkId(a, "left");
-        return adj.copyTo(a, checkDest(dest));
-    }
-
-    @Override
-    public int copyLeftsTo(int b, int[] dest) {
-        checkId(b, "right");
-        return adj.copyTo(b, checkDest(dest));
-    }
-
-    @Override
-    public void forEachRight(int a, IntConsumer action) {
-        checkId(a, "left");
-        checkAction(action);
-        adj.forEach(a, action, name);
-    }
-
-    @Override
-    public void forEachLeft(int b, IntConsumer action) {
-        checkId(b, "right");
-        checkAction(action);
-        adj.forEach(b, action, name);
+        int entryCount = e;
+        int[][] entries = PairSort.sort(owners, ids, entryCount);
+        return insertAllOrNothing(as, bs, n, () -> insertSorted(adj, entries[0], entries[1], entryCount));
     }
 
     @Override
     public void forEachLink(LinkConsumer action) {
-        if (action == null) throw new NullPointerException("relation '" + name + "': action is null");
+        checkAction(action);
         adj.forEachEntity(a -> adj.forEach(a, b -> {
             if (a <= b) action.accept(a, b);
         }, name), name);
     }
 
     @Override
-    public int degreeOfLeft(int a) {
-        checkId(a, "left");
-        return adj.degree(a);
-    }
-
-    @Override
-    public int degreeOfRight(int b) {
-        checkId(b, "right");
-        return adj.degree(b);
-    }
-
-    @Override
-    public int removeLeft(int a) {
-        checkId(a, "left");
-        return removeEntity(a);
-    }
-
-    @Override
-    public int removeRight(int b) {
-        checkId(b, "right");
-        return removeEntity(b);
-    }
-
-    private int removeEntity(int a) {
+    int removeEntity(int a, boolean isLeft) {
         int[] friends = adj.toArray(a);
         for (int b : friends) {
             if (b != a) adj.remove(b, a);
@@ -208,11 +81,6 @@ final class SymmetricRelation extends AbstractIntRelation {
     @Override
     boolean unlinkFrom(int owner, int other, boolean ownerIsLeft) {
         return unlink(owner, other);
-    }
-
-    @Override
-    int[] currentOf(int owner, boolean ownerIsLeft) {
-        return adj.toArray(owner);
     }
 
     /** A symmetric relation looks the same from both sides. */
