@@ -7,13 +7,14 @@
  * <pre>
  *   public API      Junction (facade) · Table · Relation · LinkColumn · RowColumn · AssociationTable · Persistence
  *        │
- *   typed views     AbstractTable (ObjectTable, LongTableImpl, RowIdTable) · RelationImpl · Side · RelatedSet
- *                   SharedIntRelation (ints()) · LinkColumns · RowColumns · AssociationTableImpl
+ *   typed views     AbstractTable (ObjectTable, LongTableImpl, RowIdTable) · TablePair (RelationImpl,
+ *                   AssociationTableImpl) · Side · RelatedSet · PagedNeighborSet · LinkColumns · RowColumns
+ *                   IntRelationOver (SharedIntRelation = ints(), DeltaRelation) · ReadOnlyNeighborSet
  *        │ reads                                   │ writes
  *   ReadGate  ◄── gate word, publications ──── Committer ──► EventQueue (listeners, after commit)
  *        │  (optimistic protocol, views)           │  (one writer, one decision, one publish)
  *        │                                         │
- *   committed state                          Txn: the open transaction
+ *   committed state                          Txn: the open transaction (ConfinedTransaction: its thread)
  *     IntRelation indexes (dev.junction.index)    TableOverlay · DeltaRelation · ColumnStore.Overlay
  *     tables' live ids and key maps               TxnLog (every change, typed; undo and events)
  *     ColumnStore (values)                              │ commit

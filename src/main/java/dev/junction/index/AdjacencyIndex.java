@@ -564,15 +564,7 @@ final class AdjacencyIndex {
             int[] chunk = chunkOf(a);
             int off = a & SlotArena.CHUNK_MASK;
             n = chunk[off];
-            int pos = off + 1 + rank;
-            int move = n - rank;
-            if (move <= 16) {
-                for (int i = pos + move; i > pos; i--) chunk[i] = chunk[i - 1];
-            } else {
-                System.arraycopy(chunk, pos, chunk, pos + 1, move);
-            }
-            chunk[pos] = x;
-            chunk[off] = n + 1;
+            insertInRun(chunk, off, n, off + 1 + rank, x);
         }
         if (n == 0) live++;
         meta[m] = bumped(w);
@@ -677,14 +669,8 @@ final class AdjacencyIndex {
             int from = off + 1;
             int pos = SortedRuns.search(chunk, from, from + n, x);
             if (pos < 0) return false;
-            int move = from + n - pos - 1;
-            if (move <= 16) {
-                for (int i = pos; i < pos + move; i++) chunk[i] = chunk[i + 1];
-            } else {
-                System.arraycopy(chunk, pos + 1, chunk, pos, move);
-            }
+            removeFromRun(chunk, off, n, pos);
             left = n - 1;
-            chunk[off] = left;
             if (left == 0) {
                 arena.free(a, c);
                 w &= MOD_MASK;
